@@ -1,0 +1,88 @@
+package dev.jobflow.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the user wants run. Immutable once the flow has started, except suspend, parallelism and shutdown. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"parallelism", "failurePolicy", "timeout", "ttlSecondsAfterFinished", "suspend", "shutdown",
+    "concurrencyPolicy", "parameters", "steps", "finally"})
+// Only cheap CEL rules here: the API server rejects a CRD whose rules cost too much on large lists.
+// Everything else (cycles, unknown dependencies, unique names, templates) is the one validator's job.
+@ValidationRule(value = "self.steps.size() > 0", message = "a flow needs at least one step")
+public class JobFlowSpec {
+  @Min(1)
+  @JsonPropertyDescription("Most Jobs of this flow running at once. Default: unlimited.")
+  private Integer parallelism;
+
+  @JsonPropertyDescription("FailFast (default): start no new steps after a failure. ContinueIndependent: keep running branches not downstream of it.")
+  private FailurePolicy failurePolicy;
+
+  @JsonPropertyDescription("Whole-flow deadline as a Go-style duration (90s, 5m, 1h30m).")
+  private String timeout;
+
+  @Min(0)
+  @JsonPropertyDescription("Delete the finished flow after this many seconds; its journal stays. Default: 86400.")
+  private Long ttlSecondsAfterFinished;
+
+  @JsonPropertyDescription("true: start no new steps; running Jobs finish.")
+  private Boolean suspend;
+
+  @JsonPropertyDescription("End the flow early: Stop lets running steps finish and runs finally; Terminate stops them at once.")
+  private ShutdownPolicy shutdown;
+
+  @JsonPropertyDescription("Whether runs of this flow may overlap (schedules and triggers). Default: Forbid.")
+  private ConcurrencyPolicy concurrencyPolicy;
+
+  @JsonPropertyDescription("Values substituted for {{params.NAME}} in step templates.")
+  private List<Parameter> parameters = new ArrayList<>();
+
+  @Required
+  @Size(min = 1)
+  @JsonPropertyDescription("The steps of the DAG; each runs as one batch/v1 Job per attempt.")
+  private List<Step> steps = new ArrayList<>();
+
+  @JsonProperty("finally")
+  @JsonPropertyDescription("Steps run once the DAG has settled, whatever its outcome (exit handlers).")
+  private List<Step> finallySteps = new ArrayList<>();
+
+  public Integer getParallelism() { return parallelism; }
+  public void setParallelism(Integer parallelism) { this.parallelism = parallelism; }
+  public FailurePolicy getFailurePolicy() { return failurePolicy; }
+  public void setFailurePolicy(FailurePolicy failurePolicy) { this.failurePolicy = failurePolicy; }
+  public String getTimeout() { return timeout; }
+  public void setTimeout(String timeout) { this.timeout = timeout; }
+  public Long getTtlSecondsAfterFinished() { return ttlSecondsAfterFinished; }
+  public void setTtlSecondsAfterFinished(Long ttlSecondsAfterFinished) { this.ttlSecondsAfterFinished = ttlSecondsAfterFinished; }
+  public Boolean getSuspend() { return suspend; }
+  public void setSuspend(Boolean suspend) { this.suspend = suspend; }
+  public ShutdownPolicy getShutdown() { return shutdown; }
+  public void setShutdown(ShutdownPolicy shutdown) { this.shutdown = shutdown; }
+  public ConcurrencyPolicy getConcurrencyPolicy() { return concurrencyPolicy; }
+  public void setConcurrencyPolicy(ConcurrencyPolicy concurrencyPolicy) { this.concurrencyPolicy = concurrencyPolicy; }
+  public List<Parameter> getParameters() { return parameters; }
+  public void setParameters(List<Parameter> parameters) { this.parameters = parameters; }
+  public List<Step> getSteps() { return steps; }
+  public void setSteps(List<Step> steps) { this.steps = steps; }
+  @JsonProperty("finally")
+  public List<Step> getFinallySteps() { return finallySteps; }
+  @JsonProperty("finally")
+  public void setFinallySteps(List<Step> finallySteps) { this.finallySteps = finallySteps; }
+
+  /** The effective failure policy: FailFast when unset. */
+  public FailurePolicy effectiveFailurePolicy() {
+    return failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
+  }
+
+  public boolean isSuspended() {
+    return Boolean.TRUE.equals(suspend);
+  }
+}

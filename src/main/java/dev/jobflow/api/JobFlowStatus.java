@@ -1,0 +1,48 @@
+package dev.jobflow.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the controller observed. For very large flows {@code steps} holds only the steps not Succeeded. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"phase", "observedGeneration", "progress", "message", "startedAt", "finishedAt", "stepCounts",
+    "steps", "conditions"})
+public class JobFlowStatus {
+  private FlowPhase phase;
+  private Long observedGeneration;
+  @JsonPropertyDescription("Finished steps / all steps, e.g. 2/4.")
+  private String progress;
+  @JsonPropertyDescription("Why the flow is in its phase, for humans.")
+  private String message;
+  private String startedAt;
+  private String finishedAt;
+  @JsonPropertyDescription("Number of steps per phase; always complete, also when steps is truncated.")
+  private Map<String, Integer> stepCounts;
+  private Map<String, StepStatus> steps = new LinkedHashMap<>();
+  private List<Condition> conditions = new ArrayList<>();
+
+  public FlowPhase getPhase() { return phase; }
+  public void setPhase(FlowPhase phase) { this.phase = phase; }
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public String getProgress() { return progress; }
+  public void setProgress(String progress) { this.progress = progress; }
+  public String getMessage() { return message; }
+  public void setMessage(String message) { this.message = message; }
+  public String getStartedAt() { return startedAt; }
+  public void setStartedAt(String startedAt) { this.startedAt = startedAt; }
+  public String getFinishedAt() { return finishedAt; }
+  public void setFinishedAt(String finishedAt) { this.finishedAt = finishedAt; }
+  public Map<String, Integer> getStepCounts() { return stepCounts; }
+  public void setStepCounts(Map<String, Integer> stepCounts) { this.stepCounts = stepCounts; }
+  public Map<String, StepStatus> getSteps() { return steps; }
+  public void setSteps(Map<String, StepStatus> steps) { this.steps = steps; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+}

@@ -1,0 +1,107 @@
+package dev.jobflow.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads and writes JobFlows as YAML or JSON documents, as users and the API server send them. */
+public final class JobFlowYaml {
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  private JobFlowYaml() {}
+
+  /** A document that is not a JobFlow, or not YAML at all. */
+  public static final class NotAJobFlowException extends IOException {
+    public NotAJobFlowException(String message) {
+      super(message);
+    }
+
+    public NotAJobFlowException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Reads every non-empty document of a (multi-document) YAML or JSON stream as a JobFlow. */
+  public static List<JobFlow> readAll(Reader in) throws IOException {
+    List<JobFlow> flows = new ArrayList<>();
+    try (var parser = new YAMLFactory().createParser(in)) {
+      var docs = YAML.readValues(parser, JsonNode.class);
+      int index = 0;
+      while (docs.hasNextValue()) {
+        JsonNode doc = docs.nextValue();
+        index++;
+        if (doc == null || doc.isNull() || doc.isMissingNode()) {
+          continue;
+        }
+        flows.add(fromTree(doc, "document " + index));
+      }
+    } catch (NotAJobFlowException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new NotAJobFlowException("not valid YAML: " + firstLine(e.getMessage()), e);
+    }
+    return flows;
+  }
+
+  /** Reads exactly one JobFlow from YAML or JSON text. */
+  public static JobFlow read(String text) throws IOException {
+    List<JobFlow> all = readAll(new StringReader(text));
+    if (all.size() != 1) {
+      throw new NotAJobFlowException("expected one JobFlow document, found " + all.size());
+    }
+    return all.get(0);
+  }
+
+  /** Converts a parsed document to a JobFlow, checking its apiVersion and kind first. */
+  public static JobFlow fromTree(JsonNode doc, String where) throws NotAJobFlowException {
+    if (!doc.isObject()) {
+      throw new NotAJobFlowException(where + " is not an object");
+    }
+    String apiVersion = doc.path("apiVersion").asText("");
+    String kind = doc.path("kind").asText("");
+    if (!JobFlow.KIND.equals(kind) || !JobFlow.API_VERSION.equals(apiVersion)) {
+      throw new NotAJobFlowException(where + " is " + describe(apiVersion, kind) + ", not a "
+          + JobFlow.API_VERSION + " " + JobFlow.KIND);
+    }
+    try {
+      return JSON.treeToValue(doc, JobFlow.class);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NotAJobFlowException(where + " does not fit the JobFlow schema: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  public static String toYaml(Object value) {
+    return Serialization.asYaml(value);
+  }
+
+  public static String toJson(Object value) {
+    return Serialization.asJson(value);
+  }
+
+  private static String describe(String apiVersion, String kind) {
+    if (apiVersion.isEmpty() && kind.isEmpty()) {
+      return "missing apiVersion and kind";
+    }
+    return "a " + (apiVersion.isEmpty() ? "(no apiVersion)" : apiVersion) + " " + (kind.isEmpty() ? "(no kind)" : kind);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.jobflow.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One node of the DAG: a batch/v1 Job template, its dependencies, retries and timeout. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"name", "dependsOn", "retries", "timeout", "template"})
+@ValidationRule(value = "!has(self.dependsOn) || !(self.name in self.dependsOn)", message = "a step cannot depend on itself")
+public class Step {
+  @Required
+  @Size(min = 1, max = 63)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @JsonPropertyDescription("DNS-1123 label, unique across steps and finally.")
+  private String name;
+
+  @JsonPropertyDescription("Names of steps (not finally steps) that must succeed before this one starts.")
+  private List<String> dependsOn = new ArrayList<>();
+
+  @JsonPropertyDescription("How often, and after how long, a failed attempt is tried again.")
+  private RetryPolicy retries;
+
+  @JsonPropertyDescription("Deadline of one attempt as a Go-style duration; an attempt running longer fails with StepTimedOut.")
+  private String timeout;
+
+  @Required
+  @PreserveUnknownFields
+  @SchemaFrom(type = JobTemplateSchema.class)
+  @JsonPropertyDescription("A full batch/v1 JobSpec; {{params.NAME}} is substituted in its strings.")
+  private JobSpec template;
+
+  public Step() {}
+
+  public Step(String name, List<String> dependsOn, JobSpec template) {
+    this.name = name;
+    this.dependsOn = dependsOn == null ? new ArrayList<>() : new ArrayList<>(dependsOn);
+    this.template = template;
+  }
+
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public List<String> getDependsOn() { return dependsOn; }
+  public void setDependsOn(List<String> dependsOn) { this.dependsOn = dependsOn; }
+  public RetryPolicy getRetries() { return retries; }
+  public void setRetries(RetryPolicy retries) { this.retries = retries; }
+  public String getTimeout() { return timeout; }
+  public void setTimeout(String timeout) { this.timeout = timeout; }
+  public JobSpec getTemplate() { return template; }
+  public void setTemplate(JobSpec template) { this.template = template; }
+
+  /**
+   * The CRD schema of a template: an object kept as sent. The full JobSpec schema would be emitted
+   * twice (steps and finally) and push the CRD past what {@code kubectl apply} can annotate; the one
+   * validator checks templates instead.
+   */
+  public static final class JobTemplateSchema {}
+}

@@ -1,0 +1,35 @@
+package dev.jobflow.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** The observed state of one step. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"phase", "attempts", "job", "startedAt", "finishedAt", "nextAttemptAt", "reason", "message"})
+public class StepStatus {
+  private StepPhase phase;
+  private Integer attempts;
+  private String job;
+  private String startedAt;
+  private String finishedAt;
+  private String nextAttemptAt;
+  private String reason;
+  private String message;
+
+  public StepPhase getPhase() { return phase; }
+  public void setPhase(StepPhase phase) { this.phase = phase; }
+  public Integer getAttempts() { return attempts; }
+  public void setAttempts(Integer attempts) { this.attempts = attempts; }
+  public String getJob() { return job; }
+  public void setJob(String job) { this.job = job; }
+  public String getStartedAt() { return startedAt; }
+  public void setStartedAt(String startedAt) { this.startedAt = startedAt; }
+  public String getFinishedAt() { return finishedAt; }
+  public void setFinishedAt(String finishedAt) { this.finishedAt = finishedAt; }
+  public String getNextAttemptAt() { return nextAttemptAt; }
+  public void setNextAttemptAt(String nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; }
+  public String getReason() { return reason; }
+  public void setReason(String reason) { this.reason = reason; }
+  public String getMessage() { return message; }
+  public void setMessage(String message) { this.message = message; }
+}
