@@ -1,0 +1,112 @@
+package dev.jobflow.kube;
+
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.JobFlowStatus;
+import dev.jobflow.api.StepPhase;
+import dev.jobflow.api.StepStatus;
+import dev.jobflow.flow.FlowStatusUpdate;
+import dev.jobflow.flow.FlowSummary;
+import dev.jobflow.flow.StepView;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the engine's status updates (which may carry only the steps that changed) into the JobFlow's
+ * status subresource. For flows of more than {@code fullListLimit} steps the status keeps the counts and
+ * only the steps that have not succeeded, so it stays small whatever the flow's size.
+ */
+public final class FlowStatusProjection {
+  private final int fullListLimit;
+  private final Map<String, StepView> steps = new LinkedHashMap<>();
+  private final Map<String, Condition> conditions = new HashMap<>();
+
+  public FlowStatusProjection(int fullListLimit) {
+    this.fullListLimit = fullListLimit;
+  }
+
+  /** Folds an update in and returns the status to write. */
+  public synchronized JobFlowStatus apply(FlowStatusUpdate update) {
+    if (update.complete()) {
+      steps.clear();
+    }
+    for (StepView step : update.steps()) {
+      steps.put(step.name(), step);
+    }
+    return render(update.summary());
+  }
+
+  private JobFlowStatus render(FlowSummary summary) {
+    JobFlowStatus status = new JobFlowStatus();
+    status.setPhase(summary.phase());
+    status.setObservedGeneration(summary.observedGeneration());
+    status.setProgress(summary.progress());
+    status.setMessage(summary.message());
+    status.setStartedAt(time(summary.startedAt()));
+    status.setFinishedAt(time(summary.finishedAt()));
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    summary.stepCounts().forEach((phase, n) -> {
+      if (n > 0) {
+        counts.put(phase.name(), n);
+      }
+    });
+    status.setStepCounts(counts);
+    boolean bounded = summary.totalSteps() > fullListLimit;
+    Map<String, StepStatus> out = new LinkedHashMap<>();
+    for (StepView view : steps.values()) {
+      if (bounded && view.phase() == StepPhase.Succeeded) {
+        continue;
+      }
+      out.put(view.name(), step(view));
+    }
+    status.setSteps(out);
+    status.setConditions(conditions(summary));
+    return status;
+  }
+
+  private static StepStatus step(StepView view) {
+    StepStatus s = new StepStatus();
+    s.setPhase(view.phase());
+    s.setAttempts(view.attempts());
+    s.setJob(view.job());
+    s.setStartedAt(time(view.startedAt()));
+    s.setFinishedAt(time(view.finishedAt()));
+    s.setNextAttemptAt(time(view.nextAttemptAt()));
+    s.setReason(view.reason());
+    s.setMessage(view.message());
+    return s;
+  }
+
+  private List<Condition> conditions(FlowSummary summary) {
+    FlowPhase phase = summary.phase();
+    String reason = summary.reason() == null ? phase.name() : summary.reason();
+    String message = summary.message() == null ? "" : summary.message();
+    List<Condition> out = new ArrayList<>();
+    out.add(condition("Ready", phase == FlowPhase.Succeeded, reason, message));
+    out.add(condition("Progressing", !phase.isFinished() && phase != FlowPhase.Suspended,
+        phase == FlowPhase.Suspended ? "Suspended" : reason, message));
+    out.add(condition("Failed", phase == FlowPhase.Failed, reason, message));
+    return out;
+  }
+
+  /** Keeps lastTransitionTime unless the condition's status really changed, as Kubernetes conventions ask. */
+  private Condition condition(String type, boolean isTrue, String reason, String message) {
+    String status = isTrue ? "True" : "False";
+    Condition previous = conditions.get(type);
+    String since = previous != null && previous.getStatus().equals(status)
+        ? previous.getLastTransitionTime() : Instant.now().toString();
+    Condition c = new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
+        .withMessage(message).withLastTransitionTime(since).build();
+    conditions.put(type, c);
+    return c;
+  }
+
+  private static String time(Instant at) {
+    return at == null ? null : at.toString();
+  }
+}

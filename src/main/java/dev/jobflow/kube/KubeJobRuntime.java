@@ -1,0 +1,130 @@
+package dev.jobflow.kube;
+
+import akka.Done;
+import dev.jobflow.step.AttemptSpec;
+import dev.jobflow.step.JobConflictException;
+import dev.jobflow.step.JobHandle;
+import dev.jobflow.step.JobKey;
+import dev.jobflow.step.JobObservation;
+import dev.jobflow.step.JobRuntime;
+import dev.jobflow.step.Subscription;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The engine's {@link JobRuntime} on a real API server: creates Jobs by deterministic name (an existing one
+ * with this attempt's labels is adopted, anything else is a conflict), follows them through the shared
+ * {@link JobInformerHub}, deletes them with background propagation. fabric8 calls block, so they run on
+ * {@code io}, never on an actor's thread.
+ */
+public final class KubeJobRuntime implements JobRuntime {
+  private final KubernetesClient client;
+  private final JobInformerHub hub;
+  private final Executor io;
+  private final Clock clock;
+  private final ApiCallObserver calls;
+
+  public KubeJobRuntime(KubernetesClient client, JobInformerHub hub, Executor io, Clock clock, ApiCallObserver calls) {
+    this.client = client;
+    this.hub = hub;
+    this.io = io;
+    this.clock = clock;
+    this.calls = calls;
+  }
+
+  @Override
+  public CompletionStage<JobHandle> createIfAbsent(AttemptSpec attempt) {
+    return CompletableFuture.supplyAsync(() -> create(attempt), io);
+  }
+
+  private JobHandle create(AttemptSpec attempt) {
+    var id = new JobFactory.AttemptIdentity(attempt.job().namespace(), attempt.job().name(), attempt.flowName(),
+        attempt.flowUid(), attempt.step(), attempt.attempt());
+    Job existing = hub.cached(id.namespace(), id.jobName());
+    if (existing != null) {
+      return adopt(existing, id, attempt.job());
+    }
+    Job job = JobFactory.build(id, attempt.template(), attempt.parameters());
+    try {
+      Job created = client.batch().v1().jobs().inNamespace(id.namespace()).resource(job).create();
+      calls.called("create", "jobs", HttpURLConnection.HTTP_CREATED);
+      return new JobHandle(attempt.job(), created.getMetadata().getUid(), false);
+    } catch (KubernetesClientException e) {
+      calls.called("create", "jobs", e.getCode());
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+    Job current = client.batch().v1().jobs().inNamespace(id.namespace()).withName(id.jobName()).get();
+    calls.called("get", "jobs", current == null ? 404 : 200);
+    if (current == null) {
+      throw new IllegalStateException("Job " + attempt.job() + " was reported as existing but is gone; will retry");
+    }
+    return adopt(current, id, attempt.job());
+  }
+
+  private static JobHandle adopt(Job existing, JobFactory.AttemptIdentity id, JobKey key) {
+    if (!JobFactory.belongsTo(existing, id)) {
+      throw new JobConflictException(key, "its labels " + existing.getMetadata().getLabels()
+          + " do not name flow " + id.flowName() + " (uid " + id.flowUid() + "), step " + id.step()
+          + ", attempt " + id.attempt() + "; delete or rename that Job");
+    }
+    return new JobHandle(key, existing.getMetadata().getUid(), true);
+  }
+
+  @Override
+  public Subscription watch(JobKey key, Consumer<JobObservation> listener) {
+    var subscription = hub.subscribe(key.namespace(), key.name(), new JobInformerHub.JobListener() {
+      @Override
+      public void onJob(Job job) {
+        listener.accept(JobConditions.observe(job, clock));
+      }
+
+      @Override
+      public void onJobDeleted(Job lastKnown) {
+        listener.accept(JobConditions.deleted(key, lastKnown.getMetadata().getUid(), clock));
+      }
+    });
+    if (hub.cached(key.namespace(), key.name()) == null) {
+      // The informer may not have seen a Job created a moment ago: ask the API server before calling it gone.
+      CompletableFuture.runAsync(() -> reportCurrent(key, listener), io);
+    }
+    return subscription::close;
+  }
+
+  private void reportCurrent(JobKey key, Consumer<JobObservation> listener) {
+    try {
+      Job job = client.batch().v1().jobs().inNamespace(key.namespace()).withName(key.name()).get();
+      calls.called("get", "jobs", job == null ? 404 : 200);
+      listener.accept(job == null ? JobConditions.deleted(key, null, clock) : JobConditions.observe(job, clock));
+    } catch (KubernetesClientException e) {
+      calls.called("get", "jobs", e.getCode());
+      // Transient: the informer will deliver the Job when the API server answers again.
+    }
+  }
+
+  @Override
+  public CompletionStage<Done> delete(JobKey key) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        client.batch().v1().jobs().inNamespace(key.namespace()).withName(key.name())
+            .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        calls.called("delete", "jobs", 200);
+      } catch (KubernetesClientException e) {
+        calls.called("delete", "jobs", e.getCode());
+        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+          throw e;
+        }
+      }
+      return Done.getInstance();
+    }, io);
+  }
+}
