@@ -285,6 +285,11 @@ public final class DagState {
     return attempts[step];
   }
 
+  /** The uid of the latest attempt's Job, null until known. */
+  public String jobUid(int step) {
+    return jobUid[step];
+  }
+
   public boolean isRunning(int step) {
     return phase[step] == StepPhase.Running;
   }

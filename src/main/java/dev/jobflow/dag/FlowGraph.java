@@ -23,6 +23,11 @@ public final class FlowGraph {
     this.dagSize = dagSize;
   }
 
+  /** An empty graph, for a flow whose spec could not be used. */
+  public static FlowGraph empty() {
+    return new FlowGraph(List.of(), Map.of(), 0);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -58,7 +63,38 @@ public final class FlowGraph {
     return dagSize;
   }
 
-  /** Collects steps; {@link #build()} checks names and dependencies (cycles are the validator's job). */
+  /** Kahn's count: a step never reaching indegree 0 is in, or behind, a cycle and could never start. */
+  private void requireAcyclic() {
+    int[] indegree = new int[steps.size()];
+    java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
+    for (GraphStep s : steps) {
+      indegree[s.index()] = s.dependsOn().length;
+      if (indegree[s.index()] == 0) {
+        queue.add(s.index());
+      }
+    }
+    int seen = 0;
+    while (!queue.isEmpty()) {
+      seen++;
+      for (int d : steps.get(queue.poll()).dependents()) {
+        if (--indegree[d] == 0) {
+          queue.add(d);
+        }
+      }
+    }
+    if (seen < steps.size()) {
+      List<String> stuck = new ArrayList<>();
+      for (int i = 0; i < steps.size() && stuck.size() < 10; i++) {
+        if (indegree[i] > 0) {
+          stuck.add(steps.get(i).name());
+        }
+      }
+      throw new IllegalArgumentException("steps in or behind a dependency cycle can never start: "
+          + String.join(", ", stuck) + (steps.size() - seen > stuck.size() ? ", ..." : ""));
+    }
+  }
+
+  /** Collects steps; {@link #build()} checks names, dependencies and that every step can start (no cycle). */
   public static final class Builder {
     private record Pending(String name, List<String> dependsOn, RetryRule retry, Duration timeout) {}
 
@@ -119,7 +155,9 @@ public final class FlowGraph {
         int[] out = dependents.get(i).stream().mapToInt(Integer::intValue).toArray();
         steps.add(new GraphStep(p.name(), i, i >= dag.size(), deps[i], out, p.retry(), p.timeout()));
       }
-      return new FlowGraph(Collections.unmodifiableList(steps), new HashMap<>(byName), dag.size());
+      FlowGraph graph = new FlowGraph(Collections.unmodifiableList(steps), new HashMap<>(byName), dag.size());
+      graph.requireAcyclic();
+      return graph;
     }
   }
 }

@@ -41,6 +41,6 @@ public sealed interface FlowCommand extends JsonSerializable {
   /** Decide again after recording a decision (the next one depends on the state it produced). */
   record Reconsider() implements FlowCommand {}
 
-  /** A step actor stopped (its attempt reported, or its Job was deleted). */
-  record StepActorStopped(String step, int attempt) implements FlowCommand {}
+  /** The step actor of this Job stopped (its attempt reported, or it deleted the Job). */
+  record StepActorStopped(String job) implements FlowCommand {}
 }
