@@ -1,0 +1,137 @@
+package dev.jobflow.controller;
+
+import akka.actor.typed.ActorRef;
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowStatus;
+import dev.jobflow.dag.Reasons;
+import dev.jobflow.flow.FlowCommand;
+import dev.jobflow.flow.FlowDefinition;
+import dev.jobflow.flow.FlowRouter;
+import dev.jobflow.kube.EventRecorder;
+import dev.jobflow.kube.Finalizers;
+import dev.jobflow.kube.FlowInformer;
+import dev.jobflow.kube.StatusWriter;
+import dev.jobflow.validation.JobFlowValidator;
+import dev.jobflow.validation.Problem;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what the JobFlow informer sees into commands for the flows' entities: a new or changed flow is
+ * validated (the one validator, also when the webhook is not installed), given the finalizer and handed to
+ * its entity by uid; a flow being deleted is told so, and its finalizer goes once FlowDeleted is journaled.
+ */
+public final class FlowReconciler implements FlowInformer.FlowListener {
+  private static final Logger log = LoggerFactory.getLogger(FlowReconciler.class);
+
+  private final ActorRef<FlowRouter.Command> router;
+  private final KubernetesClient client;
+  private final JobFlowValidator validator;
+  private final StatusWriter statusWriter;
+  private final EventRecorder events;
+  private final Executor io;
+  private final Clock clock;
+
+  public FlowReconciler(ActorRef<FlowRouter.Command> router, KubernetesClient client, JobFlowValidator validator,
+      StatusWriter statusWriter, EventRecorder events, Executor io, Clock clock) {
+    this.router = router;
+    this.client = client;
+    this.validator = validator;
+    this.statusWriter = statusWriter;
+    this.events = events;
+    this.io = io;
+    this.clock = clock;
+  }
+
+  @Override
+  public void onFlow(JobFlow flow) {
+    String uid = flow.getMetadata().getUid();
+    if (Finalizers.isBeingDeleted(flow)) {
+      if (Finalizers.has(flow)) {
+        router.tell(new FlowRouter.Deliver(uid, new FlowCommand.Deleted()));
+      }
+      return;
+    }
+    if (isSettled(flow)) {
+      return; // a resync of a finished flow: waking its entity would only replay its journal
+    }
+    if (!Finalizers.has(flow)) {
+      io.execute(() -> addFinalizer(flow));
+    }
+    List<Problem> problems = validator.validate(flow);
+    FlowDefinition definition = null;
+    if (problems.isEmpty()) {
+      try {
+        definition = FlowDefinition.from(flow);
+      } catch (IllegalArgumentException e) {
+        problems = List.of(new Problem("spec", e.getMessage()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      reject(flow, problems);
+      return;
+    }
+    router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition)));
+  }
+
+  @Override
+  public void onFlowGone(JobFlow lastKnown) {
+    // Normally the finalizer made us journal the deletion already; this covers a finalizer removed by hand.
+    router.tell(new FlowRouter.Deliver(lastKnown.getMetadata().getUid(), new FlowCommand.Deleted()));
+  }
+
+  /** Lets the API server delete the flow: its deletion is in the journal. */
+  public void releaseFinalizer(String namespace, String name, String uid) {
+    io.execute(() -> {
+      JobFlow current = client.resources(JobFlow.class).inNamespace(namespace).withName(name).get();
+      if (current != null && uid.equals(current.getMetadata().getUid())) {
+        Finalizers.remove(client, current);
+      }
+    });
+  }
+
+  /** Finished and already reported for this generation. */
+  private static boolean isSettled(JobFlow flow) {
+    JobFlowStatus status = flow.getStatus();
+    if (status == null || status.getPhase() == null || !status.getPhase().isFinished()) {
+      return false;
+    }
+    long generation = flow.getMetadata().getGeneration() == null ? 0 : flow.getMetadata().getGeneration();
+    return status.getObservedGeneration() != null && status.getObservedGeneration() >= generation;
+  }
+
+  private void addFinalizer(JobFlow flow) {
+    try {
+      Finalizers.add(client, flow);
+    } catch (RuntimeException e) {
+      log.warn("could not add finalizer to {}/{}: {}", flow.getMetadata().getNamespace(),
+          flow.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  /** A flow the validator refuses never starts: its status and an Event say every problem. */
+  private void reject(JobFlow flow, List<Problem> problems) {
+    String message = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
+    JobFlowStatus status = new JobFlowStatus();
+    status.setPhase(FlowPhase.Failed);
+    status.setObservedGeneration(flow.getMetadata().getGeneration());
+    status.setMessage("invalid spec: " + message);
+    status.setProgress("0/" + (flow.getSpec() == null || flow.getSpec().getSteps() == null ? 0 : flow.getSpec().getSteps().size()));
+    status.setFinishedAt(clock.instant().toString());
+    status.setConditions(List.of(
+        new ConditionBuilder().withType("Ready").withStatus("False").withReason(Reasons.INVALID_SPEC)
+            .withMessage(message).withLastTransitionTime(clock.instant().toString()).build(),
+        new ConditionBuilder().withType("Failed").withStatus("True").withReason(Reasons.INVALID_SPEC)
+            .withMessage(message).withLastTransitionTime(clock.instant().toString()).build()));
+    statusWriter.offer(new StatusWriter.Target(flow.getMetadata().getNamespace(), flow.getMetadata().getName(),
+        flow.getMetadata().getUid()), status);
+    events.record(EventRecorder.FlowRef.of(flow), EventRecorder.Type.Warning, Reasons.INVALID_SPEC, message);
+  }
+}
