@@ -17,7 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.ASN1Null;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -110,11 +115,14 @@ public record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
 
   private static PrivateKey parseKey(String pem, String name) {
     Object found = null;
+    ASN1ObjectIdentifier curve = null;
     try (PEMParser parser = new PEMParser(reader(pem))) {
       Object item;
-      // Other blocks (EC PARAMETERS, a certificate) are skipped: openssl writes such blocks beside keys.
+      // Other blocks (a certificate) are skipped; EC PARAMETERS name the curve of a key that may not.
       while (found == null && (item = parser.readObject()) != null) {
-        if (item instanceof PEMKeyPair || item instanceof PrivateKeyInfo
+        if (item instanceof ASN1ObjectIdentifier oid) {
+          curve = oid;
+        } else if (item instanceof PEMKeyPair || item instanceof PrivateKeyInfo
             || item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
           found = item;
         }
@@ -129,12 +137,36 @@ public record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
     if (found instanceof PEMEncryptedKeyPair || found instanceof PKCS8EncryptedPrivateKeyInfo) {
       throw new IllegalArgumentException("TLS key " + name + " is encrypted; an unencrypted key is needed");
     }
-    PrivateKeyInfo info = found instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : (PrivateKeyInfo) found;
     try {
+      PrivateKeyInfo info = found instanceof PEMKeyPair pair ? withCurve(pair, curve) : (PrivateKeyInfo) found;
       return new JcaPEMKeyConverter().getPrivateKey(info);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("TLS key " + name + " is not a usable private key: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * SEC1 EC keys may leave the curve out of the key itself (it is optional there); the JDK needs it, so
+   * take it from the key's public half or a preceding EC PARAMETERS block.
+   */
+  private static PrivateKeyInfo withCurve(PEMKeyPair pair, ASN1ObjectIdentifier curve) throws IOException {
+    PrivateKeyInfo info = pair.getPrivateKeyInfo();
+    AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
+    boolean ecWithoutCurve = X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm())
+        && (algorithm.getParameters() == null || algorithm.getParameters() instanceof ASN1Null);
+    if (!ecWithoutCurve) {
+      return info;
+    }
+    SubjectPublicKeyInfo publicInfo = pair.getPublicKeyInfo();
+    if (publicInfo != null && publicInfo.getAlgorithm().getParameters() != null
+        && !(publicInfo.getAlgorithm().getParameters() instanceof ASN1Null)) {
+      return new PrivateKeyInfo(publicInfo.getAlgorithm(), info.parsePrivateKey());
+    }
+    if (curve != null) {
+      return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
+          info.parsePrivateKey());
+    }
+    throw new IOException("EC key names no curve (add the EC PARAMETERS block)");
   }
 
   private static boolean keyMatches(PrivateKey key, X509Certificate cert) {
