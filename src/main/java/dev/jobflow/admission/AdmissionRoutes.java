@@ -10,6 +10,7 @@ import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
@@ -17,7 +18,11 @@ import akka.http.scaladsl.model.EntityStreamSizeException;
 import dev.jobflow.admission.AdmissionObserver.Endpoint;
 import dev.jobflow.admission.AdmissionObserver.Verdict;
 import dev.jobflow.validation.JobFlowValidator;
+import akka.stream.Materializer;
+import akka.util.ByteString;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -33,6 +38,9 @@ public final class AdmissionRoutes {
   private static final Logger log = LoggerFactory.getLogger(AdmissionRoutes.class);
 
   private final ValidatingAdmission validating;
+  /** Bodies up to this many times the limit are read to the end (and dropped) before the 413. */
+  private static final long DRAIN_FACTOR = 4;
+
   private final MutatingAdmission mutating = new MutatingAdmission();
   private final AdmissionObserver observer;
   private final long maxRequestBytes;
@@ -46,9 +54,9 @@ public final class AdmissionRoutes {
   }
 
   public Route route() {
-    return post(() -> concat(
-        path("validate", () -> review(Endpoint.VALIDATE, validating::review)),
-        path("mutate", () -> review(Endpoint.MUTATE, mutating::review))));
+    return concat(
+        path("validate", () -> post(() -> review(Endpoint.VALIDATE, validating::review))),
+        path("mutate", () -> post(() -> review(Endpoint.MUTATE, mutating::review))));
   }
 
   private Route review(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide) {
@@ -56,11 +64,38 @@ public final class AdmissionRoutes {
     return withRequestTimeoutResponse(request -> reason(StatusCodes.REQUEST_TIMEOUT, "request timed out"), () ->
         extractRequestEntity(entity -> extractMaterializer(materializer -> {
           long start = System.nanoTime();
-          return completeWithFuture(entity.toStrict(timeoutMillis, maxRequestBytes, materializer)
-              .handle((strict, failure) -> failure == null
-                  ? answer(endpoint, decide, strict.getData().toArray(), start)
-                  : unreadable(endpoint, failure, start)));
+          return completeWithFuture(readBody(entity, materializer)
+              .handle((body, failure) -> failure != null ? unreadable(endpoint, failure, start)
+                  : body.overLimit() ? tooLarge(endpoint, start)
+                  : answer(endpoint, decide, body.bytes(), start)));
         })));
+  }
+
+  /** The first {@code maxRequestBytes} of a body, and whether there was more. */
+  private record Body(byte[] bytes, boolean overLimit) {}
+
+  /**
+   * Reads the whole body but keeps only what is within the limit. Reading past the limit (up to
+   * {@link #DRAIN_FACTOR} times it) lets the client finish sending and then read its 413; stopping at
+   * the limit would reset the connection under a client still writing.
+   */
+  private CompletionStage<Body> readBody(RequestEntity entity, Materializer materializer) {
+    return entity.withSizeLimit(maxRequestBytes * DRAIN_FACTOR).getDataBytes()
+        .completionTimeout(Duration.ofMillis(timeoutMillis))
+        .runFold(ByteString.createBuilder(), (kept, chunk) -> {
+          if (kept.length() <= maxRequestBytes) {
+            kept.append(chunk.take((int) Math.min(chunk.size(), maxRequestBytes + 1 - kept.length())));
+          }
+          return kept;
+        }, materializer)
+        .thenApply(kept -> kept.length() > maxRequestBytes
+            ? new Body(new byte[0], true)
+            : new Body(kept.result().toArray(), false));
+  }
+
+  private HttpResponse tooLarge(Endpoint endpoint, long start) {
+    observe(endpoint, "", Verdict.TOO_LARGE, start);
+    return reason(StatusCodes.PAYLOAD_TOO_LARGE, "request body is over the " + maxRequestBytes + "-byte limit");
   }
 
   private HttpResponse answer(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide, byte[] body,
@@ -90,8 +125,7 @@ public final class AdmissionRoutes {
       cause = cause.getCause();
     }
     if (cause instanceof EntityStreamSizeException) {
-      observe(endpoint, "", Verdict.TOO_LARGE, start);
-      return reason(StatusCodes.PAYLOAD_TOO_LARGE, "request body is over the " + maxRequestBytes + "-byte limit");
+      return tooLarge(endpoint, start);
     }
     if (cause instanceof TimeoutException) {
       observe(endpoint, "", Verdict.TIMED_OUT, start);

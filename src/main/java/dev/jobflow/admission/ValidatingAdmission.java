@@ -56,8 +56,9 @@ public final class ValidatingAdmission {
     JobFlow flow;
     try {
       flow = JobFlowYaml.fromTree(object, "request.object");
-    } catch (JobFlowYaml.NotAJobFlowException e) {
-      problems.add(new Problem("spec", e.getMessage()));
+    } catch (JobFlowYaml.NotAJobFlowException | RuntimeException e) {
+      problems.add(new Problem("spec", e instanceof JobFlowYaml.NotAJobFlowException ? e.getMessage()
+          : "request.object does not fit the JobFlow schema: " + e));
       return deny(request, problems);
     }
     try {

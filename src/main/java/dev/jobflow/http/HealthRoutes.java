@@ -18,9 +18,10 @@ public final class HealthRoutes {
   private HealthRoutes() {}
 
   public static Route create(BooleanSupplier ready) {
-    return get(() -> concat(
-        path("healthz", () -> complete(StatusCodes.OK, "ok\n")),
-        path("readyz", () -> ready.getAsBoolean()
+    // Path before method: a matched method directive cancels other routes' 405s, turning them into 404s.
+    return concat(
+        path("healthz", () -> get(() -> complete(StatusCodes.OK, "ok\n"))),
+        path("readyz", () -> get(() -> ready.getAsBoolean()
             ? complete(StatusCodes.OK, "ready\n")
             : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: shutting down\n"))));
   }
