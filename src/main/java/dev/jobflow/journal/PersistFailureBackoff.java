@@ -4,6 +4,7 @@ import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.SupervisorStrategy;
 import com.typesafe.config.Config;
 import java.time.Duration;
+import org.slf4j.event.Level;
 
 /**
  * How long an event-sourced entity waits before it restarts (and replays its journal) after a write
@@ -32,7 +33,13 @@ public record PersistFailureBackoff(Duration min, Duration max, double randomFac
     return new PersistFailureBackoff(c.getDuration("min"), c.getDuration("max"), c.getDouble("random-factor"));
   }
 
+  /**
+   * Restart with this backoff. A database outage fails every busy entity at once, so single failures log at
+   * WARN and only an entity failing 10 times in a row (a long outage) logs at ERROR.
+   */
   public BackoffSupervisorStrategy strategy() {
-    return SupervisorStrategy.restartWithBackoff(min, max, randomFactor);
+    return SupervisorStrategy.restartWithBackoff(min, max, randomFactor)
+        .withLogLevel(Level.WARN)
+        .withCriticalLogLevel(Level.ERROR, 10);
   }
 }
