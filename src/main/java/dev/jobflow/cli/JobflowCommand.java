@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
     subcommands = {
         CommandLine.HelpCommand.class,
         WebhookCommand.class,
+        JournalCommand.class,
     })
 public final class JobflowCommand implements Runnable {
 

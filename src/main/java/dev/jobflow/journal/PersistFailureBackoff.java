@@ -1,0 +1,45 @@
+package dev.jobflow.journal;
+
+import akka.actor.typed.BackoffSupervisorStrategy;
+import akka.actor.typed.SupervisorStrategy;
+import com.typesafe.config.Config;
+import java.time.Duration;
+import org.slf4j.event.Level;
+
+/**
+ * How long an event-sourced entity waits before it restarts (and replays its journal) after a write
+ * failed, e.g. while the database is unreachable. Pass {@link #strategy()} to the
+ * {@code EventSourcedBehavior} constructor: Akka never resumes after a failed persist, because it
+ * cannot know whether the event was stored; the replay after the restart tells.
+ */
+public record PersistFailureBackoff(Duration min, Duration max, double randomFactor) {
+
+  public PersistFailureBackoff {
+    if (min.isNegative() || min.isZero()) {
+      throw new IllegalArgumentException("jobflow.journal.persist-failure-backoff.min must be positive, was " + min);
+    }
+    if (max.compareTo(min) < 0) {
+      throw new IllegalArgumentException("jobflow.journal.persist-failure-backoff.max (" + max
+          + ") must not be below min (" + min + ")");
+    }
+    if (randomFactor < 0 || randomFactor > 1) {
+      throw new IllegalArgumentException(
+          "jobflow.journal.persist-failure-backoff.random-factor must be within 0..1, was " + randomFactor);
+    }
+  }
+
+  /** Reads {@code min}, {@code max} and {@code random-factor} from a {@code persist-failure-backoff} block. */
+  public static PersistFailureBackoff fromConfig(Config c) {
+    return new PersistFailureBackoff(c.getDuration("min"), c.getDuration("max"), c.getDouble("random-factor"));
+  }
+
+  /**
+   * Restart with this backoff. A database outage fails every busy entity at once, so single failures log at
+   * WARN and only an entity failing 10 times in a row (a long outage) logs at ERROR.
+   */
+  public BackoffSupervisorStrategy strategy() {
+    return SupervisorStrategy.restartWithBackoff(min, max, randomFactor)
+        .withLogLevel(Level.WARN)
+        .withCriticalLogLevel(Level.ERROR, 10);
+  }
+}
