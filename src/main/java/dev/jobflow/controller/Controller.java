@@ -1,0 +1,257 @@
+package dev.jobflow.controller;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.server.Route;
+import dev.jobflow.admission.AdmissionObserver;
+import dev.jobflow.admission.AdmissionServer;
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.JobFlow;
+import dev.jobflow.flow.EngineSettings;
+import dev.jobflow.flow.FlowEntity;
+import dev.jobflow.flow.FlowId;
+import dev.jobflow.flow.FlowObserver;
+import dev.jobflow.flow.FlowRouter;
+import dev.jobflow.flow.FlowStatusUpdate;
+import dev.jobflow.flow.FlowEvent;
+import dev.jobflow.http.HealthRoutes;
+import dev.jobflow.http.HttpFront;
+import dev.jobflow.journal.JournalHealth;
+import dev.jobflow.kube.EventRecorder;
+import dev.jobflow.kube.FlowInformer;
+import dev.jobflow.kube.JobInformerHub;
+import dev.jobflow.kube.KubeJobRuntime;
+import dev.jobflow.kube.StatusWriter;
+import dev.jobflow.metrics.FlowCensus;
+import dev.jobflow.metrics.JobflowMetrics;
+import dev.jobflow.metrics.MetricsServer;
+import dev.jobflow.validation.JobFlowValidator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller process: the JobFlow and Job informers, one event-sourced entity per flow, the status
+ * writer and Event recorder, the HTTP front (health, readiness, API), the embedded admission webhooks and
+ * {@code /metrics}. Shut down through CoordinatedShutdown (SIGTERM): stop taking work, flush statuses,
+ * then the actor system closes the journal.
+ */
+public final class Controller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+  private final ActorSystem<Void> system;
+  private final KubernetesClient client;
+  private final HttpFront http;
+  private final AdmissionServer webhook;
+  private final MetricsServer metricsServer;
+  private final ActorRef<FlowRouter.Command> router;
+  private final AtomicBoolean ready;
+  private final FlowInformer flowInformer;
+  private final JobInformerHub jobHub;
+
+  private Controller(ActorSystem<Void> system, KubernetesClient client, HttpFront http, AdmissionServer webhook,
+      MetricsServer metricsServer, ActorRef<FlowRouter.Command> router, AtomicBoolean ready,
+      FlowInformer flowInformer, JobInformerHub jobHub) {
+    this.system = system;
+    this.client = client;
+    this.http = http;
+    this.webhook = webhook;
+    this.metricsServer = metricsServer;
+    this.router = router;
+    this.ready = ready;
+    this.flowInformer = flowInformer;
+    this.jobHub = jobHub;
+  }
+
+  /** Starts everything and returns once the HTTP front listens; readiness follows when informers sync. */
+  public static Controller start(ControllerSettings settings, com.typesafe.config.Config baseConfig) throws Exception {
+    com.typesafe.config.Config config = settings.journal().prepare().withFallback(baseConfig);
+    JobflowMetrics metrics = JobflowMetrics.fromConfig(config);
+    MetricsServer metricsServer = settings.metricsEnabled() ? MetricsServer.start(config) : null;
+    metrics.registerKnownSeries();
+
+    KubernetesClientBuilder builder = new KubernetesClientBuilder();
+    if (settings.kube() != null) {
+      builder.withConfig(settings.kube());
+    }
+    KubernetesClient client = builder.build();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "jobflow", config);
+    Clock clock = Clock.systemUTC();
+    ExecutorService io = Executors.newFixedThreadPool(8, daemon("jobflow-kube-io"));
+    ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("jobflow-controller"));
+
+    StatusWriter statusWriter = new StatusWriter(client, timers, settings.statusInterval(), new StatusWriter.Observer() {
+      public void written() { metrics.statusWritten(); }
+      public void conflicted() { metrics.statusWriteConflicted(); }
+      public void failed(int code) { metrics.kubeApiError("update", "jobflows/status", code); }
+    });
+    EventRecorder events = new EventRecorder(client, io, clock, 25, 0.5, 100, 20);
+    JobInformerHub jobHub = JobInformerHub.start(client, settings.namespaces(), settings.resync().toMillis(),
+        () -> metrics.informerRelisted("jobs"));
+    KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock, (verb, resource, code) -> {});
+
+    AtomicReference<FlowReconciler> reconciler = new AtomicReference<>();
+    FlowObserver observer = new ControllerObserver(statusWriter, events, settings.fullStatusLimit(),
+        flow -> reconciler.get().releaseFinalizer(flow.namespace(), flow.name(), flow.uid()),
+        new MetricsFlowObserver(metrics));
+    var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime, observer, clock);
+    ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
+    reconciler.set(new FlowReconciler(router, client, new JobFlowValidator(), statusWriter, events, io, clock));
+
+    // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
+    jobHub.synced().get(60, TimeUnit.SECONDS);
+    FlowInformer flowInformer = FlowInformer.start(client, settings.namespaces(), settings.resync().toMillis(),
+        reconciler.get(), () -> metrics.informerRelisted("jobflows"));
+
+    JournalHealth journalHealth = new JournalHealth(system);
+    AtomicBoolean journalUp = new AtomicBoolean(false);
+    AtomicBoolean ready = new AtomicBoolean(false);
+    AtomicBoolean stopping = new AtomicBoolean(false);
+    timers.scheduleWithFixedDelay(() -> journalHealth.check().thenAccept(journalUp::set), 0, 5, TimeUnit.SECONDS);
+    Route routes = HealthRoutes.create(() -> !stopping.get() && flowInformer.hasSynced() && jobHub.hasSynced()
+        && journalUp.get());
+    HttpFront http = HttpFront.http(system, settings.httpInterface(), settings.httpPort(), routes)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    http.stopOnShutdown(system, Duration.ofSeconds(5));
+
+    AdmissionServer webhook = null;
+    if (settings.webhook() != null) {
+      webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), admissionMetrics(metrics))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    TtlReaper reaper = new TtlReaper(client, flowInformer::list, clock);
+    timers.scheduleWithFixedDelay(() -> safely("ttl sweep", reaper::sweep), 1,
+        settings.ttlSweep().toMillis(), TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(() -> safely("flow census", () -> census(flowInformer, metrics)), 1, 15,
+        TimeUnit.SECONDS);
+
+    registerShutdown(system, stopping, flowInformer, jobHub, statusWriter, client, io, timers, metricsServer);
+    Controller controller = new Controller(system, client, http, webhook, metricsServer, router, ready,
+        flowInformer, jobHub);
+    log.info("jobflow controller started: http {} webhook {} metrics {} {}", http.port(),
+        webhook == null ? "off" : webhook.port(), metricsServer == null ? "off" : metricsServer.port(),
+        settings.journal());
+    return controller;
+  }
+
+  private static void registerShutdown(ActorSystem<Void> system, AtomicBoolean stopping, FlowInformer flowInformer,
+      JobInformerHub jobHub, StatusWriter statusWriter, KubernetesClient client, ExecutorService io,
+      ScheduledExecutorService timers, MetricsServer metricsServer) {
+    CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+    cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-taking-work", () -> {
+      stopping.set(true);
+      flowInformer.close();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-status", () ->
+        statusWriter.flush().thenApply(v -> Done.getInstance()).exceptionally(e -> Done.getInstance()));
+    cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-clients", () -> {
+      jobHub.close();
+      client.close();
+      io.shutdown();
+      timers.shutdown();
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+  }
+
+  private static AdmissionObserver admissionMetrics(JobflowMetrics metrics) {
+    return (endpoint, operation, verdict, latencyNanos) -> metrics.admissionReviewed(
+        endpoint == AdmissionObserver.Endpoint.VALIDATE ? JobflowMetrics.Webhook.VALIDATE : JobflowMetrics.Webhook.MUTATE,
+        operation, switch (verdict) {
+          case ALLOWED, PATCHED -> JobflowMetrics.Verdict.ALLOWED;
+          case DENIED -> JobflowMetrics.Verdict.DENIED;
+          default -> JobflowMetrics.Verdict.ERROR;
+        }, Duration.ofNanos(latencyNanos));
+  }
+
+  private static void census(FlowInformer informer, JobflowMetrics metrics) {
+    FlowCensus census = new FlowCensus();
+    for (JobFlow flow : informer.list()) {
+      FlowPhase phase = flow.getStatus() == null || flow.getStatus().getPhase() == null
+          ? FlowPhase.Pending : flow.getStatus().getPhase();
+      Instant started = null;
+      if (flow.getStatus() != null && flow.getStatus().getStartedAt() != null) {
+        started = Instant.parse(flow.getStatus().getStartedAt());
+      }
+      census.add(flow.getMetadata().getNamespace(), phase, started);
+    }
+    metrics.recordFlowCensus(census);
+  }
+
+  private static void safely(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.warn("{} failed: {}", what, e.getMessage());
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public int webhookPort() {
+    return webhook == null ? -1 : webhook.port();
+  }
+
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  public ActorRef<FlowRouter.Command> router() {
+    return router;
+  }
+
+  /** Completes when the actor system has terminated (after SIGTERM or {@link #close()}). */
+  public CompletableFuture<Done> whenTerminated() {
+    return system.getWhenTerminated().toCompletableFuture();
+  }
+
+  /** Graceful stop, as on SIGTERM. */
+  @Override
+  public void close() {
+    try {
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      system.terminate();
+    }
+  }
+}
