@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
     description = "Runs DAGs of Kubernetes batch Jobs, event-sourced, with an audit trail.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        EmulatorCommand.class,
     })
 public final class JobflowCommand implements Runnable {
 
