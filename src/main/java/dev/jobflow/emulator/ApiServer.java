@@ -152,7 +152,34 @@ final class ApiServer implements AutoCloseable {
     if (r.code() == 404 && EmulatorStore.body(r).isEmpty()) {
       return ApiStatus.notFound(type, name);
     }
-    return r;
+    return r.code() >= 400 ? withReason(r, req.method().name(), type, body) : r;
+  }
+
+  /**
+   * fabric8 labels every failure "Invalid", which kubectl prints as 'The JobFlow "" is invalid';
+   * give it the reason and message a real API server would.
+   */
+  private static MockResponse withReason(MockResponse r, String method, ResourceType type, byte[] requestBody) {
+    JsonNode status;
+    try {
+      status = EmulatorStore.read(EmulatorStore.body(r));
+    } catch (IllegalArgumentException e) {
+      return ApiStatus.failure(r.code(), ApiStatus.reasonFor(r.code()), EmulatorStore.body(r));
+    }
+    if (!"Invalid".equals(status.path("reason").asText()) || r.code() == 422) {
+      return r;
+    }
+    String message = status.path("message").asText();
+    if (r.code() == 409 && method.equals("POST") && type != null) {
+      String name = "";
+      try {
+        name = EmulatorStore.read(new String(requestBody, StandardCharsets.UTF_8)).path("metadata").path("name").asText();
+      } catch (IllegalArgumentException ignored) {
+        // keep the empty name
+      }
+      return ApiStatus.failure(409, "AlreadyExists", type.qualifiedName() + " \"" + name + "\" already exists");
+    }
+    return ApiStatus.failure(r.code(), ApiStatus.reasonFor(r.code()), message);
   }
 
   private String filterList(ResourceType type, JsonNode list, String labelSelector, String fieldSelector,
