@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
         ControllerCommand.class,
         WebhookCommand.class,
         JournalCommand.class,
+        EmulatorCommand.class,
     })
 public final class JobflowCommand implements Runnable {
 
