@@ -1,0 +1,125 @@
+package dev.jobflow.controller;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowYaml;
+import dev.jobflow.emulator.Emulator;
+import dev.jobflow.emulator.EmulatorOptions;
+import dev.jobflow.journal.JournalSettings;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The whole controller in-process against the API-server emulator, whose simulate executor plays the
+ * kubelet: Jobs go active, then Complete or Failed as their template's annotations say.
+ */
+final class ControllerHarness implements AutoCloseable {
+  final Emulator emulator;
+  final Path journalDir;
+  Controller controller;
+
+  ControllerHarness(Path dir) throws Exception {
+    this(Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.SIMULATE)
+        .withDataDir(dir.resolve("emulator"))), dir.resolve("journal"));
+  }
+
+  ControllerHarness(Emulator emulator, Path journalDir) throws Exception {
+    this.emulator = emulator;
+    this.journalDir = journalDir;
+    startController();
+  }
+
+  static Config config() {
+    return ConfigFactory.parseMap(Map.of(
+        "jobflow.engine.create-retry.min-backoff", "100ms",
+        "jobflow.journal.persist-failure-backoff.min", "200ms",
+        "jobflow.journal.persist-failure-backoff.max", "2s",
+        "akka.loglevel", "WARNING",
+        "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
+        "akka.coordinated-shutdown.exit-jvm", "off"))
+        .withFallback(ConfigFactory.load());
+  }
+
+  void startController() throws Exception {
+    Config config = config();
+    JournalSettings journal = JournalSettings.fromConfig(config).withDataDir(journalDir);
+    ControllerSettings settings = new ControllerSettings(emulator.config(), List.of(), journal, null, "127.0.0.1", 0,
+        false, Duration.ofMillis(50), 500, Duration.ofSeconds(30), Duration.ofMillis(300));
+    controller = Controller.start(settings, config);
+  }
+
+  void restartController() throws Exception {
+    controller.close();
+    startController();
+  }
+
+  KubernetesClient client() {
+    return emulator.client();
+  }
+
+  JobFlow submit(String yaml) throws Exception {
+    JobFlow flow = JobFlowYaml.read(yaml);
+    if (flow.getMetadata().getNamespace() == null) {
+      flow.getMetadata().setNamespace("default");
+    }
+    return client().resources(JobFlow.class).inNamespace(flow.getMetadata().getNamespace()).resource(flow).create();
+  }
+
+  JobFlow await(String name, Predicate<JobFlow> condition, Duration timeout) {
+    return client().resources(JobFlow.class).inNamespace("default").withName(name)
+        .waitUntilCondition(f -> f != null && condition.test(f), timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  JobFlow awaitPhase(String name, FlowPhase phase) {
+    return await(name, f -> f.getStatus() != null && f.getStatus().getPhase() == phase, Duration.ofSeconds(60));
+  }
+
+  /** Jobs of a flow, by name. */
+  Map<String, Job> jobs(String flow) {
+    return client().batch().v1().jobs().inNamespace("default").withLabel("jobflow.dev/flow", flow).list().getItems()
+        .stream().collect(Collectors.toMap(j -> j.getMetadata().getName(), j -> j));
+  }
+
+  @Override
+  public void close() {
+    if (controller != null) {
+      controller.close();
+    }
+    emulator.close();
+  }
+
+  /** A step whose simulated Job takes {@code duration} and ends with the outcomes listed per attempt. */
+  static String step(String name, List<String> dependsOn, String duration, String outcomes) {
+    return step(name, dependsOn, duration, outcomes, "");
+  }
+
+  static String step(String name, List<String> dependsOn, String duration, String outcomes, String extra) {
+    return "    - name: " + name + "\n"
+        + "      dependsOn: [" + String.join(", ", dependsOn) + "]\n"
+        + extra
+        + "      template:\n"
+        + "        template:\n"
+        + "          metadata:\n"
+        + "            annotations: {sim.jobflow.dev/duration: \"" + duration + "\", sim.jobflow.dev/outcome: \"" + outcomes + "\"}\n"
+        + "          spec:\n"
+        + "            restartPolicy: Never\n"
+        + "            containers: [{name: main, image: busybox, command: [sh, -c, \"echo {{params.greeting}}\"]}]\n";
+  }
+
+  static String flow(String name, String specExtra, String steps, String finallySteps) {
+    return "apiVersion: jobflow.dev/v1alpha1\nkind: JobFlow\nmetadata: {name: " + name + ", namespace: default}\n"
+        + "spec:\n" + specExtra
+        + "  parameters: [{name: greeting, value: hello}]\n"
+        + "  steps:\n" + steps
+        + (finallySteps == null ? "" : "  finally:\n" + finallySteps);
+  }
+}
