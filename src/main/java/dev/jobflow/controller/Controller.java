@@ -43,7 +43,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,18 +106,17 @@ public final class Controller implements AutoCloseable {
         () -> metrics.informerRelisted("jobs"));
     KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock, (verb, resource, code) -> {});
 
-    AtomicReference<FlowReconciler> reconciler = new AtomicReference<>();
     FlowObserver observer = new ControllerObserver(statusWriter, events, settings.fullStatusLimit(),
-        flow -> reconciler.get().releaseFinalizer(flow.namespace(), flow.name(), flow.uid()),
         new MetricsFlowObserver(metrics));
     var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime, observer, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
-    reconciler.set(new FlowReconciler(router, client, new JobFlowValidator(), statusWriter, events, io, clock));
+    FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
+        statusWriter, events, io, clock);
 
     // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
     jobHub.synced().get(60, TimeUnit.SECONDS);
     FlowInformer flowInformer = FlowInformer.start(client, settings.namespaces(), settings.resync().toMillis(),
-        reconciler.get(), () -> metrics.informerRelisted("jobflows"));
+        reconciler, () -> metrics.informerRelisted("jobflows"));
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);
@@ -163,15 +161,15 @@ public final class Controller implements AutoCloseable {
     });
     cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-status", () ->
         statusWriter.flush().thenApply(v -> Done.getInstance()).exceptionally(e -> Done.getInstance()));
-    cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-clients", () -> {
+    // Entities and step actors use the client until the actor system is down: close it only then.
+    system.getWhenTerminated().thenRun(() -> {
       jobHub.close();
       client.close();
-      io.shutdown();
-      timers.shutdown();
+      io.shutdownNow();
+      timers.shutdownNow();
       if (metricsServer != null) {
         metricsServer.close();
       }
-      return CompletableFuture.completedFuture(Done.getInstance());
     });
   }
 

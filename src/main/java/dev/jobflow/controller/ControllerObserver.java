@@ -11,27 +11,24 @@ import dev.jobflow.kube.FlowStatusProjection;
 import dev.jobflow.kube.StatusWriter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * What the controller does when a flow changes: mirror it into the status subresource (coalesced), tell
- * kubectl users through Events, and let the finalizer go once the deletion is journaled. Called on the
+ * kubectl users through Events, and count it. Called on the
  * entities' threads, so everything here hands work off and returns at once.
  */
 public final class ControllerObserver implements FlowObserver {
   private final StatusWriter statusWriter;
   private final EventRecorder events;
   private final int fullStatusLimit;
-  private final Consumer<FlowId> onDeletionJournaled;
   private final FlowObserver metrics;
   private final Map<String, FlowStatusProjection> projections = new ConcurrentHashMap<>();
 
   public ControllerObserver(StatusWriter statusWriter, EventRecorder events, int fullStatusLimit,
-      Consumer<FlowId> onDeletionJournaled, FlowObserver metrics) {
+      FlowObserver metrics) {
     this.statusWriter = statusWriter;
     this.events = events;
     this.fullStatusLimit = fullStatusLimit;
-    this.onDeletionJournaled = onDeletionJournaled;
     this.metrics = metrics;
   }
 
@@ -46,10 +43,6 @@ public final class ControllerObserver implements FlowObserver {
   @Override
   public void eventRecorded(FlowId flow, FlowEvent event) {
     metrics.eventRecorded(flow, event);
-    if (event instanceof FlowEvent.FlowDeleted) {
-      onDeletionJournaled.accept(flow);
-      return;
-    }
     KubeEvent k = KubeEvent.of(event);
     if (k != null) {
       events.record(new FlowRef(flow.namespace(), flow.name(), flow.uid()), k.type(), k.reason(), k.message());

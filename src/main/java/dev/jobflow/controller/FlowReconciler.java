@@ -1,6 +1,9 @@
 package dev.jobflow.controller;
 
+import akka.Done;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
@@ -17,6 +20,7 @@ import dev.jobflow.validation.Problem;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
@@ -31,7 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class FlowReconciler implements FlowInformer.FlowListener {
   private static final Logger log = LoggerFactory.getLogger(FlowReconciler.class);
 
+  private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(30);
+
   private final ActorRef<FlowRouter.Command> router;
+  private final Scheduler scheduler;
   private final KubernetesClient client;
   private final JobFlowValidator validator;
   private final StatusWriter statusWriter;
@@ -39,9 +46,10 @@ public final class FlowReconciler implements FlowInformer.FlowListener {
   private final Executor io;
   private final Clock clock;
 
-  public FlowReconciler(ActorRef<FlowRouter.Command> router, KubernetesClient client, JobFlowValidator validator,
+  public FlowReconciler(ActorRef<FlowRouter.Command> router, Scheduler scheduler, KubernetesClient client, JobFlowValidator validator,
       StatusWriter statusWriter, EventRecorder events, Executor io, Clock clock) {
     this.router = router;
+    this.scheduler = scheduler;
     this.client = client;
     this.validator = validator;
     this.statusWriter = statusWriter;
@@ -55,7 +63,7 @@ public final class FlowReconciler implements FlowInformer.FlowListener {
     String uid = flow.getMetadata().getUid();
     if (Finalizers.isBeingDeleted(flow)) {
       if (Finalizers.has(flow)) {
-        router.tell(new FlowRouter.Deliver(uid, new FlowCommand.Deleted()));
+        journalDeletionThenRelease(flow);
       }
       return;
     }
@@ -87,14 +95,26 @@ public final class FlowReconciler implements FlowInformer.FlowListener {
     router.tell(new FlowRouter.Deliver(lastKnown.getMetadata().getUid(), new FlowCommand.Deleted()));
   }
 
-  /** Lets the API server delete the flow: its deletion is in the journal. */
-  public void releaseFinalizer(String namespace, String name, String uid) {
-    io.execute(() -> {
-      JobFlow current = client.resources(JobFlow.class).inNamespace(namespace).withName(name).get();
-      if (current != null && uid.equals(current.getMetadata().getUid())) {
-        Finalizers.remove(client, current);
-      }
-    });
+  /** Once the entity has journaled FlowDeleted, lets the API server delete the flow. */
+  private void journalDeletionThenRelease(JobFlow flow) {
+    String uid = flow.getMetadata().getUid();
+    AskPattern.<FlowRouter.Command, Done>ask(router,
+            replyTo -> new FlowRouter.Deliver(uid, new FlowCommand.Deleted(replyTo)), DELETION_TIMEOUT, scheduler)
+        .thenAcceptAsync(done -> releaseFinalizer(flow), io)
+        .exceptionally(e -> {
+          // The journal did not answer in time: the next update or resync of the flow asks again.
+          log.warn("deletion of {}/{} not journaled yet: {}", flow.getMetadata().getNamespace(),
+              flow.getMetadata().getName(), e.getMessage());
+          return null;
+        });
+  }
+
+  private void releaseFinalizer(JobFlow flow) {
+    JobFlow current = client.resources(JobFlow.class).inNamespace(flow.getMetadata().getNamespace())
+        .withName(flow.getMetadata().getName()).get();
+    if (current != null && flow.getMetadata().getUid().equals(current.getMetadata().getUid())) {
+      Finalizers.remove(client, current);
+    }
   }
 
   /** Finished and already reported for this generation. */

@@ -14,8 +14,17 @@ public sealed interface FlowCommand extends JsonSerializable {
    */
   record SpecSeen(FlowDefinition definition) implements FlowCommand {}
 
-  /** The JobFlow is gone: a running flow stops its Jobs and ends Cancelled; the entity then stops. */
-  record Deleted() implements FlowCommand {}
+  /**
+   * The JobFlow is gone or going: a running flow stops its Jobs and ends Cancelled, FlowDeleted is journaled,
+   * the entity then stops. {@code replyTo} (nullable) hears once FlowDeleted is stored (at once when it
+   * already was, or when the flow never started): then the controller may let the finalizer go.
+   */
+  record Deleted(ActorRef<akka.Done> replyTo) implements FlowCommand {
+    /** Without an acknowledgement (the JobFlow is already gone). */
+    public Deleted() {
+      this(null);
+    }
+  }
 
   /** Replies with the full status: summary and every step. */
   record GetStatus(ActorRef<FlowStatusUpdate> replyTo) implements FlowCommand {}

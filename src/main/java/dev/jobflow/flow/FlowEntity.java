@@ -173,9 +173,11 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   private Effect<FlowEvent, FlowState> onDeleted(FlowState state, Deleted cmd) {
     if (!state.isAccepted()) {
+      acknowledge(cmd);
       return Effect().stop();
     }
     if (state.isDeleted()) {
+      acknowledge(cmd);
       return passivateIfDone(state);
     }
     List<FlowEvent> events = new ArrayList<>();
@@ -190,7 +192,13 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       events.add(new FlowEvent.FlowCancelled(meta(), Reasons.FLOW_DELETED, message));
     }
     events.add(new FlowEvent.FlowDeleted(meta()));
-    return persist(events);
+    return Effect().persist(events).thenRun(s -> afterPersist(s, events)).thenRun(s -> acknowledge(cmd));
+  }
+
+  private static void acknowledge(Deleted cmd) {
+    if (cmd.replyTo() != null) {
+      cmd.replyTo().tell(akka.Done.getInstance());
+    }
   }
 
   // ---- step actor reports ------------------------------------------------------------------------
