@@ -317,6 +317,7 @@ final class ApiServer implements AutoCloseable {
       }
       try {
         subscription.set(store.hub.subscribe(filter, from, sink));
+        subscription.get().onDrop(stop);
       } catch (WatchHub.Expired e) {
         sink.accept(WatchHub.event("ERROR", EmulatorStore.read(EmulatorStore.body(
             ApiStatus.failure(410, "Expired", e.getMessage())))));

@@ -109,6 +109,15 @@ public final class Emulator implements AutoCloseable {
     return store.hub.watchCount();
   }
 
+  /**
+   * Ends every open watch, as an API-server restart or a network cut would. With
+   * {@code forgetHistory}, watches resumed from an old resourceVersion get 410 Gone, so informers relist.
+   */
+  public void dropWatches(boolean forgetHistory) {
+    // A fresh resourceVersion: lists from now on carry it, and every older one is too old to resume.
+    store.hub.dropAll(forgetHistory ? store.requestResourceVersion() : -1);
+  }
+
   @Override
   public void close() {
     if (runner != null) {

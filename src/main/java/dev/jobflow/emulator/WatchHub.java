@@ -44,6 +44,7 @@ final class WatchHub {
   final class Subscription implements AutoCloseable {
     private final Filter filter;
     private final Consumer<String> sink;
+    private volatile Runnable onDrop = () -> {};
 
     private Subscription(Filter filter, Consumer<String> sink) {
       this.filter = filter;
@@ -65,6 +66,11 @@ final class WatchHub {
         // It left the selection (a label changed): to this watch it is gone.
         sink.accept(event("DELETED", c.object));
       }
+    }
+
+    /** What ends the connection when the hub drops this watch. */
+    void onDrop(Runnable r) {
+      onDrop = r;
     }
 
     @Override
@@ -117,6 +123,23 @@ final class WatchHub {
     }
     subscriptions.add(s);
     return s;
+  }
+
+  /**
+   * Ends every open watch, as an API-server restart does. With {@code forgetBefore >= 0}, a watch
+   * from an older resourceVersion gets 410 Gone and its client must relist.
+   */
+  void dropAll(long forgetBefore) {
+    List<Subscription> open;
+    synchronized (this) {
+      open = List.copyOf(subscriptions);
+      subscriptions.clear();
+      if (forgetBefore >= 0) {
+        evictedUpTo = forgetBefore;
+        history.clear();
+      }
+    }
+    open.forEach(s -> s.onDrop.run());
   }
 
   int watchCount() {

@@ -107,7 +107,7 @@ class AdmissionWebhookTest {
   }
 
   static URI url(String path) {
-    return URI.create("https://localhost:" + webhook.getAddress().getPort() + path);
+    return URI.create("https://127.0.0.1:" + webhook.getAddress().getPort() + path);
   }
 
   static String run(String... cmd) throws Exception {
@@ -191,8 +191,13 @@ class AdmissionWebhookTest {
       client.admissionRegistration().v1().validatingWebhookConfigurations().withName("jobflow-validate").delete();
       client.admissionRegistration().v1().validatingWebhookConfigurations().resource(
           config("down", "https://127.0.0.1:1/validate", "Fail")).create();
-      KubernetesClientException down = assertThrows(KubernetesClientException.class,
-          () -> client.resources(JobFlow.class).resource(flow("while-down", 1)).create());
+      // fabric8 retries a 500 with backoff by default: ask once.
+      KubernetesClientException down;
+      try (KubernetesClient once = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+          new io.fabric8.kubernetes.client.ConfigBuilder(emulator.config()).withRequestRetryBackoffLimit(0).build()).build()) {
+        down = assertThrows(KubernetesClientException.class,
+            () -> once.resources(JobFlow.class).resource(flow("while-down", 1)).create());
+      }
       assertTrue(down.getMessage().contains("failed calling webhook \"validate.jobflow.dev\""), down.getMessage());
 
       client.admissionRegistration().v1().validatingWebhookConfigurations().withName("down").edit(c -> {

@@ -262,6 +262,16 @@ class EmulatorApiTest {
       assertEquals("update after", seen.poll(10, TimeUnit.SECONDS));
       client.batch().v1().jobs().inNamespace("inf").withName("before").delete();
       assertEquals("delete before", seen.poll(10, TimeUnit.SECONDS));
+
+      // The watch drops (resumable), then drops with its history gone (410 Gone: the informer relists).
+      emulator.dropWatches(false);
+      client.batch().v1().jobs().inNamespace("inf").resource(job("after-drop", null)).create();
+      assertEquals("add after-drop", seen.poll(20, TimeUnit.SECONDS));
+      emulator.dropWatches(true);
+      client.batch().v1().jobs().inNamespace("inf").resource(job("after-gone", null)).create();
+      assertEquals("add after-gone", seen.poll(20, TimeUnit.SECONDS));
+      client.batch().v1().jobs().inNamespace("inf").withName("after-drop").delete();
+      assertEquals("delete after-drop", seen.poll(20, TimeUnit.SECONDS));
     } finally {
       informer.close();
     }
