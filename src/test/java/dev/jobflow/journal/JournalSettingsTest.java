@@ -25,6 +25,15 @@ class JournalSettingsTest {
   }
 
   @Test
+  void onlyTheJournalsOwnConfigSelectsTheJdbcPlugins() {
+    Config plain = shipped("application.conf", Map.of());
+    assertEquals("", plain.getString("akka.persistence.journal.plugin"),
+        "an actor system started without JournalSettings must not write to an unprepared ./data");
+    Config akka = JournalSettings.fromConfig(plain).akkaConfig();
+    assertEquals("jdbc-journal", akka.getString("akka.persistence.journal.plugin"));
+  }
+
+  @Test
   void defaultsToAnH2FileUnderTheDataDir() {
     JournalSettings s = JournalSettings.fromConfig(shipped("application.conf", Map.of()));
     assertTrue(s.isEmbedded());
