@@ -33,6 +33,10 @@ public final class JournalHealth {
 
   public JournalHealth(ActorSystem<?> system) {
     var config = system.settings().config();
+    if (!config.hasPath("akka-persistence-jdbc.shared-databases.slick.db.url")) {
+      throw new IllegalStateException("JournalHealth needs an actor system started with JournalSettings.prepare()"
+          + " (or akkaConfig()): this one has no journal database configured");
+    }
     SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(Adapter.toClassic(system));
     this.database = slick.database(config.getConfig("jdbc-journal")).database();
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());

@@ -188,7 +188,10 @@ public final class JournalSettings {
       db.put("properties", props);
     }
     Map<String, Object> slick = Map.of("profile", dialect.slickProfile(), "db", db);
-    Config overlay = ConfigFactory.empty().withValue(SHARED_DB, ConfigValueFactory.fromMap(slick));
+    Config overlay = ConfigFactory.empty()
+        .withValue("akka.persistence.journal.plugin", ConfigValueFactory.fromAnyRef("jdbc-journal"))
+        .withValue("akka.persistence.snapshot-store.plugin", ConfigValueFactory.fromAnyRef("jdbc-snapshot-store"))
+        .withValue(SHARED_DB, ConfigValueFactory.fromMap(slick));
     return overlay.withFallback(base).resolve();
   }
 

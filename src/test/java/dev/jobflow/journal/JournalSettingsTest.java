@@ -25,6 +25,15 @@ class JournalSettingsTest {
   }
 
   @Test
+  void onlyTheJournalsOwnConfigSelectsTheJdbcPlugins() {
+    Config plain = shipped("application.conf", Map.of());
+    assertEquals("", plain.getString("akka.persistence.journal.plugin"),
+        "an actor system started without JournalSettings must not write to an unprepared ./data");
+    Config akka = JournalSettings.fromConfig(plain).akkaConfig();
+    assertEquals("jdbc-journal", akka.getString("akka.persistence.journal.plugin"));
+  }
+
+  @Test
   void defaultsToAnH2FileUnderTheDataDir() {
     JournalSettings s = JournalSettings.fromConfig(shipped("application.conf", Map.of()));
     assertTrue(s.isEmbedded());
@@ -50,25 +59,30 @@ class JournalSettingsTest {
 
   @Test
   void everyOperatorSettingHasAnEnvironmentVariable() {
-    JournalSettings s = JournalSettings.fromConfig(shipped("application.conf", Map.of(
-        "JOBFLOW_JOURNAL_URL", "jdbc:postgresql://db.prod:5432/jobflow",
-        "JOBFLOW_JOURNAL_USER", "flows",
-        "JOBFLOW_JOURNAL_PASSWORD", "s3cret",
-        "JOBFLOW_DATA_DIR", "/var/lib/jobflow",
-        "JOBFLOW_JOURNAL_CREATE_SCHEMA", "false",
-        "JOBFLOW_JOURNAL_MAX_CONNECTIONS", "16",
-        "JOBFLOW_JOURNAL_CONNECTION_TIMEOUT", "2s",
-        "JOBFLOW_JOURNAL_SOCKET_TIMEOUT", "45s",
-        "JOBFLOW_JOURNAL_BACKOFF_MIN", "500ms",
-        "JOBFLOW_JOURNAL_BACKOFF_MAX", "1m")));
+    JournalSettings s = JournalSettings.fromConfig(shipped("application.conf", Map.ofEntries(
+        Map.entry("JOBFLOW_JOURNAL_URL", "jdbc:postgresql://db.prod:5432/jobflow"),
+        Map.entry("JOBFLOW_JOURNAL_USER", "flows"),
+        Map.entry("JOBFLOW_JOURNAL_PASSWORD", "s3cret"),
+        Map.entry("JOBFLOW_DATA_DIR", "/var/lib/jobflow"),
+        Map.entry("JOBFLOW_JOURNAL_CREATE_SCHEMA", "false"),
+        Map.entry("JOBFLOW_JOURNAL_MAX_CONNECTIONS", "16"),
+        Map.entry("JOBFLOW_JOURNAL_CONNECTION_TIMEOUT", "2s"),
+        Map.entry("JOBFLOW_JOURNAL_SOCKET_TIMEOUT", "45s"),
+        Map.entry("JOBFLOW_JOURNAL_BACKOFF_MIN", "500ms"),
+        Map.entry("JOBFLOW_JOURNAL_BACKOFF_MAX", "1m"),
+        Map.entry("JOBFLOW_JOURNAL_BACKOFF_RANDOM_FACTOR", "0.5"),
+        Map.entry("JOBFLOW_JOURNAL_HEALTH_TIMEOUT", "7s"))));
     assertEquals(JournalDialect.POSTGRESQL, s.dialect());
     assertEquals("jdbc:postgresql://db.prod:5432/jobflow", s.jdbcUrl());
     assertEquals("flows", s.user());
     assertEquals(Path.of("/var/lib/jobflow"), s.dataDir());
     assertFalse(s.createSchema());
     assertEquals(16, s.maxConnections());
-    assertEquals(new PersistFailureBackoff(Duration.ofMillis(500), Duration.ofMinutes(1), 0.2),
+    assertEquals(new PersistFailureBackoff(Duration.ofMillis(500), Duration.ofMinutes(1), 0.5),
         s.persistFailureBackoff());
+    assertEquals(Duration.ofSeconds(7), s.healthTimeout());
+    assertEquals(Duration.ofSeconds(2), s.connectionTimeout());
+    assertEquals(Duration.ofSeconds(45), s.socketTimeout());
 
     Config akka = s.akkaConfig();
     assertEquals("slick.jdbc.PostgresProfile$", akka.getString("akka-persistence-jdbc.shared-databases.slick.profile"));

@@ -1,0 +1,202 @@
+package dev.jobflow.bench;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import dev.jobflow.journal.CounterEntity;
+import dev.jobflow.journal.JournalDialect;
+import dev.jobflow.journal.TestJournal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Events persisted per second by many concurrent entities (each persisting one event at a time, as a flow
+ * does), on H2 and on PostgreSQL, next to the raw rate of batched JDBC inserts of the same rows (same
+ * payload, same tag) into the same database in the same run: the ceiling the journal can approach.
+ *
+ * <p>{@code bin/bench JournalBenchmark [entities=200] [eventsPerEntity=50] [rawConnections=4]}
+ */
+public final class JournalBenchmark {
+  private static final int RAW_BATCH = 400; // akka-persistence-jdbc's jdbc-journal.batchSize
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(60);
+
+  public static void main(String[] args) throws Exception {
+    int entities = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int perEntity = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    int rawConnections = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    System.out.printf("JournalBenchmark: %d entities x %d events each (tagged), %d cores%n",
+        entities, perEntity, Runtime.getRuntime().availableProcessors());
+    for (JournalDialect dialect : JournalDialect.values()) {
+      Path tmp = Files.createTempDirectory("journal-bench");
+      try (TestJournal journal = TestJournal.open(dialect, tmp)) {
+        run(dialect, journal, entities, perEntity, rawConnections);
+      } catch (RuntimeException e) {
+        if (e.getClass().getName().contains("opentest4j")) { // PostgreSQL unreachable: TestJournal skipped it
+          System.out.printf("%-10s skipped: %s%n", dialect, e.getMessage());
+        } else {
+          throw e;
+        }
+      } finally {
+        deleteTree(tmp);
+      }
+    }
+  }
+
+  private static void run(JournalDialect dialect, TestJournal journal, int entities, int perEntity, int rawConnections)
+      throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", journal.akkaConfig());
+    try {
+      persistFromEntities(system, journal, "warmup-", Math.min(entities, 50), 20);
+      long events = (long) entities * perEntity;
+      long t0 = System.nanoTime();
+      persistFromEntities(system, journal, "flow-", entities, perEntity);
+      double entitySeconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("%-10s entities:  %,d events in %.2f s = %,.0f events/s%n",
+          dialect, events, entitySeconds, events / entitySeconds);
+
+      SampleRow row = sampleRow(journal);
+      for (int connections : new int[] {1, rawConnections}) {
+        long r0 = System.nanoTime();
+        rawInserts(journal, row, "raw" + connections + "-", entities, perEntity, connections);
+        double rawSeconds = (System.nanoTime() - r0) / 1e9;
+        System.out.printf("%-10s raw JDBC:  %,d rows in %.2f s = %,.0f rows/s (batches of %d, %d connection%s;"
+                + " entities reach %.0f%% of it)%n", dialect, events, rawSeconds, events / rawSeconds, RAW_BATCH,
+            connections, connections == 1 ? "" : "s", 100 * rawSeconds / entitySeconds);
+      }
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get();
+    }
+  }
+
+  /** Every entity appends its events one after another; all entities run at once. */
+  private static void persistFromEntities(ActorSystem<Void> system, TestJournal journal, String prefix, int entities,
+      int perEntity) {
+    List<CompletableFuture<Long>> done = new ArrayList<>();
+    for (int i = 0; i < entities; i++) {
+      ActorRef<CounterEntity.Command> entity = system.systemActorOf(
+          CounterEntity.create(prefix + i, journal.settings().persistFailureBackoff(), RetentionCriteria.disabled()),
+          prefix + i, akka.actor.typed.Props.empty());
+      CompletionStage<Long> chain = CompletableFuture.completedFuture(0L);
+      for (int e = 0; e < perEntity; e++) {
+        String value = "event-" + e;
+        chain = chain.thenCompose(ignored -> AskPattern.<CounterEntity.Command, Long>ask(entity,
+            reply -> new CounterEntity.Append(value, reply), ASK_TIMEOUT, system.scheduler()));
+      }
+      done.add(chain.toCompletableFuture());
+    }
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+  }
+
+  /** One stored event, to insert byte-for-byte the same rows by hand. */
+  private record SampleRow(String writer, String adapterManifest, int serId, String serManifest, byte[] payload) {}
+
+  private static SampleRow sampleRow(TestJournal journal) throws Exception {
+    try (Connection c = journal.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT " + cols(journal, "writer", "adapter_manifest", "event_ser_id",
+             "event_ser_manifest", "event_payload") + " FROM " + journal.table("event_journal") + " WHERE "
+             + journal.column("persistence_id") + " = 'flow-0' AND " + journal.column("sequence_number") + " = 1")) {
+      rs.next();
+      return new SampleRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getBytes(5));
+    }
+  }
+
+  private static void rawInserts(TestJournal journal, SampleRow row, String prefix, int entities, int perEntity,
+      int connections) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(connections);
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int part = 0; part < connections; part++) {
+        int from = part * entities / connections;
+        int to = (part + 1) * entities / connections;
+        parts.add(pool.submit(() -> {
+          insertRange(journal, row, prefix, from, to, perEntity);
+          return null;
+        }));
+      }
+      for (Future<?> f : parts) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** Journal rows plus their tag rows, {@link #RAW_BATCH} events per batch and per transaction. */
+  private static void insertRange(TestJournal journal, SampleRow row, String prefix, int from, int to, int perEntity)
+      throws Exception {
+    String insertEvent = "INSERT INTO " + journal.table("event_journal") + " (" + cols(journal, "deleted",
+        "persistence_id", "sequence_number", "writer", "write_timestamp", "adapter_manifest", "event_payload",
+        "event_ser_id", "event_ser_manifest") + ") VALUES (FALSE, ?, ?, ?, ?, ?, ?, ?, ?)";
+    String insertTag = "INSERT INTO " + journal.table("event_tag") + " (" + cols(journal, "event_id", "tag")
+        + ") VALUES (?, ?)";
+    try (Connection c = journal.connect();
+         PreparedStatement events = c.prepareStatement(insertEvent, new String[] {"ordering"});
+         PreparedStatement tags = c.prepareStatement(insertTag)) {
+      c.setAutoCommit(false);
+      int inBatch = 0;
+      for (int entity = from; entity < to; entity++) {
+        for (int seq = 1; seq <= perEntity; seq++) {
+          events.setString(1, prefix + entity);
+          events.setLong(2, seq);
+          events.setString(3, row.writer());
+          events.setLong(4, System.currentTimeMillis());
+          events.setString(5, row.adapterManifest());
+          events.setBytes(6, row.payload());
+          events.setInt(7, row.serId());
+          events.setString(8, row.serManifest());
+          events.addBatch();
+          if (++inBatch == RAW_BATCH) {
+            flush(c, events, tags);
+            inBatch = 0;
+          }
+        }
+      }
+      if (inBatch > 0) {
+        flush(c, events, tags);
+      }
+    }
+  }
+
+  private static void flush(Connection c, PreparedStatement events, PreparedStatement tags) throws Exception {
+    events.executeBatch();
+    try (ResultSet keys = events.getGeneratedKeys()) {
+      while (keys.next()) {
+        tags.setLong(1, keys.getLong(1));
+        tags.setString(2, CounterEntity.TAG);
+        tags.addBatch();
+      }
+    }
+    tags.executeBatch();
+    c.commit();
+  }
+
+  private static String cols(TestJournal journal, String... names) {
+    return String.join(", ", Stream.of(names).map(journal::column).toList());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
