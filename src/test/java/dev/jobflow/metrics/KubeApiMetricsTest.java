@@ -25,8 +25,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** The fabric8 interceptor against fabric8's API-server emulator in CRUD mode, measured by a real scrape. */
 class KubeApiMetricsTest {
@@ -87,25 +85,6 @@ class KubeApiMetricsTest {
         Map.of("verb", "create", "resource", "jobs", "code", "connection")) != null, Duration.ofSeconds(20));
     assertEquals(2.0, scrape.value("jobflow_kube_api_errors_total",
         Map.of("verb", "create", "resource", "jobs", "code", "connection")), "one per retried attempt");
-  }
-
-  @ParameterizedTest
-  @CsvSource({
-      "GET,    /apis/batch/v1/namespaces/data/jobs,                               , list,   jobs",
-      "GET,    /apis/batch/v1/namespaces/data/jobs,      labelSelector=a&watch=true, watch, jobs",
-      "GET,    /apis/batch/v1/jobs,                                   watch=true, watch,  jobs",
-      "GET,    /apis/batch/v1/namespaces/data/jobs/etl-a-1,                      , get,    jobs",
-      "POST,   /apis/batch/v1/namespaces/data/jobs,                               , create, jobs",
-      "DELETE, /apis/batch/v1/namespaces/data/jobs/etl-a-1,                      , delete, jobs",
-      "PATCH,  /apis/jobflow.dev/v1alpha1/namespaces/data/jobflows/etl/status,   , patch,  jobflows/status",
-      "PUT,    /apis/jobflow.dev/v1alpha1/namespaces/data/jobflows/etl,          , update, jobflows",
-      "POST,   /api/v1/namespaces/data/events,                                    , create, events",
-      "GET,    /api/v1/namespaces,                                                , list,   namespaces",
-      "GET,    /api/v1/namespaces/data,                                           , get,    namespaces",
-      "POST,   /apis/authentication.k8s.io/v1/tokenreviews,                       , create, tokenreviews",
-  })
-  void readsVerbAndResourceFromTheRequest(String method, String path, String query, String verb, String resource) {
-    assertEquals(new KubeApiMetrics.Call(verb, resource), KubeApiMetrics.Call.of(method, path, query));
   }
 
   static Job job(String name) {
