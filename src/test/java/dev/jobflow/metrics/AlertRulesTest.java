@@ -43,6 +43,34 @@ class AlertRulesTest {
     assertTrue(result.output().contains("SUCCESS"), result.output());
   }
 
+  /**
+   * {@code promtool test rules} on scenarios in {@code src/test/resources/prometheus}: each alert fires on the series
+   * it is meant for, with its rendered annotations, and not on the near misses.
+   */
+  @Test
+  void alertsFireOnTheirScenariosAndNotOnNearMisses(@TempDir Path tmp) throws Exception {
+    extractRules(tmp);
+    Path scenarios = ProjectFiles.dir().resolve("src/test/resources/prometheus");
+    List<String> command = new ArrayList<>(List.of("test", "rules"));
+    for (String name : List.of("alerts-test.yaml", "alerts-test-long.yaml")) {
+      Files.copy(scenarios.resolve(name), tmp.resolve(name));
+      command.add(tmp.resolve(name).toString());
+    }
+    Promtool.Result result = Promtool.run(null, command.toArray(String[]::new));
+    assertEquals(0, result.exitCode(), "promtool test rules:\n" + result.output());
+  }
+
+  @Test
+  void everyAlertHasAScenario() throws Exception {
+    Path scenarios = ProjectFiles.dir().resolve("src/test/resources/prometheus");
+    String all = Files.readString(scenarios.resolve("alerts-test.yaml"))
+        + Files.readString(scenarios.resolve("alerts-test-long.yaml"));
+    for (JsonNode alert : alerts()) {
+      String name = alert.path("alert").asText();
+      assertTrue(all.contains("alertname: " + name + "\n"), "no promtool scenario fires " + name);
+    }
+  }
+
   @Test
   void theIssuesAlertsArePresent() throws Exception {
     Set<String> names = new HashSet<>();
