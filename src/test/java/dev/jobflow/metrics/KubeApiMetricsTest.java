@@ -28,6 +28,13 @@ import org.junit.jupiter.api.Test;
 
 /** The fabric8 interceptor against fabric8's API-server emulator in CRUD mode, measured by a real scrape. */
 class KubeApiMetricsTest {
+  /** The emulator logs every request at INFO through java.util.logging; kept (strongly) at WARNING here. */
+  static final java.util.logging.Logger EMULATOR_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    EMULATOR_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   MetricsServer metricsServer;
   KubernetesMockServer apiServer;
 
