@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
     subcommands = {
         CommandLine.HelpCommand.class,
         ControllerCommand.class,
+        DevCommand.class,
         WebhookCommand.class,
         JournalCommand.class,
         EmulatorCommand.class,
