@@ -91,6 +91,13 @@ final class FlowFiles {
   }
 
   private static String describe(Exception e) {
+    // SnakeYAML knows where the problem is; Jackson's location is where the enclosing node began.
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+        return yaml.getProblem() + " at line " + (yaml.getProblemMark().getLine() + 1)
+            + ", column " + (yaml.getProblemMark().getColumn() + 1);
+      }
+    }
     if (e instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
       return firstLine(jpe.getOriginalMessage()) + " at line " + jpe.getLocation().getLineNr()
           + ", column " + jpe.getLocation().getColumnNr();
