@@ -92,7 +92,7 @@ final class GraphRules {
       String closing = steps.get(cycle[cycle.length - 1]).step().getName();
       int entry = start.step().getDependsOn().indexOf(closing);
       problems.add(new Problem(start.at("dependsOn[" + entry + "]"),
-          "dependency cycle: " + describe(cycle) + " (a -> b: b depends on a); remove one of these dependencies"));
+          "dependency cycle: " + describe(cycle) + " (each step waits for the one before it); remove one of these dependencies"));
     }
   }
 

@@ -159,7 +159,7 @@ class JobFlowValidatorTest {
   void aCycleIsNamedByItsPath() throws Exception {
     List<Problem> p = problems(spec("f", "  steps:\n" + step("extract", "transform") + step("transform", "extract")));
     assertEquals(List.of(new Problem("spec.steps[0].dependsOn[0]",
-        "dependency cycle: extract -> transform -> extract (a -> b: b depends on a); remove one of these dependencies")), p);
+        "dependency cycle: extract -> transform -> extract (each step waits for the one before it); remove one of these dependencies")), p);
   }
 
   @Test
