@@ -27,7 +27,7 @@ final class FlowFiles {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   /** One document of a file: a flow, or why it is not one. A file-level failure is a document too. */
-  record Document(String file, JobFlow flow, String error) {
+  record Document(String file, JobFlow flow, JsonNode tree, String error) {
     boolean isFlow() {
       return flow != null;
     }
@@ -57,14 +57,14 @@ final class FlowFiles {
           ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
           : Files.readString(Path.of(file), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      return List.of(new Document(shown, null, "no such file"));
+      return List.of(new Document(shown, null, null, "no such file"));
     } catch (AccessDeniedException e) {
-      return List.of(new Document(shown, null, "permission denied"));
+      return List.of(new Document(shown, null, null, "permission denied"));
     } catch (java.nio.charset.MalformedInputException e) {
-      return List.of(new Document(shown, null, "not UTF-8 text"));
+      return List.of(new Document(shown, null, null, "not UTF-8 text"));
     } catch (IOException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return List.of(new Document(shown, null, "cannot read: " + why));
+      return List.of(new Document(shown, null, null, "cannot read: " + why));
     }
     List<Document> documents = new ArrayList<>();
     int index = 0;
@@ -76,16 +76,16 @@ final class FlowFiles {
           continue;
         }
         try {
-          documents.add(new Document(shown, JobFlowYaml.fromTree(doc, "document " + index), null));
+          documents.add(new Document(shown, JobFlowYaml.fromTree(doc, "document " + index), doc, null));
         } catch (JobFlowYaml.NotAJobFlowException e) {
-          documents.add(new Document(shown, null, e.getMessage()));
+          documents.add(new Document(shown, null, null, e.getMessage()));
         }
       }
     } catch (IOException | RuntimeException e) {
-      documents.add(new Document(shown, null, "not valid YAML (document " + (index + 1) + "): " + describe(e)));
+      documents.add(new Document(shown, null, null, "not valid YAML (document " + (index + 1) + "): " + describe(e)));
     }
     if (documents.isEmpty()) {
-      documents.add(new Document(shown, null, "holds no JobFlow (the file is empty)"));
+      documents.add(new Document(shown, null, null, "holds no JobFlow (the file is empty)"));
     }
     return documents;
   }

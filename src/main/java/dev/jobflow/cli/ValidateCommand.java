@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
+import dev.jobflow.validation.UnknownFields;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +67,9 @@ final class ValidateCommand implements Callable<Integer> {
           report.add(entry);
           continue;
         }
-        List<Problem> problems = validator.validate(doc.flow());
+        // Typos in field names are lost when the document is read, so they are looked for in the text.
+        List<Problem> problems = new ArrayList<>(UnknownFields.find(doc.tree()));
+        problems.addAll(validator.validate(doc.flow()));
         invalid |= !problems.isEmpty();
         entry.put("valid", problems.isEmpty());
         entry.put("problems", problems.stream().map(p -> Map.of("path", p.path(), "message", p.message())).toList());

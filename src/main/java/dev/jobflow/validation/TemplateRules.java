@@ -19,6 +19,7 @@ final class TemplateRules {
       problems.add(new Problem(path, "a step needs a template: a batch/v1 JobSpec with template.spec.containers"));
       return;
     }
+    unknownFields(job.getAdditionalProperties(), path, "a batch/v1 JobSpec", problems);
     if (job.getBackoffLimit() != null && job.getBackoffLimit() < 0) {
       problems.add(new Problem(path + ".backoffLimit", "must be 0 or more, got " + job.getBackoffLimit()));
     }
@@ -31,12 +32,14 @@ final class TemplateRules {
       problems.add(new Problem(path + ".template", "the JobSpec needs a pod template with spec.containers"));
       return;
     }
+    unknownFields(pod.getAdditionalProperties(), path + ".template", "a pod template", problems);
     PodSpec spec = pod.getSpec();
     String specPath = path + ".template.spec";
     if (spec == null) {
       problems.add(new Problem(specPath, "the pod template needs a spec with at least one container"));
       return;
     }
+    unknownFields(spec.getAdditionalProperties(), specPath, "a pod spec", problems);
     String restart = spec.getRestartPolicy();
     if (restart != null && !restart.equals("Never") && !restart.equals("OnFailure")) {
       problems.add(new Problem(specPath + ".restartPolicy", "'" + restart
@@ -54,6 +57,19 @@ final class TemplateRules {
     }
   }
 
+  /**
+   * Fields the Kubernetes model does not know land in additionalProperties: nearly always a typo
+   * ({@code comand}), which the API server would drop or refuse when the Job is created.
+   */
+  private static void unknownFields(Map<String, Object> extra, String path, String what, List<Problem> problems) {
+    if (extra == null || extra.isEmpty()) {
+      return;
+    }
+    for (String field : extra.keySet()) {
+      problems.add(new Problem(path + "." + field, "unknown field '" + field + "' in " + what + " (a typo?)"));
+    }
+  }
+
   private static void checkContainers(List<Container> containers, String listPath, Map<String, String> names,
       List<Problem> problems) {
     for (int i = 0; i < containers.size(); i++) {
@@ -63,6 +79,7 @@ final class TemplateRules {
         problems.add(new Problem(path, "empty container: it needs a name and an image"));
         continue;
       }
+      unknownFields(c.getAdditionalProperties(), path, "a container", problems);
       String name = c.getName();
       if (name == null || name.isEmpty()) {
         problems.add(new Problem(path + ".name", "every container needs a name"));

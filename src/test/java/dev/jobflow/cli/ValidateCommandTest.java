@@ -66,6 +66,13 @@ class ValidateCommandTest {
   }
 
   @Test
+  void misspelledFieldsAreProblems() {
+    CliRun run = CliRun.withStdin(VALID.replace("dependsOn", "dependOn"), "validate", "-");
+    assertEquals(ExitCodes.INVALID, run.exit());
+    assertEquals("<stdin>: good: spec.steps[1].dependOn: unknown field 'dependOn' (a typo?)", run.out().strip());
+  }
+
+  @Test
   void multiDocumentStdinIsReadWithDash() {
     CliRun run = CliRun.withStdin(VALID + "---\n" + INVALID + "---\n", "validate", "-");
     assertEquals(ExitCodes.INVALID, run.exit());

@@ -3,6 +3,9 @@ package dev.jobflow.validation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.jobflow.api.FailurePolicy;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowYaml;
@@ -23,6 +26,9 @@ class ExamplesTest {
     List<JobFlow> all = new ArrayList<>();
     try (Stream<Path> files = Files.list(EXAMPLES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        for (JsonNode doc : new YAMLMapper().readValues(new YAMLFactory().createParser(file.toFile()), JsonNode.class).readAll()) {
+          assertEquals(List.of(), UnknownFields.find(doc), file.toString());
+        }
         try (Reader in = Files.newBufferedReader(file)) {
           for (JobFlow flow : JobFlowYaml.readAll(in)) {
             assertEquals(List.of(), new JobFlowValidator().validate(flow), file.toString());

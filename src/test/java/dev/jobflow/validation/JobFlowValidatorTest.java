@@ -258,6 +258,42 @@ class JobFlowValidatorTest {
   }
 
   @Test
+  void unknownFieldsAreReportedAsTypos() throws Exception {
+    String yaml = """
+        apiVersion: jobflow.dev/v1alpha1
+        kind: JobFlow
+        metadata: {name: f}
+        spec:
+          parallelsm: 2
+          steps:
+            - name: a
+              dependOn: [b]
+              retries: {limit: 1, backof: {duration: 1s}}
+              template:
+                backofLimit: 2
+                template:
+                  metdata: {labels: {a: b}}
+                  spec:
+                    restartPolcy: Never
+                    containers: [{name: main, image: busybox, comand: [sh]}]
+        """;
+    List<Problem> p = problems(flow(yaml));
+    String base = "spec.steps[0].template.";
+    assertProblem(p, base + "backofLimit", "unknown field 'backofLimit' in a batch/v1 JobSpec");
+    assertProblem(p, base + "template.metdata", "unknown field 'metdata' in a pod template");
+    assertProblem(p, base + "template.spec.restartPolcy", "unknown field 'restartPolcy' in a pod spec");
+    assertProblem(p, base + "template.spec.containers[0].comand", "unknown field 'comand' in a container");
+    assertEquals(4, p.size(), p.toString());
+
+    var tree = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml);
+    List<Problem> outside = UnknownFields.find(tree);
+    assertEquals(List.of(
+        new Problem("spec.parallelsm", "unknown field 'parallelsm' (a typo?)"),
+        new Problem("spec.steps[0].dependOn", "unknown field 'dependOn' (a typo?)"),
+        new Problem("spec.steps[0].retries.backof", "unknown field 'backof' (a typo?)")), outside);
+  }
+
+  @Test
   void parametersAreDeclaredUniqueAndWellNamed() throws Exception {
     List<Problem> p = problems(spec("f", """
           parameters: [{name: date, value: x}, {name: date, value: y}, {name: 9lives}, {value: z}]
