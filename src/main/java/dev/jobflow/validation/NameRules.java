@@ -12,6 +12,11 @@ final class NameRules {
   private NameRules() {}
 
   static void checkFlowName(ObjectMeta metadata, List<Problem> problems) {
+    if (metadata != null && metadata.getAdditionalProperties() != null) {
+      for (String field : metadata.getAdditionalProperties().keySet()) {
+        problems.add(new Problem("metadata." + field, "unknown field '" + field + "' in metadata (a typo?)"));
+      }
+    }
     String name = metadata == null ? null : metadata.getName();
     String generateName = metadata == null ? null : metadata.getGenerateName();
     if (name == null || name.isEmpty()) {

@@ -262,7 +262,7 @@ class JobFlowValidatorTest {
     String yaml = """
         apiVersion: jobflow.dev/v1alpha1
         kind: JobFlow
-        metadata: {name: f}
+        metadata: {name: f, lables: {team: data}}
         spec:
           parallelsm: 2
           steps:
@@ -283,7 +283,8 @@ class JobFlowValidatorTest {
     assertProblem(p, base + "template.metdata", "unknown field 'metdata' in a pod template");
     assertProblem(p, base + "template.spec.restartPolcy", "unknown field 'restartPolcy' in a pod spec");
     assertProblem(p, base + "template.spec.containers[0].comand", "unknown field 'comand' in a container");
-    assertEquals(4, p.size(), p.toString());
+    assertProblem(p, "metadata.lables", "unknown field 'lables' in metadata");
+    assertEquals(5, p.size(), p.toString());
 
     var tree = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml);
     List<Problem> outside = UnknownFields.find(tree);
