@@ -24,7 +24,9 @@ final class BoundsRules {
   }
 
   static void checkStep(StepAt at, List<Problem> problems) {
-    positiveDuration(at.step().getTimeout(), at.at("timeout"), problems);
+    if (at.step().getTimeout() != null) {
+      positiveDuration(at.step().getTimeout(), at.at("timeout"), problems);
+    }
     RetryPolicy retries = at.step().getRetries();
     if (retries == null) {
       return;

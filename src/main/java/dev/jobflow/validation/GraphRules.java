@@ -55,26 +55,25 @@ final class GraphRules {
     Set<String> listed = dependsOn.size() > 1 ? new HashSet<>() : null;
     for (int j = 0; j < dependsOn.size(); j++) {
       String dep = dependsOn.get(j);
-      String path = at.at("dependsOn[" + j + "]");
       if (dep == null || dep.isEmpty()) {
-        problems.add(new Problem(path, "empty dependency: name a step of spec.steps"));
+        problems.add(new Problem(at.at("dependsOn[" + j + "]"), "empty dependency: name a step of spec.steps"));
         continue;
       }
       if (dep.equals(step.getName())) {
-        problems.add(new Problem(path, "step '" + dep + "' cannot depend on itself"));
+        problems.add(new Problem(at.at("dependsOn[" + j + "]"), "step '" + dep + "' cannot depend on itself"));
         continue;
       }
       if (listed != null && !listed.add(dep)) {
-        problems.add(new Problem(path, "'" + dep + "' is listed twice"));
+        problems.add(new Problem(at.at("dependsOn[" + j + "]"), "'" + dep + "' is listed twice"));
         continue;
       }
       Integer target = stepIndex.get(dep);
       if (target != null) {
         edges[count++] = target;
       } else if (finallyNames.contains(dep)) {
-        problems.add(new Problem(path, "'" + dep + "' is a finally step; steps can only depend on steps of spec.steps"));
+        problems.add(new Problem(at.at("dependsOn[" + j + "]"), "'" + dep + "' is a finally step; steps can only depend on steps of spec.steps"));
       } else {
-        problems.add(new Problem(path, "no step named '" + dep + "' in spec.steps"));
+        problems.add(new Problem(at.at("dependsOn[" + j + "]"), "no step named '" + dep + "' in spec.steps"));
       }
     }
     dependencies[at.index()] = count == edges.length ? edges : java.util.Arrays.copyOf(edges, count);

@@ -54,21 +54,20 @@ final class NameRules {
   /** Checks one step's name; {@code seen} maps every name met so far to its path, across steps and finally. */
   static void checkStepName(StepAt at, Map<String, String> seen, List<Problem> problems) {
     String name = at.step().getName();
-    String path = at.at("name");
     if (name == null || name.isEmpty()) {
-      problems.add(new Problem(path, "every step needs a name"));
+      problems.add(new Problem(at.at("name"), "every step needs a name"));
       return;
     }
     if (!NameLimits.isDnsLabel(name)) {
-      problems.add(new Problem(path, "'" + name + "' is not a valid step name: " + LABEL_RULE));
+      problems.add(new Problem(at.at("name"), "'" + name + "' is not a valid step name: " + LABEL_RULE));
     }
     if (name.length() > NameLimits.MAX_STEP_NAME) {
-      problems.add(new Problem(path, "'" + name + "' is " + name.length() + " characters long; step names are at most "
+      problems.add(new Problem(at.at("name"), "'" + name + "' is " + name.length() + " characters long; step names are at most "
           + NameLimits.MAX_STEP_NAME + " so that Job names <flow>-<step>-<attempt> stay within " + NameLimits.MAX_JOB_NAME));
     }
     String first = seen.putIfAbsent(name, at.path());
     if (first != null) {
-      problems.add(new Problem(path, "duplicate step name '" + name + "': " + first
+      problems.add(new Problem(at.at("name"), "duplicate step name '" + name + "': " + first
           + " has it too; names must be unique across steps and finally"));
     }
   }

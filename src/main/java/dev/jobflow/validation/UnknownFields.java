@@ -37,7 +37,7 @@ public final class UnknownFields {
             if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
               where = where.getParent();
             }
-            String path = ParameterRules.path(where);
+            String path = TemplateStrings.jsonPath(where);
             problems.add(new Problem(path.startsWith(".") ? path.substring(1) : path,
                 "unknown field '" + propertyName + "' (a typo?)"));
             p.skipChildren();
