@@ -153,6 +153,19 @@ class ValidateCommandTest {
   }
 
   @Test
+  void theExamplesValidateAsTheReadmeSays() throws Exception {
+    Path examples = Path.of(System.getProperty("jobflow.project.dir", "."), "examples");
+    String[] args;
+    try (var files = Files.list(examples)) {
+      args = java.util.stream.Stream.concat(java.util.stream.Stream.of("validate"),
+          files.filter(f -> f.toString().endsWith(".yaml")).sorted().map(Path::toString)).toArray(String[]::new);
+    }
+    CliRun run = CliRun.run(args);
+    assertEquals(ExitCodes.OK, run.exit(), run.out() + run.err());
+    assertEquals(args.length - 1, run.out().strip().split("\\R").length, run.out());
+  }
+
+  @Test
   void helpListsTheSubcommands() {
     CliRun run = CliRun.run("--help");
     assertEquals(ExitCodes.OK, run.exit());
