@@ -37,7 +37,7 @@ public final class ValidationBenchmark {
     }
     long warmUntil = System.nanoTime() + 5_000_000_000L;
     int warmups = 0;
-    while (System.nanoTime() < warmUntil || warmups < 20) {
+    while (System.nanoTime() < warmUntil || warmups < 50) {
       validator.validate(flow);
       warmups++;
     }
