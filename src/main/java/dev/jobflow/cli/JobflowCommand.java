@@ -49,6 +49,7 @@ public final class JobflowCommand implements Runnable {
     CommandLine cli = new CommandLine(root);
     cli.setOut(out);
     cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     try {
       return cli.execute(args);

@@ -103,7 +103,7 @@ class ValidateCommandTest {
   @Test
   void jsonOutputListsEveryFlowWithItsProblems() throws Exception {
     String file = write("both.yaml", VALID + "---\n" + INVALID);
-    CliRun run = CliRun.run("validate", "--output", "json", file, dir.resolve("nope.yaml").toString());
+    CliRun run = CliRun.run("validate", "--output", "JSON", file, dir.resolve("nope.yaml").toString());
     assertEquals(ExitCodes.ERROR, run.exit());
     JsonNode report = new ObjectMapper().readTree(run.out());
     assertEquals(3, report.size(), run.out());
