@@ -15,11 +15,11 @@ import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.stream.Materializer;
+import akka.util.ByteString;
 import dev.jobflow.admission.AdmissionObserver.Endpoint;
 import dev.jobflow.admission.AdmissionObserver.Verdict;
 import dev.jobflow.validation.JobFlowValidator;
-import akka.stream.Materializer;
-import akka.util.ByteString;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -36,11 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdmissionRoutes {
   private static final Logger log = LoggerFactory.getLogger(AdmissionRoutes.class);
-
-  private final ValidatingAdmission validating;
   /** Bodies up to this many times the limit are read to the end (and dropped) before the 413. */
   private static final long DRAIN_FACTOR = 4;
 
+  private final ValidatingAdmission validating;
   private final MutatingAdmission mutating = new MutatingAdmission();
   private final AdmissionObserver observer;
   private final long maxRequestBytes;
