@@ -189,6 +189,20 @@ class AdmissionServerTest {
   }
 
   @Test
+  void aStartedFlowCanBeSuspendedEvenIfNewerRulesRejectItsFrozenSpec() throws Exception {
+    ObjectNode stored = Reviews.withPhase(Reviews.flow(), "Running");
+    Reviews.spec(stored).putArray("steps");
+    ObjectNode after = stored.deepCopy();
+    Reviews.spec(after).put("suspend", true).put("shutdown", "Terminate");
+    Answer answer = webhook.post("/validate", Reviews.update(stored, after));
+    assertTrue(answer.allowed(), answer.body());
+    // While it is still Pending, the same change is judged by every rule.
+    ObjectNode pending = Reviews.withPhase(stored, "Pending");
+    ObjectNode pendingAfter = Reviews.withPhase(after, "Pending");
+    assertFalse(webhook.post("/validate", Reviews.update(pending, pendingAfter)).allowed());
+  }
+
+  @Test
   void defaultsAddedByTheMutatingWebhookDoNotCountAsChanges() throws Exception {
     // Stored before the webhook existed, updated through it: the patch adds defaults to a running flow.
     ObjectNode before = Reviews.withPhase(Reviews.flow(), "Running");
