@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
         JournalCommand.class,
         ValidateCommand.class,
         GraphCommand.class,
+        WebhookCommand.class,
     })
 public final class JobflowCommand implements Runnable {
 

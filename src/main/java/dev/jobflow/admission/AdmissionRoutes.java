@@ -1,0 +1,158 @@
+package dev.jobflow.admission;
+
+import static akka.http.javadsl.server.Directives.completeWithFuture;
+import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.extractMaterializer;
+import static akka.http.javadsl.server.Directives.extractRequestEntity;
+import static akka.http.javadsl.server.Directives.path;
+import static akka.http.javadsl.server.Directives.post;
+import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
+
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.RequestEntity;
+import akka.http.javadsl.model.StatusCode;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.Route;
+import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.stream.Materializer;
+import akka.util.ByteString;
+import dev.jobflow.admission.AdmissionObserver.Endpoint;
+import dev.jobflow.admission.AdmissionObserver.Verdict;
+import dev.jobflow.validation.JobFlowValidator;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /validate} and {@code POST /mutate}. A usable AdmissionReview always gets HTTP 200 with the
+ * verdict inside; anything else gets a 4xx with a one-line reason: 400 bad input, 413 too large, 408 too
+ * slow. No input yields a 5xx: the API server would report that as the webhook being broken.
+ */
+public final class AdmissionRoutes {
+  private static final Logger log = LoggerFactory.getLogger(AdmissionRoutes.class);
+  /** Bodies up to this many times the limit are read to the end (and dropped) before the 413. */
+  private static final long DRAIN_FACTOR = 4;
+
+  private final ValidatingAdmission validating;
+  private final MutatingAdmission mutating = new MutatingAdmission();
+  private final AdmissionObserver observer;
+  private final long maxRequestBytes;
+  private final long timeoutMillis;
+
+  public AdmissionRoutes(JobFlowValidator validator, AdmissionObserver observer, AdmissionSettings settings) {
+    this.validating = new ValidatingAdmission(validator);
+    this.observer = observer;
+    this.maxRequestBytes = settings.maxRequestBytes();
+    this.timeoutMillis = settings.requestTimeout().toMillis();
+  }
+
+  public Route route() {
+    return concat(
+        path("validate", () -> post(() -> review(Endpoint.VALIDATE, validating::review))),
+        path("mutate", () -> post(() -> review(Endpoint.MUTATE, mutating::review))));
+  }
+
+  private Route review(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide) {
+    // akka-http's own request timeout would answer 503; a slow client is the client's problem.
+    return withRequestTimeoutResponse(request -> reason(StatusCodes.REQUEST_TIMEOUT, "request timed out"), () ->
+        extractRequestEntity(entity -> extractMaterializer(materializer -> {
+          long start = System.nanoTime();
+          return completeWithFuture(readBody(entity, materializer)
+              .handle((body, failure) -> failure != null ? unreadable(endpoint, failure, start)
+                  : body.overLimit() ? tooLarge(endpoint, start)
+                  : answer(endpoint, decide, body.bytes(), start)));
+        })));
+  }
+
+  /** The first {@code maxRequestBytes} of a body, and whether there was more. */
+  private record Body(byte[] bytes, boolean overLimit) {}
+
+  /**
+   * Reads the whole body but keeps only what is within the limit. Reading past the limit (up to
+   * {@link #DRAIN_FACTOR} times it) lets the client finish sending and then read its 413; stopping at
+   * the limit would reset the connection under a client still writing.
+   */
+  private CompletionStage<Body> readBody(RequestEntity entity, Materializer materializer) {
+    if (entity instanceof HttpEntity.Strict strict) {
+      // akka-http hands over bodies that arrived with the headers as they are: no stream to run.
+      ByteString data = strict.getData();
+      return CompletableFuture.completedFuture(data.size() > maxRequestBytes
+          ? new Body(new byte[0], true)
+          : new Body(data.toArray(), false));
+    }
+    return entity.withSizeLimit(maxRequestBytes * DRAIN_FACTOR).getDataBytes()
+        .completionTimeout(Duration.ofMillis(timeoutMillis))
+        .runFold(ByteString.createBuilder(), (kept, chunk) -> {
+          if (kept.length() <= maxRequestBytes) {
+            kept.append(chunk.take((int) Math.min(chunk.size(), maxRequestBytes + 1 - kept.length())));
+          }
+          return kept;
+        }, materializer)
+        .thenApply(kept -> kept.length() > maxRequestBytes
+            ? new Body(new byte[0], true)
+            : new Body(kept.result().toArray(), false));
+  }
+
+  private HttpResponse tooLarge(Endpoint endpoint, long start) {
+    observe(endpoint, "", Verdict.TOO_LARGE, start);
+    return reason(StatusCodes.PAYLOAD_TOO_LARGE, "request body is over the " + maxRequestBytes + "-byte limit");
+  }
+
+  private HttpResponse answer(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide, byte[] body,
+      long start) {
+    String operation = "";
+    try {
+      AdmissionRequest request = AdmissionRequest.parse(body);
+      operation = request.operation();
+      AdmissionResponse response = decide.apply(request);
+      Verdict verdict = !response.allowed() ? Verdict.DENIED : response.patched() ? Verdict.PATCHED : Verdict.ALLOWED;
+      observe(endpoint, operation, verdict, start);
+      return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, response.toJsonBytes());
+    } catch (BadAdmissionReview e) {
+      observe(endpoint, operation, Verdict.BAD_REQUEST, start);
+      return reason(StatusCodes.BAD_REQUEST, e.getMessage());
+    } catch (RuntimeException | StackOverflowError e) {
+      // A bug of ours on odd input: still an answer, never a 500 or a dropped connection.
+      log.error("{} failed on a {} request", endpoint, operation.isEmpty() ? "unparsed" : operation, e);
+      observe(endpoint, operation, Verdict.BAD_REQUEST, start);
+      return reason(StatusCodes.BAD_REQUEST, "could not process the AdmissionReview: " + e);
+    }
+  }
+
+  private HttpResponse unreadable(Endpoint endpoint, Throwable failure, long start) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof EntityStreamSizeException) {
+      return tooLarge(endpoint, start);
+    }
+    if (cause instanceof TimeoutException) {
+      observe(endpoint, "", Verdict.TIMED_OUT, start);
+      return reason(StatusCodes.REQUEST_TIMEOUT, "request body not received within " + timeoutMillis + " ms");
+    }
+    observe(endpoint, "", Verdict.BAD_REQUEST, start);
+    return reason(StatusCodes.BAD_REQUEST, "could not read the request body: " + cause.getMessage());
+  }
+
+  private void observe(Endpoint endpoint, String operation, Verdict verdict, long start) {
+    try {
+      observer.reviewed(endpoint, operation, verdict, System.nanoTime() - start);
+    } catch (RuntimeException e) {
+      log.warn("admission observer failed", e);
+    }
+  }
+
+  private static HttpResponse reason(StatusCode status, String reason) {
+    return HttpResponse.create().withStatus(status)
+        .withEntity(ContentTypes.TEXT_PLAIN_UTF8, BadAdmissionReview.oneLine(reason) + "\n");
+  }
+}

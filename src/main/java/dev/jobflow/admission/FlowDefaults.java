@@ -1,0 +1,85 @@
+package dev.jobflow.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The defaults the mutating webhook fills into a JobFlow where the user set nothing. Works on the JSON
+ * tree as sent, not the Java model, so a patch adds exactly the missing fields and never rewrites one the
+ * user set; parts that do not have the expected shape are left alone for schema validation to reject.
+ */
+public final class FlowDefaults {
+  public static final String CONCURRENCY_POLICY = "Forbid";
+  public static final int TTL_SECONDS_AFTER_FINISHED = 86_400;
+  public static final String FAILURE_POLICY = "FailFast";
+  public static final int BACKOFF_LIMIT = 6;
+  public static final String RESTART_POLICY = "Never";
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private FlowDefaults() {}
+
+  /** Receives each missing default: where it goes, and its value. */
+  private interface Sink {
+    void missing(ObjectNode parent, String field, String pointer, JsonNode value);
+  }
+
+  /** JSONPatch {@code add} operations for every default missing from a JobFlow object; empty when none is. */
+  public static ArrayNode patchFor(JsonNode flow) {
+    ArrayNode ops = NODES.arrayNode();
+    JsonNode spec = flow == null ? null : flow.get("spec");
+    if (spec instanceof ObjectNode specObject) {
+      visit(specObject, "/spec", (parent, field, pointer, value) ->
+          ops.addObject().put("op", "add").put("path", pointer).set("value", value));
+    }
+    return ops;
+  }
+
+  /**
+   * A copy of {@code spec} with every missing default filled in: what the spec means, so that a spec
+   * stored before the defaults existed and the same spec with them compare equal.
+   */
+  public static JsonNode withDefaults(JsonNode spec) {
+    if (!(spec instanceof ObjectNode specObject)) {
+      return spec;
+    }
+    ObjectNode copy = specObject.deepCopy();
+    visit(copy, "/spec", (parent, field, pointer, value) -> parent.set(field, value));
+    return copy;
+  }
+
+  private static void visit(ObjectNode spec, String pointer, Sink sink) {
+    ifUnset(spec, "concurrencyPolicy", pointer, NODES.textNode(CONCURRENCY_POLICY), sink);
+    ifUnset(spec, "ttlSecondsAfterFinished", pointer, NODES.numberNode(TTL_SECONDS_AFTER_FINISHED), sink);
+    ifUnset(spec, "failurePolicy", pointer, NODES.textNode(FAILURE_POLICY), sink);
+    visitSteps(spec.get("steps"), pointer + "/steps", sink);
+    visitSteps(spec.get("finally"), pointer + "/finally", sink);
+  }
+
+  private static void visitSteps(JsonNode steps, String pointer, Sink sink) {
+    if (steps == null || !steps.isArray()) {
+      return;
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).get("template") instanceof ObjectNode jobSpec) {
+        String at = pointer + "/" + i + "/template";
+        ifUnset(jobSpec, "backoffLimit", at, NODES.numberNode(BACKOFF_LIMIT), sink);
+        // Only where a pod spec exists: a template without one is invalid, and the validator says so.
+        if (jobSpec.get("template") instanceof ObjectNode podTemplate
+            && podTemplate.get("spec") instanceof ObjectNode podSpec) {
+          ifUnset(podSpec, "restartPolicy", at + "/template/spec", NODES.textNode(RESTART_POLICY), sink);
+        }
+      }
+    }
+  }
+
+  /** An explicit null is unset too; JSONPatch {@code add} replaces it. */
+  private static void ifUnset(ObjectNode parent, String field, String pointer, JsonNode value, Sink sink) {
+    JsonNode current = parent.get(field);
+    if (current == null || current.isNull()) {
+      sink.missing(parent, field, pointer + "/" + field, value);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.jobflow.cli;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.jobflow.admission.AdmissionServer;
+import dev.jobflow.admission.AdmissionSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jobflow webhook}: the admission webhooks alone, as their own Deployment runs them, so creating
+ * a JobFlow never depends on the controller being up. Runs until SIGTERM, then drains and exits.
+ */
+@Command(name = "webhook",
+    mixinStandardHelpOptions = true,
+    description = {"Serves the JobFlow admission webhooks over TLS: POST /validate, POST /mutate, GET /healthz, "
+        + "GET /readyz.",
+        "The certificate and key are PEM files (as cert-manager mounts them) and are reloaded when they change.",
+        "Stops gracefully on SIGTERM: not ready, then no new connections, then requests in flight finish."})
+public final class WebhookCommand implements Callable<Integer> {
+
+  @Option(names = "--port", description = "HTTPS port; 0 picks a free one (default: jobflow.webhook.port, 8443).")
+  Integer port;
+
+  @Option(names = "--address", description = "Interface to listen on (default: jobflow.webhook.interface, 0.0.0.0).")
+  String address;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain, e.g. tls.crt (default: jobflow.webhook.tls-cert).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "PEM private key: PKCS#8, PKCS#1 RSA or EC, e.g. tls.key (default: jobflow.webhook.tls-key).")
+  Path tlsKey;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = ConfigFactory.load();
+    AdmissionSettings defaults = AdmissionSettings.fromConfig(config);
+    AdmissionSettings settings = defaults
+        .withPort(port != null ? port : defaults.port())
+        .withInterface(address != null ? address : defaults.iface())
+        .withTls(tlsCert != null ? tlsCert : defaults.certFile(), tlsKey != null ? tlsKey : defaults.keyFile());
+
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "jobflow-webhook", config);
+    AdmissionServer server;
+    try {
+      server = AdmissionServer.start(system, settings).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      system.terminate();
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("webhook cannot start on " + settings.iface() + ":" + settings.port() + ": "
+          + cause.getMessage(), cause);
+    }
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "webhook-announce-stop", () -> {
+      System.out.println("jobflow webhook: stopping (" + shutdown.getShutdownReason()
+          .map(Object::toString).orElse("shutdown") + "), draining requests for up to "
+          + settings.shutdownDeadline().toSeconds() + "s");
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "webhook-announce-stopped", () -> {
+      System.out.println("jobflow webhook: stopped");
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    System.out.println("jobflow webhook: serving " + server + " (POST /validate, POST /mutate, GET /healthz, "
+        + "GET /readyz) with certificate " + server.tls().certificate().getSubjectX500Principal().getName());
+    System.out.flush();
+    system.getWhenTerminated().toCompletableFuture().join();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.jobflow.http;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.concat;
+import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.path;
+
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.Route;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code GET /healthz} (the process serves requests: liveness) and {@code GET /readyz} (it should get
+ * traffic: readiness). Readiness turns false first thing in a shutdown, so Kubernetes stops routing
+ * new requests before the socket closes.
+ */
+public final class HealthRoutes {
+  private HealthRoutes() {}
+
+  public static Route create(BooleanSupplier ready) {
+    // Path before method: a matched method directive cancels other routes' 405s, turning them into 404s.
+    return concat(
+        path("healthz", () -> get(() -> complete(StatusCodes.OK, "ok\n"))),
+        path("readyz", () -> get(() -> ready.getAsBoolean()
+            ? complete(StatusCodes.OK, "ready\n")
+            : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: shutting down\n"))));
+  }
+}
