@@ -104,19 +104,23 @@ class TrafficAndMonitoringTest {
         for (String d : labelValues(expr, "deployment")) {
           assertTrue(deployments.contains(d), name + " queries deployment=\"" + d + "\", which is not deployed");
         }
-        for (String ns : labelValues(expr, "namespace")) {
-          assertEquals(ManifestReferencesTest.NS, ns, name + " namespace");
-        }
       }));
     }
   }
 
-  /** Values of exact-match selectors {@code label="value"} in a PromQL expression. */
+  /**
+   * Values a PromQL expression selects for {@code label}: exact matches {@code label="v"}, and the names of a
+   * plain alternation {@code label=~"a|b"} (other regular expressions are not checked).
+   */
   static List<String> labelValues(String expr, String label) {
-    Matcher matcher = Pattern.compile("(?<![\\w])" + label + "\\s*=\\s*\"([^\"]*)\"").matcher(expr);
+    Matcher matcher = Pattern.compile("(?<![\\w])" + label + "\\s*=(~?)\\s*\"([^\"]*)\"").matcher(expr);
     List<String> values = new java.util.ArrayList<>();
     while (matcher.find()) {
-      values.add(matcher.group(1));
+      if (matcher.group(1).isEmpty()) {
+        values.add(matcher.group(2));
+      } else if (matcher.group(2).matches("[\\w-]+(\\|[\\w-]+)*")) {
+        values.addAll(List.of(matcher.group(2).split("\\|")));
+      }
     }
     return values;
   }
