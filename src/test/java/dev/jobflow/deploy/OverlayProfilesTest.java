@@ -61,8 +61,8 @@ class OverlayProfilesTest {
   void productionReadsThePostgresJournalFromTheSecretAndKeepsTwoWebhooksThroughDrains() {
     Manifests m = Kustomize.overlay("production");
     Container c = container(m.get(Deployment.class, "jobflow-controller"), "controller");
-    for (String[] env : new String[][] {{"JOBFLOW_JOURNAL_URL", "url"}, {"JOBFLOW_JOURNAL_USER", "user"},
-        {"JOBFLOW_JOURNAL_PASSWORD", "password"}}) {
+    for (String[] env : new String[][] {{"JOBFLOW_JOURNAL_URL", "JOBFLOW_JOURNAL_URL"},
+        {"JOBFLOW_JOURNAL_USER", "JOBFLOW_JOURNAL_USER"}, {"JOBFLOW_JOURNAL_PASSWORD", "JOBFLOW_JOURNAL_PASSWORD"}}) {
       var ref = envVar(c, env[0]).map(e -> e.getValueFrom()).map(v -> v.getSecretKeyRef())
           .orElseThrow(() -> new AssertionError(env[0] + " must come from the Secret jobflow-journal"));
       assertEquals("jobflow-journal", ref.getName(), env[0]);
