@@ -13,13 +13,13 @@ import picocli.CommandLine.Option;
     description = "Runs DAGs of Kubernetes batch Jobs, event-sourced, with an audit trail.",
     subcommands = {
         CommandLine.HelpCommand.class,
-        ControllerCommand.class,
-        DevCommand.class,
-        WebhookCommand.class,
-        JournalCommand.class,
-        EmulatorCommand.class,
         ValidateCommand.class,
         GraphCommand.class,
+        DevCommand.class,
+        EmulatorCommand.class,
+        ControllerCommand.class,
+        WebhookCommand.class,
+        JournalCommand.class,
     })
 public final class JobflowCommand implements Runnable {
 

@@ -18,6 +18,8 @@ import dev.jobflow.http.TestCertificates.Issued;
 import dev.jobflow.http.TestCertificates.KeyFormat;
 import dev.jobflow.validation.JobFlowValidator;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +40,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AdmissionBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SYSTEM = "admission-bench";
 
   public static void main(String[] args) throws Exception {
     int seconds = intArg(args, "--seconds", 10);
@@ -46,7 +49,7 @@ public final class AdmissionBenchmark {
     Path dir = Files.createTempDirectory("admission-bench");
     Issued cert = TestCertificates.ec("bench.test");
     Path[] files = cert.writeTo(dir, KeyFormat.TRADITIONAL);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "admission-bench",
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM,
         ConfigFactory.parseString("akka.loglevel = WARNING").withFallback(ConfigFactory.load()));
     try {
       AdmissionServer server = AdmissionServer.start(system, AdmissionSettings.of("127.0.0.1", 0, files[0], files[1]),
@@ -54,8 +57,8 @@ public final class AdmissionBenchmark {
       System.out.printf("admission over TLS on loopback: %d keep-alive clients, %d s per case (after %d s warm-up), "
           + "%d cores%n", clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
       System.out.printf("load average at start: %.1f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-      System.out.printf("%-10s %-9s %9s %10s %9s %9s %9s %12s%n", "flow", "endpoint", "body", "requests/s", "p50 ms",
-          "p99 ms", "max ms", "cpu ms/req");
+      System.out.printf("%-10s %-9s %9s %10s %9s %9s %9s %12s %12s%n", "flow", "endpoint", "body", "requests/s",
+          "p50 ms", "p99 ms", "max ms", "cpu ms/req", "server cpu");
       for (int steps : new int[] {10, 1000}) {
         byte[] body = JSON.writeValueAsBytes(review(steps));
         printDecisionOnly(steps, body, warmup, seconds);
@@ -63,9 +66,9 @@ public final class AdmissionBenchmark {
           URI uri = URI.create("https://localhost:" + server.port() + endpoint);
           run(cert, uri, body, clients, warmup);
           Result r = run(cert, uri, body, clients, seconds);
-          System.out.printf("%-10s %-9s %8dB %10.0f %9.2f %9.2f %9.2f %12.3f%n", steps + " steps", endpoint,
+          System.out.printf("%-10s %-9s %8dB %10.0f %9.2f %9.2f %9.2f %12.3f %12.3f%n", steps + " steps", endpoint,
               body.length, r.perSecond(), r.percentile(50), r.percentile(99), r.percentile(100),
-              r.cpuMillisPerRequest());
+              r.cpuMillisPerRequest(), r.serverCpuMillisPerRequest());
         }
       }
     } finally {
@@ -101,15 +104,20 @@ public final class AdmissionBenchmark {
         Arrays.sort(sorted);
         result = new Result(sorted, (System.nanoTime() - start) / 1e9);
       }
-      System.out.printf("%-10s %-9s %8dB %10.0f %9.2f %9.2f %9.2f %12s   (decision only: no HTTP/TLS, 1 thread)%n",
+      System.out.printf("%-10s %-9s %8dB %10.0f %9.2f %9.2f %9.2f %12s %12s   (decision only: no HTTP/TLS, 1 thread)%n",
           steps + " steps", endpoint, body.length, result.perSecond(), result.percentile(50), result.percentile(99),
-          result.percentile(100), "");
+          result.percentile(100), "", "");
     }
   }
 
-  record Result(long[] nanos, double elapsedSeconds, long cpuNanos) {
+  record Result(long[] nanos, double elapsedSeconds, long cpuNanos, long serverCpuNanos) {
     Result(long[] nanos, double elapsedSeconds) {
-      this(nanos, elapsedSeconds, -1);
+      this(nanos, elapsedSeconds, -1, -1);
+    }
+
+    /** CPU of the server's threads (the actor system's) per request: what a webhook pod would spend. */
+    double serverCpuMillisPerRequest() {
+      return serverCpuNanos < 0 || nanos.length == 0 ? Double.NaN : serverCpuNanos / 1e6 / nanos.length;
     }
 
     /** Process CPU per request (client and server together): a figure the machine's other load barely moves. */
@@ -135,6 +143,7 @@ public final class AdmissionBenchmark {
     long[][] perClient = new long[clients][];
     List<Thread> threads = new ArrayList<>();
     long cpuStart = processCpuNanos();
+    long serverCpuStart = serverThreadsCpuNanos();
     long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
       // One JDK client per simulated API server connection: each keeps its own keep-alive connection.
@@ -149,8 +158,21 @@ public final class AdmissionBenchmark {
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     long cpu = processCpuNanos() - cpuStart;
+    long serverCpu = serverThreadsCpuNanos() - serverCpuStart;
     long[] all = Arrays.stream(perClient).flatMapToLong(Arrays::stream).sorted().toArray();
-    return new Result(all, elapsed, cpu);
+    return new Result(all, elapsed, cpu, serverCpu);
+  }
+
+  /** Threads of the actor system named {@value #SYSTEM}: akka-http, TLS and the admission code run there. */
+  static long serverThreadsCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(SYSTEM)) {
+        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return total;
   }
 
   static long processCpuNanos() {
