@@ -78,27 +78,41 @@ final class ApiServer implements AutoCloseable {
       return;
     }
     if (req.method() == io.vertx.core.http.HttpMethod.GET) {
-      Optional<String> doc = store.discovery.answer(path);
-      if (doc.isPresent()) {
-        json(req.response(), 200, doc.get());
-        return;
-      }
       String watch = req.getParam("watch");
       if ("true".equals(watch) || "1".equals(watch)) {
         watch(req);
         return;
       }
+      if (path.equals("/api") || path.equals("/apis") || path.equals("/version") || path.startsWith("/openapi/")
+          || store.typeOf(path) == null) {
+        // Discovery reads the stored CRDs: off the event loop.
+        vertx.<Optional<String>>executeBlocking(() -> store.discovery.answer(path), false).onComplete(ar -> {
+          if (ar.succeeded() && ar.result().isPresent()) {
+            json(req.response(), 200, ar.result().get());
+          } else {
+            respond(req, new byte[0]); // a GET has no body, and it was not kept
+          }
+        });
+        return;
+      }
     }
-    req.body().onSuccess(buf -> {
-      byte[] bytes = buf == null ? new byte[0] : buf.getBytes();
-      vertx.<MockResponse>executeBlocking(() -> dispatch(req, bytes), false).onComplete(ar -> {
-        MockResponse r = ar.succeeded() ? ar.result()
-            : ApiStatus.failure(500, "InternalError", "emulator error: " + ar.cause());
-        if (ar.failed()) {
-          log.warn("{} {} failed", req.method(), req.uri(), ar.cause());
-        }
-        json(req.response(), r.code(), EmulatorStore.body(r));
-      });
+    handleResource(req);
+  }
+
+  private void handleResource(HttpServerRequest req) {
+    req.body().onSuccess(buf -> respond(req, buf == null ? new byte[0] : buf.getBytes()))
+        .onFailure(e -> json(req.response(), 400, EmulatorStore.body(
+            ApiStatus.failure(400, "BadRequest", "cannot read the request body: " + e.getMessage()))));
+  }
+
+  private void respond(HttpServerRequest req, byte[] bytes) {
+    vertx.<MockResponse>executeBlocking(() -> dispatch(req, bytes), false).onComplete(ar -> {
+      MockResponse r = ar.succeeded() ? ar.result()
+          : ApiStatus.failure(500, "InternalError", "emulator error: " + ar.cause());
+      if (ar.failed()) {
+        log.warn("{} {} failed", req.method(), req.uri(), ar.cause());
+      }
+      json(req.response(), r.code(), EmulatorStore.body(r));
     });
   }
 

@@ -48,6 +48,9 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   final Discovery discovery;
   private volatile Admission admission;
   private final Set<String> orphaning = ConcurrentHashMap.newKeySet();
+  /** The kinds the stored CRDs define; null when a CRD changed since they were read. */
+  private volatile List<ResourceType> customTypes;
+  private final java.util.concurrent.atomic.AtomicLong crdChanges = new java.util.concurrent.atomic.AtomicLong();
 
   EmulatorStore(WatchHub hub) {
     super(List.of());
@@ -79,6 +82,12 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
     String group = Objects.requireNonNullElse(attr(where, API), "");
     String plural = attr(where, PLURAL);
     String namespace = attr(where, NAMESPACE);
+    if ("customresourcedefinitions".equals(plural)) {
+      synchronized (crdChanges) {
+        crdChanges.incrementAndGet();
+        customTypes = null;
+      }
+    }
     JsonNode previous = existing == null ? null : read(existing);
     if (newState == null) {
       ObjectNode gone = (ObjectNode) previous.deepCopy();
@@ -250,6 +259,20 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
 
   /** The kinds defined by stored CustomResourceDefinitions, one per served version. */
   List<ResourceType> customTypes() {
+    List<ResourceType> known = customTypes;
+    if (known == null) {
+      long seen = crdChanges.get();
+      known = List.copyOf(readCustomTypes());
+      synchronized (crdChanges) {
+        if (crdChanges.get() == seen) {
+          customTypes = known;
+        }
+      }
+    }
+    return known;
+  }
+
+  private List<ResourceType> readCustomTypes() {
     List<ResourceType> types = new ArrayList<>();
     for (JsonNode node : objectsOf("apiextensions.k8s.io", "customresourcedefinitions")) {
       CustomResourceDefinition crd = JSON.convertValue(node, CustomResourceDefinition.class);
