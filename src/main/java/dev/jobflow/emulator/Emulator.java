@@ -47,6 +47,7 @@ public final class Emulator implements AutoCloseable {
     this.url = "http://" + options.host() + ":" + port;
     this.client = new KubernetesClientBuilder().withConfig(config()).build();
     installBasics();
+    store.customTypes(); // read the CRDs now, not on the event loop of the first watch
     this.runner = options.executor() == EmulatorOptions.ExecutorKind.NONE
         ? null : new JobRunner(client, executorFor(options), options.createPods());
     if (runner != null) {
