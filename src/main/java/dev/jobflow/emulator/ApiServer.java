@@ -152,6 +152,14 @@ final class ApiServer implements AutoCloseable {
       case "POST", "PUT", "PATCH" -> {
         Headers.Builder headers = Headers.builder();
         String ct = req.getHeader("Content-Type");
+        if (ct != null && ct.startsWith(ProtobufBody.CONTENT_TYPE)) {
+          try {
+            body = ProtobufBody.toJson(body);
+            ct = "application/json";
+          } catch (ProtobufBody.Unsupported e) {
+            return ApiStatus.failure(415, "UnsupportedMediaType", e.getMessage());
+          }
+        }
         if (ct != null) {
           headers.add("Content-Type", ct);
         }
