@@ -39,11 +39,14 @@ final class ApiServer implements AutoCloseable {
   private final Vertx vertx;
   private final EmulatorStore store;
   private final Tables tables;
+  private final java.util.function.BiFunction<String, String, java.nio.file.Path> logs;
   private HttpServer server;
 
-  ApiServer(Vertx vertx, EmulatorStore store) {
+  /** {@code logs} maps (namespace, job) to the job's log file, or null when Jobs write none. */
+  ApiServer(Vertx vertx, EmulatorStore store, java.util.function.BiFunction<String, String, java.nio.file.Path> logs) {
     this.vertx = vertx;
     this.store = store;
+    this.logs = logs;
     this.tables = new Tables(store);
   }
 
@@ -112,12 +115,28 @@ final class ApiServer implements AutoCloseable {
       if (ar.failed()) {
         log.warn("{} {} failed", req.method(), req.uri(), ar.cause());
       }
-      json(req.response(), r.code(), EmulatorStore.body(r));
+      String type = r.getHeaders().get("Content-Type");
+      if (type != null && type.startsWith("text/")) {
+        req.response().setStatusCode(r.code()).putHeader("Content-Type", type).end(EmulatorStore.body(r));
+      } else {
+        json(req.response(), r.code(), EmulatorStore.body(r));
+      }
     });
   }
 
+  private static final java.util.regex.Pattern SUBRESOURCE = java.util.regex.Pattern.compile(
+      "/apis?/.*/namespaces/([^/]+)/([^/]+)/([^/]+)/([^/]+)");
+
   private MockResponse dispatch(HttpServerRequest req, byte[] body) {
     String path = req.path();
+    java.util.regex.Matcher sub = SUBRESOURCE.matcher(path);
+    if (sub.matches() && !sub.group(4).equals("status")) {
+      if (sub.group(2).equals("pods") && sub.group(4).equals("log") && req.method().name().equals("GET")) {
+        return podLog(sub.group(1), sub.group(3));
+      }
+      return ApiStatus.failure(404, "NotFound", "the emulator does not serve the " + sub.group(4)
+          + " subresource of " + sub.group(2));
+    }
     ResourceType type = store.typeOf(path);
     if (req.getParam("dryRun") != null) {
       return ApiStatus.failure(400, "BadRequest", "the emulator does not support dryRun");
@@ -202,6 +221,25 @@ final class ApiServer implements AutoCloseable {
       return ApiStatus.failure(409, "AlreadyExists", type.qualifiedName() + " \"" + name + "\" already exists");
     }
     return ApiStatus.failure(r.code(), ApiStatus.reasonFor(r.code()), message);
+  }
+
+  /** {@code kubectl logs POD}: the process executor's log of the Pod's Job (every attempt). */
+  private MockResponse podLog(String namespace, String pod) {
+    MockResponse r = store.handleGet("/api/v1/namespaces/" + namespace + "/pods/" + pod);
+    if (r.code() != 200) {
+      return ApiStatus.failure(404, "NotFound", "pods \"" + pod + "\" not found");
+    }
+    String job = EmulatorStore.read(EmulatorStore.body(r)).path("metadata").path("labels").path("job-name").asText("");
+    java.nio.file.Path file = logs.apply(namespace, job);
+    try {
+      if (job.isEmpty() || file == null || !java.nio.file.Files.exists(file)) {
+        return ApiStatus.failure(400, "BadRequest", "pod " + pod + " has no log: only the process executor writes logs");
+      }
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+          .setBody(java.nio.file.Files.readString(file));
+    } catch (java.io.IOException e) {
+      return ApiStatus.failure(500, "InternalError", "cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   private String filterList(ResourceType type, JsonNode list, String labelSelector, String fieldSelector,

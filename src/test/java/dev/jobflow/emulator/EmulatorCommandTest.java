@@ -50,6 +50,8 @@ class EmulatorCommandTest {
         if (Kubectl.binary() != null) {
           Kubectl kubectl = new Kubectl(dir.resolve("kubectl-home"), kubeconfig);
           assertTrue(kubectl.run("get", "jf").ok().err().contains("No resources found"));
+          String pod = client.pods().withLabel("job-name", "cli-job").list().getItems().get(0).getMetadata().getName();
+          assertTrue(kubectl.run("logs", pod).ok().out().contains("from-cli"), "kubectl logs shows the process output");
         }
       }
       p.destroy(); // SIGTERM
