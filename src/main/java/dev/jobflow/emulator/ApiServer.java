@@ -355,12 +355,16 @@ final class ApiServer implements AutoCloseable {
   private void startWatch(WatchHub.Filter filter, ResourceType type, boolean asTable, String rvParam, long timeout,
                           Context context, AtomicReference<Consumer<String>> writer,
                           AtomicReference<WatchHub.Subscription> subscription, AtomicBoolean closed, Runnable stop) {
+    AtomicReference<java.util.function.UnaryOperator<String>> print = new AtomicReference<>(e -> e);
     Consumer<String> sink = event -> context.runOnContext(v -> {
       if (!closed.get()) {
-        writer.get().accept(asTable ? tables.event(type, event) : event);
+        writer.get().accept(print.get().apply(event));
       }
     });
     vertx.executeBlocking(() -> {
+      if (asTable) {
+        print.set(tables.eventPrinter(type)); // reads the CRD's columns: not on the event loop
+      }
       long from;
       if (rvParam == null || rvParam.isEmpty() || rvParam.equals("0")) {
         // No resourceVersion: the current state first, as synthetic ADDED events.
