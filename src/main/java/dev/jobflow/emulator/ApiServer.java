@@ -3,26 +3,20 @@ package dev.jobflow.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP face of the emulator. fabric8's MockWebServer can only answer a request with one whole
  * body or a WebSocket, but kubectl watches over a chunked HTTP stream; so this server answers
- * discovery, OpenAPI and watches itself (chunked for kubectl, WebSocket for fabric8) and hands
- * every other request to the {@link EmulatorStore}, always labelled {@code application/json}.
+ * discovery, OpenAPI and watches ({@link WatchStream}) itself and hands every other request to the
+ * {@link EmulatorStore}, always labelled {@code application/json}.
  */
 final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -39,6 +33,7 @@ final class ApiServer implements AutoCloseable {
   private final Vertx vertx;
   private final EmulatorStore store;
   private final Tables tables;
+  private final WatchStream watches;
   private final java.util.function.BiFunction<String, String, java.nio.file.Path> logs;
   private HttpServer server;
 
@@ -48,6 +43,7 @@ final class ApiServer implements AutoCloseable {
     this.store = store;
     this.logs = logs;
     this.tables = new Tables(store);
+    this.watches = new WatchStream(vertx, store, tables);
   }
 
   int start(String host, int port) {
@@ -83,7 +79,7 @@ final class ApiServer implements AutoCloseable {
     if (req.method() == io.vertx.core.http.HttpMethod.GET) {
       String watch = req.getParam("watch");
       if ("true".equals(watch) || "1".equals(watch)) {
-        watch(req);
+        watches.serve(req);
         return;
       }
       if (path.equals("/api") || path.equals("/apis") || path.equals("/version") || path.startsWith("/openapi/")
@@ -268,149 +264,12 @@ final class ApiServer implements AutoCloseable {
     return EmulatorStore.write(out);
   }
 
-  // ---- watches ----------------------------------------------------------------------------
-
-  private void watch(HttpServerRequest req) {
-    String path = req.path();
-    AttributeSet key = store.getKey(path);
-    ResourceType type = store.typeOf(path);
-    String plural = EmulatorStore.attr(key, "plural");
-    if (plural == null) {
-      json(req.response(), 404, EmulatorStore.body(ApiStatus.notFound(null, null)));
-      return;
-    }
-    String name = EmulatorStore.attr(key, "name");
-    String fieldSelector = req.getParam("fieldSelector");
-    if (name == null && fieldSelector != null) {
-      for (String f : fieldSelector.split(",")) {
-        if (f.startsWith("metadata.name=")) {
-          name = f.substring("metadata.name=".length()).replaceFirst("^=", "");
-        }
-      }
-    }
-    Predicate<JsonNode> labels;
-    Predicate<JsonNode> fields;
-    try {
-      labels = Selectors.labels(req.getParam("labelSelector"));
-      fields = Selectors.fields(fieldSelector);
-    } catch (IllegalArgumentException e) {
-      json(req.response(), 400, EmulatorStore.body(ApiStatus.failure(400, "BadRequest", e.getMessage())));
-      return;
-    }
-    String group = EmulatorStore.attr(key, "api") == null ? "" : EmulatorStore.attr(key, "api");
-    WatchHub.Filter filter = new WatchHub.Filter(group, plural, EmulatorStore.attr(key, "namespace"), name,
-        labels, fields);
-    boolean asTable = type != null && tables.wanted(accept(req));
-    String rvParam = req.getParam("resourceVersion");
-    long timeout = parseLong(req.getParam("timeoutSeconds"), 1800);
-    Context context = vertx.getOrCreateContext();
-    boolean websocket = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
-
-    AtomicReference<WatchHub.Subscription> subscription = new AtomicReference<>();
-    AtomicBoolean closed = new AtomicBoolean();
-    AtomicReference<Consumer<String>> writer = new AtomicReference<>();
-    AtomicReference<Runnable> ender = new AtomicReference<>();
-    Runnable stop = () -> {
-      if (closed.compareAndSet(false, true)) {
-        WatchHub.Subscription s = subscription.get();
-        if (s != null) {
-          s.close();
-        }
-        context.runOnContext(v -> ender.get().run());
-      }
-    };
-    if (websocket) {
-      req.toWebSocket().onFailure(e -> log.debug("watch upgrade failed", e)).onSuccess(ws -> {
-        writer.set(ws::writeTextMessage);
-        ender.set(() -> {
-          if (!ws.isClosed()) {
-            ws.close();
-          }
-        });
-        ws.closeHandler(v -> stop.run());
-        ws.exceptionHandler(e -> stop.run());
-        startWatch(filter, type, asTable, rvParam, timeout, context, writer, subscription, closed, stop);
-      });
-    } else {
-      HttpServerResponse resp = req.response();
-      resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
-          .putHeader("Cache-Control", "no-cache, private");
-      resp.write("");
-      writer.set(line -> {
-        if (!resp.ended() && !resp.closed()) {
-          resp.write(line + "\n");
-        }
-      });
-      ender.set(() -> {
-        if (!resp.ended() && !resp.closed()) {
-          resp.end();
-        }
-      });
-      resp.closeHandler(v -> stop.run());
-      req.connection().closeHandler(v -> stop.run());
-      startWatch(filter, type, asTable, rvParam, timeout, context, writer, subscription, closed, stop);
-    }
-  }
-
-  private void startWatch(WatchHub.Filter filter, ResourceType type, boolean asTable, String rvParam, long timeout,
-                          Context context, AtomicReference<Consumer<String>> writer,
-                          AtomicReference<WatchHub.Subscription> subscription, AtomicBoolean closed, Runnable stop) {
-    AtomicReference<java.util.function.UnaryOperator<String>> print = new AtomicReference<>(e -> e);
-    Consumer<String> sink = event -> context.runOnContext(v -> {
-      if (!closed.get()) {
-        writer.get().accept(print.get().apply(event));
-      }
-    });
-    vertx.executeBlocking(() -> {
-      if (asTable) {
-        print.set(tables.eventPrinter(type)); // reads the CRD's columns: not on the event loop
-      }
-      long from;
-      if (rvParam == null || rvParam.isEmpty() || rvParam.equals("0")) {
-        // No resourceVersion: the current state first, as synthetic ADDED events.
-        JsonNode list = EmulatorStore.read(EmulatorStore.body(store.handleGet(listPath(filter, type))));
-        from = Long.parseLong(list.path("metadata").path("resourceVersion").asText("0"));
-        for (JsonNode item : list.path("items")) {
-          String ns = item.path("metadata").path("namespace").asText(null);
-          if (filter.matches(filter.group(), filter.plural(), ns, item)) {
-            sink.accept(WatchHub.event("ADDED", item));
-          }
-        }
-      } else {
-        from = parseLong(rvParam, 0);
-      }
-      try {
-        subscription.set(store.hub.subscribe(filter, from, sink));
-        subscription.get().onDrop(stop);
-      } catch (WatchHub.Expired e) {
-        sink.accept(WatchHub.event("ERROR", EmulatorStore.read(EmulatorStore.body(
-            ApiStatus.failure(410, "Expired", e.getMessage())))));
-        context.runOnContext(v -> stop.run());
-        return null;
-      }
-      if (closed.get()) {
-        subscription.get().close();
-      }
-      return null;
-    }, true).onFailure(e -> {
-      log.warn("watch failed", e);
-      stop.run();
-    });
-    vertx.setTimer(TimeUnit.SECONDS.toMillis(Math.max(1, timeout)), id -> stop.run());
-  }
-
-  private static String listPath(WatchHub.Filter f, ResourceType type) {
-    String gv = type != null ? type.groupVersionPath()
-        : f.group().isEmpty() ? "/api/v1" : "/apis/" + f.group() + "/v1";
-    return gv + (f.namespace() == null ? "" : "/namespaces/" + f.namespace()) + "/" + f.plural();
-  }
-
-  private static String accept(HttpServerRequest req) {
+  static String accept(HttpServerRequest req) {
     String a = req.getHeader("Accept");
     return a == null ? "" : a;
   }
 
-  private static long parseLong(String s, long fallback) {
+  static long parseLong(String s, long fallback) {
     try {
       return s == null ? fallback : Long.parseLong(s);
     } catch (NumberFormatException e) {
@@ -418,7 +277,7 @@ final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void json(HttpServerResponse resp, int code, String body) {
+  static void json(HttpServerResponse resp, int code, String body) {
     resp.setStatusCode(code).putHeader("Content-Type", "application/json").end(body);
   }
 }
