@@ -82,8 +82,9 @@ public final class InMemoryJobRuntime implements JobRuntime {
         adopted = true;
       } else {
         creations.computeIfAbsent(a.job().name(), k -> new AtomicInteger()).incrementAndGet();
-        job = new Job(a.job(), a.flowUid(), a.step(), a.attempt(), UUID.randomUUID().toString(), JobState.Active,
-            null, null);
+        // The uid follows from the name, so two runtimes holding "the same" Job agree (crash tests compare them).
+        String uid = UUID.nameUUIDFromBytes(a.job().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        job = new Job(a.job(), a.flowUid(), a.step(), a.attempt(), uid, JobState.Active, null, null);
         Function<AttemptSpec, JobState> f = finisher;
         JobState end = f == null ? null : f.apply(a);
         if (end != null && end != JobState.Active) {
