@@ -103,6 +103,7 @@ public final class EngineBenchmark {
 
     run("warm-up: 200 flows x 10 steps", chains(200, 10, "warm"), snapshotEvery, true);
     run(flows + " flows x " + steps + " steps (chains)", chains(flows, steps, "chain"), snapshotEvery, false);
+    run("light load: 10 flows x " + steps + " steps (chains)", chains(10, steps, "light"), snapshotEvery, false);
     int width = (int) Math.max(1, Math.round(Math.sqrt(bigSteps)));
     run("1 flow x " + bigSteps + " steps (" + (bigSteps / width) + " layers of " + width + ", 2 deps each)",
         List.of(layered("big", bigSteps, width)), snapshotEvery, false);

@@ -120,6 +120,20 @@ class StepActorTest {
   }
 
   @Test
+  void aCrashedStepActorRestartsAndReadoptsItsJob() {
+    runtime.crashNextWatches(1);
+    spawn(attempt("r", 1));
+    AttemptJobCreated first = flow.expectMessageClass(AttemptJobCreated.class);
+    AttemptJobCreated again = flow.expectMessageClass(AttemptJobCreated.class);
+    assertFalse(first.adopted());
+    assertTrue(again.adopted(), "the restarted actor adopts the Job it created");
+    runtime.set(NS, "flow-r-1", JobState.Succeeded, null, null);
+    flow.expectMessageClass(AttemptSucceeded.class);
+    flow.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(1, runtime.creations("flow-r-1"));
+  }
+
+  @Test
   void terminateDeletesTheJobAndReportsNothing() {
     ActorRef<StepActor.Command> actor = spawn(attempt("g", 1));
     flow.expectMessageClass(AttemptJobCreated.class);
