@@ -18,16 +18,19 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
 
 /** An actor system with Akka's in-memory journal and snapshot store, and helpers to drive entities. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EntityHarness {
   static final Config CONFIG = PersistenceTestKitPlugin.config()
       .withFallback(PersistenceTestKitSnapshotPlugin.config())
       .withFallback(ConfigFactory.parseString("akka.loglevel = INFO"))
       .withFallback(ConfigFactory.load());
-  static final ActorTestKit testKit = ActorTestKit.create(CONFIG);
-  static final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
-  static final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
+  // One actor system per test class (PER_CLASS lifecycle), shut down after it.
+  final ActorTestKit testKit = ActorTestKit.create(getClass().getSimpleName(), CONFIG);
+  final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+  final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
   static final String WRITER = "controller-test-1";
 
   MutableClock clock;
@@ -36,7 +39,7 @@ abstract class EntityHarness {
   EngineSettings settings;
 
   @AfterAll
-  static void shutdown() {
+  void shutdown() {
     testKit.shutdownTestKit();
   }
 
@@ -61,7 +64,7 @@ abstract class EntityHarness {
   }
 
   /** The flow's stored events, without their tags. */
-  static List<FlowEvent> events(String uid) {
+  List<FlowEvent> events(String uid) {
     List<FlowEvent> out = new ArrayList<>();
     for (Object o : journal.persistedInStorage(pid(uid))) {
       out.add((FlowEvent) (o instanceof Tagged t ? t.payload() : o));
@@ -94,7 +97,7 @@ abstract class EntityHarness {
     return e.getClass().getSimpleName() + (e.step() == null ? "" : " " + e.step() + attempt);
   }
 
-  static <T extends FlowEvent> T last(String uid, Class<T> type) {
+  <T extends FlowEvent> T last(String uid, Class<T> type) {
     List<FlowEvent> all = events(uid);
     for (int i = all.size() - 1; i >= 0; i--) {
       if (type.isInstance(all.get(i))) {
@@ -119,16 +122,16 @@ abstract class EntityHarness {
     }
   }
 
-  static void awaitEvent(String uid, Class<? extends FlowEvent> type) {
+  void awaitEvent(String uid, Class<? extends FlowEvent> type) {
     await(type.getSimpleName() + " in " + uid, () -> events(uid).stream().anyMatch(type::isInstance));
   }
 
-  static void awaitEvents(String uid, int n) {
+  void awaitEvents(String uid, int n) {
     await(n + " events in " + uid, () -> events(uid).size() >= n);
   }
 
   /** Waits until the journal has stopped growing (no decision pending). */
-  static List<FlowEvent> settled(String uid) {
+  List<FlowEvent> settled(String uid) {
     int size;
     List<FlowEvent> now = events(uid);
     do {
