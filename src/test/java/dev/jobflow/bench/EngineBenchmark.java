@@ -98,7 +98,7 @@ public final class EngineBenchmark {
     int bigSteps = arg(args, 2, 10_000);
     int snapshotEvery = arg(args, 3, 100);
     System.out.printf("EngineBenchmark: in-memory runtime (Jobs succeed at once), in-memory journal with CBOR"
-        + " serialization, snapshot every %d events; %d cores, java %s%n",
+        + " serialization, snapshot every max(%d, steps) events; %d cores, java %s%n",
         snapshotEvery, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
     run("warm-up: 200 flows x 10 steps", chains(200, 10, "warm"), snapshotEvery, true);
@@ -147,7 +147,8 @@ public final class EngineBenchmark {
 
       long start = System.nanoTime();
       for (FlowDefinition d : defs) {
-        ActorRef<FlowCommand> entity = system.systemActorOf(timed(FlowEntity.create(d.uid(), deps), lat),
+        int size = d.steps().size() + d.finallySteps().size();
+        ActorRef<FlowCommand> entity = system.systemActorOf(timed(FlowEntity.create(d.uid(), deps, size), lat),
             "flow-" + d.uid(), akka.actor.typed.Props.empty());
         entity.tell(new FlowCommand.SpecSeen(d));
       }

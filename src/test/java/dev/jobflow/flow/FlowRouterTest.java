@@ -38,4 +38,20 @@ class FlowRouterTest extends EntityHarness {
     router.tell(new Deliver("r-2", new GetStatus(status.getRef())));
     assertEquals(FlowPhase.Running, status.receiveMessage().summary().phase());
   }
+
+  @Test
+  void snapshotsOfALargeFlowAreSpacedByItsSize() {
+    settings = settings.withSnapshotEvery(2);
+    runtime.finishWith(a -> JobState.Succeeded);
+    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(deps()));
+    Flows f = flow("big", "r-big");
+    for (int i = 0; i < 6; i++) {
+      f.step("s" + i, i == 0 ? new String[0] : new String[] {"s" + (i - 1)});
+    }
+    router.tell(new Deliver("r-big", new SpecSeen(f.build())));
+    awaitEvent("r-big", FlowEvent.FlowSucceeded.class);
+    assertEquals(20, events("r-big").size());
+    await("snapshots at 12 and 18", () -> snapshots.persistedInStorage(pid("r-big")).stream()
+        .map(p -> p.first().sequenceNr()).toList().equals(java.util.List.of(12L, 18L)));
+  }
 }
