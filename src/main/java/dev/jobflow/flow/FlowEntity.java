@@ -63,11 +63,12 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private final TimerScheduler<FlowCommand> timers;
   private final Dependencies deps;
   private final StepActor.Settings stepSettings;
+  private final int snapshotInterval;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
 
   private FlowEntity(String uid, ActorContext<FlowCommand> context, TimerScheduler<FlowCommand> timers,
-                     Dependencies deps) {
+                     Dependencies deps, int expectedSteps) {
     super(persistenceId(uid));
     this.uid = uid;
     this.context = context;
@@ -75,11 +76,21 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     this.deps = deps;
     this.stepSettings = new StepActor.Settings(deps.settings().createMinBackoff(),
         deps.settings().createMaxBackoff(), deps.clock());
+    this.snapshotInterval = deps.settings().snapshotInterval(expectedSteps);
   }
 
   /** The entity of the flow with this uid. */
   public static Behavior<FlowCommand> create(String uid, Dependencies deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FlowEntity(uid, ctx, timers, deps)));
+    return create(uid, deps, 0);
+  }
+
+  /**
+   * The entity of the flow with this uid, expected to have about {@code expectedSteps} steps (0 when unknown), which
+   * spaces its snapshots ({@link EngineSettings#snapshotInterval}). {@link FlowRouter} passes the size when a
+   * {@link FlowCommand.SpecSeen} starts the entity.
+   */
+  public static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps)));
   }
 
   public static PersistenceId persistenceId(String uid) {
@@ -98,7 +109,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), deps.settings().keepSnapshots());
+    return RetentionCriteria.snapshotEvery(snapshotInterval, deps.settings().keepSnapshots());
   }
 
   @Override
