@@ -6,7 +6,10 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
 import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.RecoveryFailed;
 import akka.persistence.typed.SnapshotAdapter;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
@@ -28,6 +31,7 @@ import dev.jobflow.flow.FlowCommand.SpecSeen;
 import dev.jobflow.flow.FlowCommand.StepActorStopped;
 import dev.jobflow.flow.FlowCommand.Wake;
 import dev.jobflow.flow.FlowEvent.EventMeta;
+import dev.jobflow.journal.PersistFailureBackoff;
 import dev.jobflow.step.AttemptSpec;
 import dev.jobflow.step.JobKey;
 import dev.jobflow.step.JobRuntime;
@@ -67,9 +71,16 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
 
+  private final long startedNanos = System.nanoTime();
+  /** When the batch being stored was handed to the journal; 0 when none is in flight. */
+  private long persistingSinceNanos;
+
   private FlowEntity(String uid, ActorContext<FlowCommand> context, TimerScheduler<FlowCommand> timers,
                      Dependencies deps, int expectedSteps) {
-    super(persistenceId(uid));
+    // A failed write restarts the entity with backoff: it replays the journal and decides again, so no
+    // event is lost and no step started twice while the database is away.
+    super(persistenceId(uid), persistFailureBackoff(context));
+    deps.observer().actorStarted(false);
     this.uid = uid;
     this.context = context;
     this.timers = timers;
@@ -91,6 +102,15 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
    */
   public static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps)));
+  }
+
+  private static akka.actor.typed.BackoffSupervisorStrategy persistFailureBackoff(ActorContext<?> context) {
+    var config = context.getSystem().settings().config();
+    String path = "jobflow.journal.persist-failure-backoff";
+    PersistFailureBackoff backoff = config.hasPath(path)
+        ? PersistFailureBackoff.fromConfig(config.getConfig(path))
+        : new PersistFailureBackoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2);
+    return backoff.strategy();
   }
 
   public static PersistenceId persistenceId(String uid) {
@@ -140,7 +160,24 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   @Override
   public SignalHandler<FlowState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(RecoveryFailed.class, (state, failed) ->
+            deps.observer().recoveryFailed(uid, java.time.Duration.ofNanos(System.nanoTime() - startedNanos)))
+        .onSignal(PreRestart.instance(), state -> stopped())
+        .onSignal(PostStop.instance(), state -> stopped())
+        .build();
+  }
+
+  private void stopped() {
+    if (persistingSinceNanos != 0) {
+      deps.observer().persistFailed(uid); // stopped while the journal had not confirmed a write
+      persistingSinceNanos = 0;
+    }
+    // Children stop with their entity.
+    children.values().forEach(c -> deps.observer().actorStopped(true));
+    children.clear();
+    deps.observer().actorStopped(false);
   }
 
   @Override
@@ -158,7 +195,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(Wake.class, (state, cmd) -> reconsider(state))
         .onCommand(Reconsider.class, (state, cmd) -> reconsider(state))
         .onCommand(StepActorStopped.class, (state, cmd) -> {
-          children.remove(cmd.job());
+          if (children.remove(cmd.job()) != null) {
+            deps.observer().actorStopped(true);
+          }
           return passivateIfDone(state);
         })
         .build();
@@ -281,12 +320,17 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (events.isEmpty()) {
       return Effect().none();
     }
+    persistingSinceNanos = System.nanoTime();
     return Effect().persist(events).thenRun(state -> afterPersist(state, events));
   }
 
   // ---- acting (only after the events are stored) -------------------------------------------------
 
   private void afterPersist(FlowState state, List<FlowEvent> events) {
+    if (persistingSinceNanos != 0) {
+      deps.observer().persisted(events.size(), java.time.Duration.ofNanos(System.nanoTime() - persistingSinceNanos));
+      persistingSinceNanos = 0;
+    }
     FlowId id = state.definition().id();
     TreeSet<Integer> changed = new TreeSet<>();
     for (FlowEvent event : events) {
@@ -313,6 +357,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   }
 
   private void onRecovered(FlowState state) {
+    deps.observer().recovered(uid, java.time.Duration.ofNanos(System.nanoTime() - startedNanos));
     if (!state.isAccepted()) {
       return;
     }
@@ -340,6 +385,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         StepActor.create(spec, deps.runtime(), context.getSelf(), stepSettings), "attempt-" + job);
     context.watchWith(child, new StepActorStopped(job));
     children.put(job, child);
+    deps.observer().actorStarted(true);
   }
 
   private void terminate(FlowState state, String job, String reason) {
@@ -352,6 +398,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         StepActor.deleting(new JobKey(state.definition().namespace(), job), deps.runtime()), "delete-" + job);
     context.watchWith(deleter, new StepActorStopped(job));
     children.put(job, deleter);
+    deps.observer().actorStarted(true);
   }
 
   private Effect<FlowEvent, FlowState> passivateIfDone(FlowState state) {
