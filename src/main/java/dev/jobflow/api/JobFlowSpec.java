@@ -82,6 +82,7 @@ public class JobFlowSpec {
     return failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isSuspended() {
     return Boolean.TRUE.equals(suspend);
   }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         ValidateCommand.class,
         GraphCommand.class,
         WebhookCommand.class,
+        EmulatorCommand.class,
     })
 public final class JobflowCommand implements Runnable {
 

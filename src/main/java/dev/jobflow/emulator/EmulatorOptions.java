@@ -1,0 +1,53 @@
+package dev.jobflow.emulator;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How to start an {@link Emulator}.
+ *
+ * @param host the loopback address to bind
+ * @param port 0 for an ephemeral port (tests), 6443 for {@code jobflow emulator}
+ * @param executor what runs the Jobs: {@code NONE} leaves them alone (a test drives their status)
+ * @param dataDir where the process executor keeps working directories ({@code work/}) and logs ({@code logs/})
+ * @param createPods whether Jobs get a Pod per attempt (what {@code kubectl get pods} shows)
+ * @param webhooks admission webhooks called on JobFlow create/update
+ * @param watchHistory how many changes a watch may resume from before it gets 410 Gone
+ */
+public record EmulatorOptions(String host, int port, ExecutorKind executor, Path dataDir, boolean createPods,
+                              List<WebhookTarget> webhooks, int watchHistory) {
+
+  public enum ExecutorKind { NONE, SIMULATE, PROCESS }
+
+  public EmulatorOptions {
+    webhooks = List.copyOf(webhooks);
+  }
+
+  public static EmulatorOptions defaults() {
+    return new EmulatorOptions("127.0.0.1", 0, ExecutorKind.SIMULATE, Path.of("data"), true, List.of(), 10_000);
+  }
+
+  public EmulatorOptions withPort(int port) {
+    return new EmulatorOptions(host, port, executor, dataDir, createPods, webhooks, watchHistory);
+  }
+
+  public EmulatorOptions withExecutor(ExecutorKind executor) {
+    return new EmulatorOptions(host, port, executor, dataDir, createPods, webhooks, watchHistory);
+  }
+
+  public EmulatorOptions withDataDir(Path dataDir) {
+    return new EmulatorOptions(host, port, executor, dataDir, createPods, webhooks, watchHistory);
+  }
+
+  public EmulatorOptions withCreatePods(boolean createPods) {
+    return new EmulatorOptions(host, port, executor, dataDir, createPods, webhooks, watchHistory);
+  }
+
+  public EmulatorOptions withWebhooks(List<WebhookTarget> webhooks) {
+    return new EmulatorOptions(host, port, executor, dataDir, createPods, webhooks, watchHistory);
+  }
+
+  public EmulatorOptions withWatchHistory(int watchHistory) {
+    return new EmulatorOptions(host, port, executor, dataDir, createPods, webhooks, watchHistory);
+  }
+}

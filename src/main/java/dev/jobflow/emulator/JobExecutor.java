@@ -1,0 +1,46 @@
+package dev.jobflow.emulator;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.concurrent.CompletableFuture;
+
+/** What runs one attempt (one Pod) of a Job for the {@link JobRunner}. */
+interface JobExecutor extends AutoCloseable {
+
+  /** How an attempt ended. */
+  record Outcome(Kind kind, int exitCode, String reason, String message) {
+    enum Kind {
+      /** The Pod succeeded: the Job is complete. */
+      SUCCEEDED,
+      /** The Pod failed: the Job retries it within its backoffLimit. */
+      POD_FAILED,
+      /** The Job as a whole failed with {@code reason} (the simulator decides this directly). */
+      JOB_FAILED
+    }
+
+    static Outcome succeeded() {
+      return new Outcome(Kind.SUCCEEDED, 0, "Completed", null);
+    }
+
+    static Outcome podFailed(int exitCode, String message) {
+      return new Outcome(Kind.POD_FAILED, exitCode, "Error", message);
+    }
+
+    static Outcome jobFailed(String reason, String message) {
+      return new Outcome(Kind.JOB_FAILED, 1, reason, message);
+    }
+  }
+
+  /** A running attempt. */
+  interface Attempt {
+    CompletableFuture<Outcome> outcome();
+
+    /** Stops it (deadline, Job deleted); its outcome is then ignored. */
+    void kill();
+  }
+
+  /** Starts attempt {@code podIndex} (0-based) of {@code job}, running as Pod {@code podName}. */
+  Attempt start(Job job, int podIndex, String podName);
+
+  @Override
+  default void close() {}
+}

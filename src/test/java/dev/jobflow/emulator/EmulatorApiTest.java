@@ -1,0 +1,294 @@
+package dev.jobflow.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowStatus;
+import dev.jobflow.api.JobFlowYaml;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the controller relies on, through the real fabric8 client over HTTP. */
+class EmulatorApiTest {
+  static Emulator emulator;
+  static KubernetesClient client;
+
+  @BeforeAll
+  static void start() {
+    emulator = Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.NONE));
+    client = emulator.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  static JobFlow flow(String name) {
+    try {
+      return JobFlowYaml.read("""
+        apiVersion: jobflow.dev/v1alpha1
+        kind: JobFlow
+        metadata: {name: %s}
+        spec:
+          steps:
+            - name: a
+              template:
+                template:
+                  spec:
+                    restartPolicy: Never
+                    containers: [{name: main, image: busybox, command: [sh, -c, "true"]}]
+        """.formatted(name));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Job job(String name, JobFlow owner) {
+    JobBuilder b = new JobBuilder().withNewMetadata().withName(name).withLabels(Map.of("jobflow.dev/flow", "x"))
+        .endMetadata()
+        .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never")
+        .addNewContainer().withName("main").withImage("busybox").endContainer().endSpec().endTemplate().endSpec();
+    if (owner != null) {
+      b.editMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(JobFlow.API_VERSION)
+          .withKind(JobFlow.KIND).withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+          .withController(true).withBlockOwnerDeletion(true).build()).endMetadata();
+    }
+    return b.build();
+  }
+
+  @Test
+  void statusSubresourceAndGeneration() {
+    JobFlow created = client.resources(JobFlow.class).resource(flow("status-flow")).create();
+    assertEquals(1L, created.getMetadata().getGeneration());
+    assertNull(created.getStatus());
+
+    JobFlowStatus status = new JobFlowStatus();
+    status.setProgress("0/1");
+    created.setStatus(status);
+    JobFlow afterStatus = client.resources(JobFlow.class).resource(created).updateStatus();
+    assertEquals("0/1", afterStatus.getStatus().getProgress());
+    assertEquals(1L, afterStatus.getMetadata().getGeneration(), "a status write is no spec change");
+
+    // A main-resource write carrying another status changes the spec only.
+    afterStatus.getSpec().setParallelism(2);
+    afterStatus.getStatus().setProgress("9/9");
+    JobFlow afterSpec = client.resources(JobFlow.class).resource(afterStatus).update();
+    assertEquals(2L, afterSpec.getMetadata().getGeneration());
+    assertEquals("0/1", afterSpec.getStatus().getProgress());
+
+    // A status patch with a spec change changes the status only.
+    JobFlow patched = client.resources(JobFlow.class).withName("status-flow").subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"parallelism\":7},\"status\":{\"progress\":\"1/1\"}}");
+    assertEquals("1/1", patched.getStatus().getProgress());
+    assertEquals(2, patched.getSpec().getParallelism());
+    assertEquals(2L, patched.getMetadata().getGeneration());
+  }
+
+  @Test
+  void resourceVersionConflicts() {
+    ConfigMap cm = client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("rv")
+        .endMetadata().addToData("a", "1").build()).create();
+    ConfigMap first = new ConfigMapBuilder(cm).addToData("a", "2").build();
+    client.configMaps().resource(first).update();
+    ConfigMap stale = new ConfigMapBuilder(cm).addToData("a", "3").build();
+    KubernetesClientException e = assertThrows(KubernetesClientException.class,
+        () -> client.configMaps().resource(stale).update());
+    assertEquals(409, e.getCode());
+  }
+
+  @Test
+  void mergePatchNullRemovesAField() {
+    client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("merge")
+        .addToLabels("keep", "yes").addToLabels("drop", "yes").endMetadata().build()).create();
+    ConfigMap patched = client.configMaps().withName("merge").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"labels\":{\"drop\":null,\"new\":\"1\"}}}");
+    assertEquals(Map.of("keep", "yes", "new", "1"), patched.getMetadata().getLabels());
+  }
+
+  @Test
+  void serverSideApplyCreatesThenMerges() {
+    ConfigMap applied = client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("ssa")
+        .addToLabels("a", "1").endMetadata().addToData("k", "v1").build()).serverSideApply();
+    assertEquals("v1", applied.getData().get("k"));
+    ConfigMap again = client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("ssa")
+        .addToLabels("b", "2").endMetadata().addToData("k", "v2").build()).serverSideApply();
+    assertEquals("v2", again.getData().get("k"));
+    assertEquals(Map.of("a", "1", "b", "2"), again.getMetadata().getLabels());
+  }
+
+  @Test
+  void finalizersHoldDeletionUntilTheLastIsRemoved() {
+    JobFlow f = flow("final-flow");
+    f.getMetadata().setFinalizers(List.of("jobflow.dev/journal", "other/one"));
+    client.resources(JobFlow.class).resource(f).create();
+    client.resources(JobFlow.class).withName("final-flow").delete();
+    JobFlow marked = client.resources(JobFlow.class).withName("final-flow").get();
+    assertNotNull(marked, "an object with finalizers stays");
+    assertNotNull(marked.getMetadata().getDeletionTimestamp());
+
+    marked.getMetadata().setFinalizers(List.of("other/one"));
+    client.resources(JobFlow.class).resource(marked).update();
+    assertNotNull(client.resources(JobFlow.class).withName("final-flow").get());
+
+    client.resources(JobFlow.class).withName("final-flow").edit(x -> {
+      x.getMetadata().setFinalizers(List.of());
+      return x;
+    });
+    assertNull(client.resources(JobFlow.class).withName("final-flow").get(), "gone with its last finalizer");
+  }
+
+  @Test
+  void deletingAFlowDeletesItsJobsButOrphanKeepsThem() {
+    JobFlow owner = client.resources(JobFlow.class).resource(flow("gc-flow")).create();
+    client.batch().v1().jobs().resource(job("gc-flow-a-1", owner)).create();
+    client.batch().v1().jobs().resource(job("gc-flow-b-1", owner)).create();
+    client.batch().v1().jobs().resource(job("unrelated", null)).create();
+    client.resources(JobFlow.class).withName("gc-flow").withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    assertNull(client.batch().v1().jobs().withName("gc-flow-a-1").get());
+    assertNull(client.batch().v1().jobs().withName("gc-flow-b-1").get());
+    assertNotNull(client.batch().v1().jobs().withName("unrelated").get());
+
+    JobFlow kept = client.resources(JobFlow.class).resource(flow("orphan-flow")).create();
+    client.batch().v1().jobs().resource(job("orphan-flow-a-1", kept)).create();
+    client.resources(JobFlow.class).withName("orphan-flow").withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+    Job orphan = client.batch().v1().jobs().withName("orphan-flow-a-1").get();
+    assertNotNull(orphan);
+    assertTrue(orphan.getMetadata().getOwnerReferences().isEmpty());
+  }
+
+  @Test
+  void setBasedLabelSelectors() {
+    client.batch().v1().jobs().resource(new JobBuilder(job("sel-1", null)).editMetadata()
+        .addToLabels("tier", "gold").endMetadata().build()).create();
+    client.batch().v1().jobs().resource(new JobBuilder(job("sel-2", null)).editMetadata()
+        .addToLabels("tier", "silver").endMetadata().build()).create();
+    assertEquals(List.of("sel-1"), names(client.batch().v1().jobs().withLabelIn("tier", "gold", "bronze").list().getItems()));
+    assertEquals(List.of("sel-2"), names(client.batch().v1().jobs().withLabelNotIn("tier", "gold").withLabel("tier")
+        .list().getItems()));
+  }
+
+  @Test
+  void watchResumesFromAResourceVersionAndSaysGoneWhenTooOld() throws Exception {
+    String listed = client.configMaps().list().getMetadata().getResourceVersion();
+    client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("w1").addToLabels("w", "y")
+        .endMetadata().build()).create();
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    Watch w = client.configMaps().withLabel("w").withResourceVersion(listed).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap cm) {
+        seen.add(action + " " + cm.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+        seen.add("closed " + cause.getMessage());
+      }
+    });
+    try {
+      assertEquals("ADDED w1", seen.poll(10, TimeUnit.SECONDS), "the change between list and watch is replayed");
+      client.configMaps().withName("w1").edit(c -> new ConfigMapBuilder(c).addToData("k", "v").build());
+      assertEquals("MODIFIED w1", seen.poll(10, TimeUnit.SECONDS));
+      client.configMaps().withName("w1").delete();
+      assertEquals("DELETED w1", seen.poll(10, TimeUnit.SECONDS));
+    } finally {
+      w.close();
+    }
+
+    try (Emulator small = Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.NONE)
+        .withWatchHistory(3))) {
+      for (int i = 0; i < 10; i++) {
+        small.client().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("c" + i).endMetadata()
+            .build()).create();
+      }
+      BlockingQueue<String> closed = new LinkedBlockingQueue<>();
+      small.client().configMaps().withResourceVersion("1").watch(new Watcher<>() {
+        @Override
+        public void eventReceived(Action action, ConfigMap resource) {}
+
+        @Override
+        public void onClose(WatcherException cause) {
+          closed.add(cause.isHttpGone() ? "gone" : cause.getMessage());
+        }
+      });
+      assertEquals("gone", closed.poll(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void informersListAndFollow() throws Exception {
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    client.batch().v1().jobs().inNamespace("inf").resource(job("before", null)).create();
+    SharedIndexInformer<Job> informer = client.batch().v1().jobs().inNamespace("inf").inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Job j) {
+        seen.add("add " + j.getMetadata().getName());
+      }
+
+      @Override
+      public void onUpdate(Job o, Job j) {
+        if (!o.getMetadata().getResourceVersion().equals(j.getMetadata().getResourceVersion())) {
+          seen.add("update " + j.getMetadata().getName());
+        }
+      }
+
+      @Override
+      public void onDelete(Job j, boolean unknown) {
+        seen.add("delete " + j.getMetadata().getName());
+      }
+    });
+    try {
+      assertEquals("add before", seen.poll(10, TimeUnit.SECONDS));
+      client.batch().v1().jobs().inNamespace("inf").resource(job("after", null)).create();
+      assertEquals("add after", seen.poll(10, TimeUnit.SECONDS));
+      client.batch().v1().jobs().inNamespace("inf").withName("after").editStatus(j -> {
+        j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withActive(1).build());
+        return j;
+      });
+      assertEquals("update after", seen.poll(10, TimeUnit.SECONDS));
+      client.batch().v1().jobs().inNamespace("inf").withName("before").delete();
+      assertEquals("delete before", seen.poll(10, TimeUnit.SECONDS));
+
+      // The watch drops (resumable), then drops with its history gone (410 Gone: the informer relists).
+      emulator.dropWatches(false);
+      client.batch().v1().jobs().inNamespace("inf").resource(job("after-drop", null)).create();
+      assertEquals("add after-drop", seen.poll(20, TimeUnit.SECONDS));
+      emulator.dropWatches(true);
+      client.batch().v1().jobs().inNamespace("inf").resource(job("after-gone", null)).create();
+      assertEquals("add after-gone", seen.poll(20, TimeUnit.SECONDS));
+      client.batch().v1().jobs().inNamespace("inf").withName("after-drop").delete();
+      assertEquals("delete after-drop", seen.poll(20, TimeUnit.SECONDS));
+    } finally {
+      informer.close();
+    }
+  }
+
+  static List<String> names(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> items) {
+    return items.stream().map(i -> i.getMetadata().getName()).sorted().toList();
+  }
+}
