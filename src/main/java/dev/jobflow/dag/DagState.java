@@ -1,0 +1,380 @@
+package dev.jobflow.dag;
+
+import dev.jobflow.api.FailurePolicy;
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.ShutdownPolicy;
+import dev.jobflow.api.StepPhase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+
+/**
+ * The progress of one flow: every step's phase and the flow's controls, with the indexes the
+ * {@link Scheduler} needs (ready set, unmet-dependency counts, retry and deadline queues) kept up to date
+ * as facts are applied, so that each decision costs what it decides, not the size of the flow.
+ *
+ * <p>Mutable, on purpose: copying 10,000 steps per event would make a large flow quadratic. Only the
+ * owning actor touches it; {@link #snapshot()} gives an immutable copy for snapshots and observers.
+ * Every {@code on*} method applies a fact that has already been recorded; none decides anything.
+ */
+public final class DagState {
+  /** A time-ordered entry of the retry and deadline queues. */
+  record Due(Instant at, int step) implements Comparable<Due> {
+    @Override
+    public int compareTo(Due o) {
+      int c = at.compareTo(o.at);
+      return c != 0 ? c : Integer.compare(step, o.step);
+    }
+  }
+
+  final FlowGraph graph;
+  final StepPhase[] phase;
+  final int[] attempts;
+  final Instant[] startedAt;
+  final Instant[] attemptStartedAt;
+  final Instant[] finishedAt;
+  final Instant[] nextAttemptAt;
+  final String[] reason;
+  final String[] message;
+  final String[] jobUid;
+  final int[] unmetDeps;
+  final int[] phaseCounts = new int[StepPhase.values().length];
+
+  /** Pending steps whose dependencies all succeeded (finally steps once the DAG has settled). */
+  final TreeSet<Integer> ready = new TreeSet<>();
+  /** Pending DAG steps with a dependency that ended without success. */
+  final TreeSet<Integer> doomed = new TreeSet<>();
+  final TreeSet<Integer> running = new TreeSet<>();
+  final NavigableSet<Due> retries = new TreeSet<>();
+  final NavigableSet<Due> deadlines = new TreeSet<>();
+  int unfinishedDag;
+  int unfinishedFinally;
+  /** Pending or Retrying steps, per part. */
+  int idleDag;
+  int idleFinally;
+  int firstFailedStep = -1;
+  int firstFailedFinally = -1;
+
+  Integer parallelism;
+  FailurePolicy failurePolicy = FailurePolicy.FailFast;
+  Duration timeout;
+  boolean suspended;
+  ShutdownPolicy shutdown;
+  Instant flowStartedAt;
+  Instant timedOutAt;
+  boolean timedOutDuringFinally;
+  FlowPhase outcome;
+  String outcomeReason;
+  String outcomeMessage;
+  Instant flowFinishedAt;
+
+  public DagState(FlowGraph graph) {
+    this.graph = graph;
+    int n = graph.size();
+    phase = new StepPhase[n];
+    attempts = new int[n];
+    startedAt = new Instant[n];
+    attemptStartedAt = new Instant[n];
+    finishedAt = new Instant[n];
+    nextAttemptAt = new Instant[n];
+    reason = new String[n];
+    message = new String[n];
+    jobUid = new String[n];
+    unmetDeps = new int[n];
+    for (GraphStep s : graph.steps()) {
+      phase[s.index()] = StepPhase.Pending;
+      unmetDeps[s.index()] = s.dependsOn().length;
+      if (!s.isFinally() && s.dependsOn().length == 0) {
+        ready.add(s.index());
+      }
+    }
+    phaseCounts[StepPhase.Pending.ordinal()] = n;
+    unfinishedDag = idleDag = graph.dagSize();
+    unfinishedFinally = idleFinally = n - graph.dagSize();
+    if (unfinishedDag == 0) {
+      dagSettled();
+    }
+  }
+
+  // ---- facts -------------------------------------------------------------------------------------
+
+  /** The flow started at {@code at} with these controls. */
+  public void onFlowStarted(Instant at, Integer parallelism, FailurePolicy failurePolicy, Duration timeout,
+                            boolean suspended, ShutdownPolicy shutdown) {
+    this.flowStartedAt = at;
+    this.parallelism = parallelism;
+    this.failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
+    this.timeout = timeout;
+    this.suspended = suspended;
+    this.shutdown = shutdown;
+  }
+
+  public void onSuspended(boolean suspended) {
+    this.suspended = suspended;
+  }
+
+  public void onParallelismChanged(Integer parallelism) {
+    this.parallelism = parallelism;
+  }
+
+  public void onShutdownRequested(ShutdownPolicy policy) {
+    // Terminate may follow Stop (the user got impatient); Stop never softens a Terminate.
+    if (shutdown != ShutdownPolicy.Terminate) {
+      shutdown = policy;
+    }
+  }
+
+  public void onFlowTimedOut(Instant at) {
+    timedOutAt = at;
+    timedOutDuringFinally = unfinishedDag == 0;
+  }
+
+  public void onAttemptStarted(int step, int attempt, Instant at) {
+    if (phase[step] == StepPhase.Retrying) {
+      retries.remove(new Due(nextAttemptAt[step], step));
+    }
+    ready.remove(step);
+    setPhase(step, StepPhase.Running);
+    idle(step, -1);
+    attempts[step] = attempt;
+    if (startedAt[step] == null) {
+      startedAt[step] = at;
+    }
+    attemptStartedAt[step] = at;
+    nextAttemptAt[step] = null;
+    jobUid[step] = null;
+    reason[step] = null;
+    message[step] = null;
+    running.add(step);
+    Duration t = graph.step(step).timeout();
+    if (t != null) {
+      deadlines.add(new Due(at.plus(t), step));
+    }
+  }
+
+  public void onJobKnown(int step, String uid) {
+    jobUid[step] = uid;
+  }
+
+  public void onSucceeded(int step, Instant at, String why, String detail) {
+    stopRunning(step);
+    finish(step, StepPhase.Succeeded, at, why, detail);
+    for (int d : graph.step(step).dependents()) {
+      if (--unmetDeps[d] == 0 && phase[d] == StepPhase.Pending && !doomed.contains(d)) {
+        ready.add(d);
+      }
+    }
+  }
+
+  /** The attempt failed; the next one starts at {@code retryAt}. */
+  public void onRetryScheduled(int step, Instant retryAt, String why, String detail) {
+    stopRunning(step);
+    setPhase(step, StepPhase.Retrying);
+    idle(step, +1);
+    nextAttemptAt[step] = retryAt;
+    reason[step] = why;
+    message[step] = detail;
+    retries.add(new Due(retryAt, step));
+  }
+
+  public void onFailed(int step, Instant at, String why, String detail) {
+    if (phase[step] == StepPhase.Running) {
+      stopRunning(step);
+    } else if (phase[step] == StepPhase.Retrying) {
+      retries.remove(new Due(nextAttemptAt[step], step));
+      nextAttemptAt[step] = null;
+      idle(step, -1);
+    }
+    if (graph.step(step).isFinally()) {
+      if (firstFailedFinally < 0) {
+        firstFailedFinally = step;
+      }
+    } else if (firstFailedStep < 0) {
+      firstFailedStep = step;
+    }
+    finish(step, StepPhase.Failed, at, why, detail);
+  }
+
+  public void onSkipped(int step, Instant at, String why, String detail) {
+    ready.remove(step);
+    doomed.remove(step);
+    idle(step, -1);
+    finish(step, StepPhase.Skipped, at, why, detail);
+  }
+
+  /** The running attempt was terminated (shutdown Terminate, flow timeout). */
+  public void onCancelled(int step, Instant at, String why, String detail) {
+    stopRunning(step);
+    finish(step, StepPhase.Cancelled, at, why, detail);
+  }
+
+  public void onFlowFinished(FlowPhase phase, Instant at, String why, String detail) {
+    outcome = phase;
+    outcomeReason = why;
+    outcomeMessage = detail;
+    flowFinishedAt = at;
+  }
+
+  private void stopRunning(int step) {
+    running.remove(step);
+    Duration t = graph.step(step).timeout();
+    if (t != null && attemptStartedAt[step] != null) {
+      deadlines.remove(new Due(attemptStartedAt[step].plus(t), step));
+    }
+  }
+
+  private void finish(int step, StepPhase to, Instant at, String why, String detail) {
+    setPhase(step, to);
+    finishedAt[step] = at;
+    reason[step] = why;
+    message[step] = detail;
+    if (graph.step(step).isFinally()) {
+      unfinishedFinally--;
+      return;
+    }
+    if (to != StepPhase.Succeeded) {
+      for (int d : graph.step(step).dependents()) {
+        if (phase[d] == StepPhase.Pending) {
+          ready.remove(d);
+          doomed.add(d);
+        }
+      }
+    }
+    if (--unfinishedDag == 0) {
+      dagSettled();
+    }
+  }
+
+  private void dagSettled() {
+    for (int i = graph.dagSize(); i < graph.size(); i++) {
+      if (phase[i] == StepPhase.Pending) {
+        ready.add(i);
+      }
+    }
+  }
+
+  private void setPhase(int step, StepPhase to) {
+    phaseCounts[phase[step].ordinal()]--;
+    phaseCounts[to.ordinal()]++;
+    phase[step] = to;
+  }
+
+  private void idle(int step, int delta) {
+    if (graph.step(step).isFinally()) {
+      idleFinally += delta;
+    } else {
+      idleDag += delta;
+    }
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------
+
+  public FlowGraph graph() {
+    return graph;
+  }
+
+  public StepPhase phase(int step) {
+    return phase[step];
+  }
+
+  public int attempts(int step) {
+    return attempts[step];
+  }
+
+  /** The uid of the latest attempt's Job, null until known. */
+  public String jobUid(int step) {
+    return jobUid[step];
+  }
+
+  public boolean isRunning(int step) {
+    return phase[step] == StepPhase.Running;
+  }
+
+  /** Indices of the steps with an attempt running, in index order. */
+  public List<Integer> runningSteps() {
+    return List.copyOf(running);
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  public int count(StepPhase p) {
+    return phaseCounts[p.ordinal()];
+  }
+
+  /** Steps that have finished (Succeeded, Failed, Skipped, Cancelled). */
+  public int finishedCount() {
+    return phaseCounts[StepPhase.Succeeded.ordinal()] + phaseCounts[StepPhase.Failed.ordinal()]
+        + phaseCounts[StepPhase.Skipped.ordinal()] + phaseCounts[StepPhase.Cancelled.ordinal()];
+  }
+
+  public boolean isSuspended() {
+    return suspended;
+  }
+
+  public Integer parallelism() {
+    return parallelism;
+  }
+
+  public ShutdownPolicy shutdown() {
+    return shutdown;
+  }
+
+  public Instant flowStartedAt() {
+    return flowStartedAt;
+  }
+
+  public Instant timedOutAt() {
+    return timedOutAt;
+  }
+
+  /** The flow's end, null while it runs. */
+  public FlowPhase outcome() {
+    return outcome;
+  }
+
+  public String outcomeReason() {
+    return outcomeReason;
+  }
+
+  public String outcomeMessage() {
+    return outcomeMessage;
+  }
+
+  public Instant flowFinishedAt() {
+    return flowFinishedAt;
+  }
+
+  /** The flow's phase as users see it. */
+  public FlowPhase flowPhase() {
+    if (outcome != null) {
+      return outcome;
+    }
+    if (suspended) {
+      return FlowPhase.Suspended;
+    }
+    return phaseCounts[StepPhase.Pending.ordinal()] == graph.size() ? FlowPhase.Pending : FlowPhase.Running;
+  }
+
+  /** An immutable copy of one step's progress. */
+  public StepProgress progress(int step) {
+    return new StepProgress(graph.step(step).name(), phase[step], attempts[step], startedAt[step],
+        attemptStartedAt[step], finishedAt[step], nextAttemptAt[step], reason[step], message[step], jobUid[step]);
+  }
+
+  /** An immutable copy of everything, for snapshots; {@link DagSnapshot#restore} turns it back. */
+  public DagSnapshot snapshot() {
+    List<StepProgress> steps = new ArrayList<>(graph.size());
+    for (int i = 0; i < graph.size(); i++) {
+      steps.add(progress(i));
+    }
+    return new DagSnapshot(Collections.unmodifiableList(steps), parallelism, failurePolicy, timeout, suspended,
+        shutdown, flowStartedAt, timedOutAt, timedOutDuringFinally, outcome, outcomeReason, outcomeMessage,
+        flowFinishedAt);
+  }
+}

@@ -1,0 +1,266 @@
+package dev.jobflow.dag;
+
+import dev.jobflow.api.FailurePolicy;
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.GoDuration;
+import dev.jobflow.api.ShutdownPolicy;
+import dev.jobflow.api.StepPhase;
+import dev.jobflow.dag.Decision.Abandon;
+import dev.jobflow.dag.Decision.AttemptFailure;
+import dev.jobflow.dag.Decision.Cancellation;
+import dev.jobflow.dag.Decision.Outcome;
+import dev.jobflow.dag.Decision.Skip;
+import dev.jobflow.dag.Decision.Start;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules of a flow: from its {@link DagState} and the time, what happens next. Pure functions; the
+ * state is only read. Each call costs what it decides (plus a log factor), never a scan of the whole flow,
+ * except once when a stopping flow skips everything that has not started.
+ */
+public final class Scheduler {
+  private Scheduler() {}
+
+  /** What happens next. Apply the recorded result to the state, then ask again until it is empty. */
+  public static Decision decide(DagState s, Instant now) {
+    if (s.outcome != null || s.flowStartedAt == null) {
+      return Decision.nothing(null);
+    }
+    Instant wake = wakeAt(s, now);
+    Instant flowDeadline = flowDeadline(s);
+    if (s.timedOutAt == null && flowDeadline != null && !now.isBefore(flowDeadline)) {
+      return new Decision(true, List.of(), List.of(), List.of(), List.of(), List.of(), null, wake);
+    }
+
+    List<AttemptFailure> failures = new ArrayList<>();
+    for (DagState.Due due : s.deadlines) {
+      if (due.at().isAfter(now)) {
+        break;
+      }
+      int step = due.step();
+      Duration limit = s.graph.step(step).timeout();
+      failures.add(resolveFailure(s, step, s.attempts[step], Reasons.STEP_TIMED_OUT,
+          "attempt " + s.attempts[step] + " ran longer than the step's timeout of " + GoDuration.format(limit), now));
+    }
+    if (!failures.isEmpty()) {
+      return new Decision(false, failures, List.of(), List.of(), List.of(), List.of(), null, wake);
+    }
+
+    List<Cancellation> cancellations = new ArrayList<>();
+    boolean cancelDag = cancelsDag(s);
+    boolean cancelFinally = cancelsFinally(s);
+    for (int step : cancelDag || cancelFinally ? s.running : java.util.Set.<Integer>of()) {
+      if (s.graph.step(step).isFinally() ? cancelFinally : cancelDag) {
+        cancellations.add(new Cancellation(step, s.attempts[step], cancelReason(s), cancelMessage(s)));
+      }
+    }
+    if (!cancellations.isEmpty()) {
+      return new Decision(false, List.of(), cancellations, List.of(), List.of(), List.of(), null, wake);
+    }
+
+    List<Skip> skips = new ArrayList<>();
+    List<Abandon> abandons = new ArrayList<>();
+    String stopReason = dagStopReason(s);
+    if (stopReason != null && s.idleDag > 0) {
+      idleSteps(s, 0, s.graph.dagSize(), stopReason, dagStopMessage(s, stopReason), skips, abandons);
+    } else if (!s.doomed.isEmpty()) {
+      skipDownstream(s, skips);
+    }
+    if (cancelFinally && s.idleFinally > 0) {
+      idleSteps(s, s.graph.dagSize(), s.graph.size(), cancelReason(s), cancelMessage(s), skips, abandons);
+    }
+    if (!skips.isEmpty() || !abandons.isEmpty()) {
+      return new Decision(false, List.of(), List.of(), skips, abandons, List.of(), null, wake);
+    }
+
+    List<Start> starts = starts(s, now, stopReason != null, cancelFinally);
+    if (!starts.isEmpty()) {
+      return new Decision(false, List.of(), List.of(), List.of(), List.of(), starts, null, wake);
+    }
+
+    if (s.running.isEmpty() && s.unfinishedDag == 0 && s.unfinishedFinally == 0) {
+      return new Decision(false, List.of(), List.of(), List.of(), List.of(), List.of(), outcome(s), null);
+    }
+    return Decision.nothing(wake);
+  }
+
+  /**
+   * What a failed attempt leads to: a retry at an absolute time, or the step failing for good (retries
+   * spent, or the flow is stopping). Null when the attempt is not the step's running one (a late report).
+   */
+  public static AttemptFailure resolveFailure(DagState s, int step, int attempt, String reason, String message,
+                                              Instant now) {
+    if (s.outcome != null || s.phase[step] != StepPhase.Running || s.attempts[step] != attempt) {
+      return null;
+    }
+    GraphStep g = s.graph.step(step);
+    boolean stopping = g.isFinally() ? cancelsFinally(s) : dagStopReason(s) != null;
+    Instant retryAt = !stopping && g.retry().allowsRetryAfter(attempt) ? now.plus(g.retry().delayAfter(attempt)) : null;
+    return new AttemptFailure(step, attempt, reason, message, retryAt);
+  }
+
+  /** True when a report about this attempt is current: the attempt is the step's running one. */
+  public static boolean isCurrent(DagState s, int step, int attempt) {
+    return s.outcome == null && s.phase[step] == StepPhase.Running && s.attempts[step] == attempt;
+  }
+
+  private static List<Start> starts(DagState s, Instant now, boolean dagStopping, boolean cancelFinally) {
+    if (s.suspended) {
+      return List.of();
+    }
+    int slots = s.parallelism == null ? Integer.MAX_VALUE : Math.max(0, s.parallelism - s.running.size());
+    List<Start> starts = new ArrayList<>();
+    for (DagState.Due due : s.retries) {
+      if (starts.size() >= slots || due.at().isAfter(now)) {
+        break;
+      }
+      if (allowed(s, due.step(), dagStopping, cancelFinally)) {
+        starts.add(new Start(due.step(), s.attempts[due.step()] + 1));
+      }
+    }
+    for (int step : s.ready) {
+      if (starts.size() >= slots) {
+        break;
+      }
+      if (allowed(s, step, dagStopping, cancelFinally)) {
+        starts.add(new Start(step, s.attempts[step] + 1));
+      }
+    }
+    return starts;
+  }
+
+  private static boolean allowed(DagState s, int step, boolean dagStopping, boolean cancelFinally) {
+    return s.graph.step(step).isFinally() ? !cancelFinally && s.unfinishedDag == 0 : !dagStopping;
+  }
+
+  private static void idleSteps(DagState s, int from, int to, String reason, String message, List<Skip> skips,
+                                List<Abandon> abandons) {
+    for (int i = from; i < to; i++) {
+      if (s.phase[i] == StepPhase.Pending) {
+        skips.add(new Skip(i, reason, message));
+      } else if (s.phase[i] == StepPhase.Retrying) {
+        abandons.add(new Abandon(i, s.attempts[i], reason, "retry abandoned: " + message));
+      }
+    }
+  }
+
+  /** Skips every pending step downstream of one that did not succeed, transitively, in one decision. */
+  private static void skipDownstream(DagState s, List<Skip> skips) {
+    Set<Integer> seen = new HashSet<>(s.doomed);
+    ArrayDeque<Integer> queue = new ArrayDeque<>(s.doomed);
+    while (!queue.isEmpty()) {
+      int step = queue.poll();
+      String cause = null;
+      for (int dep : s.graph.step(step).dependsOn()) {
+        if (seen.contains(dep) || (s.phase[dep].isFinished() && s.phase[dep] != StepPhase.Succeeded)) {
+          cause = s.graph.step(dep).name();
+          break;
+        }
+      }
+      String what = cause == null ? "a dependency" : "'" + cause + "'";
+      skips.add(new Skip(step, Reasons.UPSTREAM_FAILED, "not run: it depends on " + what + ", which did not succeed"));
+      for (int d : s.graph.step(step).dependents()) {
+        if (s.phase[d] == StepPhase.Pending && seen.add(d)) {
+          queue.add(d);
+        }
+      }
+    }
+  }
+
+  private static Outcome outcome(DagState s) {
+    if (s.shutdown != null) {
+      return new Outcome(FlowPhase.Cancelled, s.shutdown == ShutdownPolicy.Stop ? Reasons.STOPPED : Reasons.TERMINATED,
+          "the flow was shut down (" + s.shutdown + ")");
+    }
+    if (s.timedOutAt != null) {
+      return new Outcome(FlowPhase.Failed, Reasons.FLOW_TIMED_OUT,
+          "the flow ran longer than its timeout of " + GoDuration.format(s.timeout));
+    }
+    if (s.firstFailedStep >= 0) {
+      return new Outcome(FlowPhase.Failed, Reasons.STEP_FAILED, failureMessage(s, s.firstFailedStep));
+    }
+    if (s.firstFailedFinally >= 0) {
+      return new Outcome(FlowPhase.Failed, Reasons.FINALLY_STEP_FAILED, failureMessage(s, s.firstFailedFinally));
+    }
+    return new Outcome(FlowPhase.Succeeded, Reasons.SUCCEEDED, "all " + s.graph.size() + " steps succeeded");
+  }
+
+  private static String failureMessage(DagState s, int step) {
+    String detail = s.reason[step] == null ? "" : ": " + s.reason[step]
+        + (s.message[step] == null ? "" : ": " + s.message[step]);
+    int failed = s.count(StepPhase.Failed);
+    return "step '" + s.graph.step(step).name() + "' failed" + detail
+        + (failed > 1 ? " (and " + (failed - 1) + " more)" : "");
+  }
+
+  private static boolean cancelsDag(DagState s) {
+    return s.shutdown == ShutdownPolicy.Terminate || s.timedOutAt != null;
+  }
+
+  private static boolean cancelsFinally(DagState s) {
+    return s.shutdown == ShutdownPolicy.Terminate || s.timedOutDuringFinally;
+  }
+
+  private static String cancelReason(DagState s) {
+    return s.shutdown == ShutdownPolicy.Terminate ? Reasons.TERMINATED : Reasons.FLOW_TIMED_OUT;
+  }
+
+  private static String cancelMessage(DagState s) {
+    return s.shutdown == ShutdownPolicy.Terminate ? "the flow was shut down (Terminate)"
+        : "the flow ran longer than its timeout of " + GoDuration.format(s.timeout);
+  }
+
+  /** Why DAG steps may no longer start, or null when they may. */
+  private static String dagStopReason(DagState s) {
+    if (s.shutdown != null) {
+      return Reasons.SHUTDOWN;
+    }
+    if (s.timedOutAt != null) {
+      return Reasons.FLOW_TIMED_OUT;
+    }
+    if (s.failurePolicy == FailurePolicy.FailFast && s.firstFailedStep >= 0) {
+      return Reasons.FAIL_FAST;
+    }
+    return null;
+  }
+
+  private static String dagStopMessage(DagState s, String reason) {
+    return switch (reason) {
+      case Reasons.SHUTDOWN -> "not run: the flow was shut down (" + s.shutdown + ")";
+      case Reasons.FLOW_TIMED_OUT -> "not run: the flow ran longer than its timeout of " + GoDuration.format(s.timeout);
+      default -> "not run: step '" + s.graph.step(s.firstFailedStep).name() + "' failed and the flow fails fast";
+    };
+  }
+
+  private static Instant flowDeadline(DagState s) {
+    return s.timeout == null ? null : s.flowStartedAt.plus(s.timeout);
+  }
+
+  /** The earliest future moment something is due: a retry, an attempt's deadline, the flow's deadline. */
+  private static Instant wakeAt(DagState s, Instant now) {
+    Instant wake = null;
+    Instant flowDeadline = flowDeadline(s);
+    if (s.timedOutAt == null && flowDeadline != null && flowDeadline.isAfter(now)) {
+      wake = flowDeadline;
+    }
+    wake = earliestAfter(s.deadlines, now, wake);
+    if (!s.suspended) {
+      wake = earliestAfter(s.retries, now, wake);
+    }
+    return wake;
+  }
+
+  private static Instant earliestAfter(java.util.NavigableSet<DagState.Due> queue, Instant now, Instant wake) {
+    DagState.Due next = queue.higher(new DagState.Due(now, Integer.MAX_VALUE));
+    if (next == null) {
+      return wake;
+    }
+    return wake == null || next.at().isBefore(wake) ? next.at() : wake;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.jobflow.flow;
+
+import dev.jobflow.api.Backoff;
+import dev.jobflow.api.FailurePolicy;
+import dev.jobflow.api.GoDuration;
+import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowSpec;
+import dev.jobflow.api.Parameter;
+import dev.jobflow.api.RetryPolicy;
+import dev.jobflow.api.ShutdownPolicy;
+import dev.jobflow.api.Step;
+import dev.jobflow.dag.FlowGraph;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JobFlow as the engine runs it: the values of its spec at one generation. The first one a flow sees is
+ * recorded in {@link FlowEvent.FlowAccepted}, so the journal alone tells what ran.
+ *
+ * @param parallelism most attempts running at once, null for unlimited
+ * @param timeout whole-flow deadline, null for none
+ */
+public record FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
+                             FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
+                             Map<String, String> parameters, List<StepDefinition> steps,
+                             List<StepDefinition> finallySteps) implements JsonSerializable {
+  public FlowDefinition {
+    parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    steps = steps == null ? List.of() : List.copyOf(steps);
+    finallySteps = finallySteps == null ? List.of() : List.copyOf(finallySteps);
+    failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
+  }
+
+  public FlowId id() {
+    return new FlowId(namespace, name, uid);
+  }
+
+  /**
+   * Reads a JobFlow as the controller received it.
+   *
+   * @throws IllegalArgumentException naming the field when a value cannot be used (e.g. a duration that does not parse)
+   */
+  public static FlowDefinition from(JobFlow flow) {
+    var meta = flow.getMetadata();
+    JobFlowSpec spec = flow.getSpec();
+    Map<String, String> params = new LinkedHashMap<>();
+    for (Parameter p : spec.getParameters() == null ? List.<Parameter>of() : spec.getParameters()) {
+      params.put(p.getName(), p.getValue() == null ? "" : p.getValue());
+    }
+    return new FlowDefinition(meta.getNamespace(), meta.getName(), meta.getUid(),
+        meta.getGeneration() == null ? 0 : meta.getGeneration(), spec.getParallelism(), spec.effectiveFailurePolicy(),
+        duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
+        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()));
+  }
+
+  /** The graph the scheduler runs; throws naming the step when names or dependencies are unusable. */
+  public FlowGraph toGraph() {
+    FlowGraph.Builder b = FlowGraph.builder();
+    for (StepDefinition s : steps) {
+      b.step(s.name(), s.dependsOn(), s.retryRule(), s.timeout());
+    }
+    for (StepDefinition s : finallySteps) {
+      b.finallyStep(s.name(), s.retryRule(), s.timeout());
+    }
+    return b.build();
+  }
+
+  /** The step of that name, in steps or finally. */
+  public StepDefinition step(String stepName) {
+    for (StepDefinition s : steps) {
+      if (s.name().equals(stepName)) {
+        return s;
+      }
+    }
+    for (StepDefinition s : finallySteps) {
+      if (s.name().equals(stepName)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("flow " + namespace + "/" + name + " has no step named '" + stepName + "'");
+  }
+
+  private static List<StepDefinition> steps(String path, List<Step> steps) {
+    List<StepDefinition> out = new ArrayList<>();
+    if (steps == null) {
+      return out;
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      String at = path + "[" + i + "]";
+      RetryPolicy r = s.getRetries();
+      Backoff b = r == null ? null : r.getBackoff();
+      out.add(new StepDefinition(s.getName(), s.getDependsOn(),
+          r == null || r.getLimit() == null ? 0 : r.getLimit(),
+          b == null ? null : duration(at + ".retries.backoff.duration", b.getDuration()),
+          b == null ? null : b.getFactor(),
+          b == null ? null : duration(at + ".retries.backoff.maxDuration", b.getMaxDuration()),
+          duration(at + ".timeout", s.getTimeout()),
+          StepDefinition.toJson(s.getTemplate())));
+    }
+    return out;
+  }
+
+  private static Duration duration(String field, String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return GoDuration.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+    }
+  }
+}

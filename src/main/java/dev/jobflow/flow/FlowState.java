@@ -1,0 +1,255 @@
+package dev.jobflow.flow;
+
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.StepPhase;
+import dev.jobflow.dag.DagState;
+import dev.jobflow.dag.FlowGraph;
+import dev.jobflow.dag.Reasons;
+import dev.jobflow.dag.StepProgress;
+import dev.jobflow.flow.FlowEvent.FlowAccepted;
+import dev.jobflow.flow.FlowEvent.FlowCancelled;
+import dev.jobflow.flow.FlowEvent.FlowDeleted;
+import dev.jobflow.flow.FlowEvent.FlowFailed;
+import dev.jobflow.flow.FlowEvent.FlowGenerationObserved;
+import dev.jobflow.flow.FlowEvent.FlowParallelismChanged;
+import dev.jobflow.flow.FlowEvent.FlowResumed;
+import dev.jobflow.flow.FlowEvent.FlowShutdownRequested;
+import dev.jobflow.flow.FlowEvent.FlowSucceeded;
+import dev.jobflow.flow.FlowEvent.FlowSuspended;
+import dev.jobflow.flow.FlowEvent.FlowTimedOut;
+import dev.jobflow.flow.FlowEvent.StepAttemptStarted;
+import dev.jobflow.flow.FlowEvent.StepCancelled;
+import dev.jobflow.flow.FlowEvent.StepFailed;
+import dev.jobflow.flow.FlowEvent.StepJobCreated;
+import dev.jobflow.flow.FlowEvent.StepRetryScheduled;
+import dev.jobflow.flow.FlowEvent.StepSkipped;
+import dev.jobflow.flow.FlowEvent.StepSucceeded;
+import dev.jobflow.step.JobNames;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A flow as its journal tells it: the definition it was accepted with and the progress of its steps.
+ *
+ * <p>Mutable (see {@link DagState} for why): events are applied in place by {@link #apply}, the only
+ * method that changes it. Snapshots and observers get immutable copies ({@link #toSnapshot()},
+ * {@link #summary()}, {@link #stepView}).
+ */
+public final class FlowState {
+  private FlowDefinition definition;
+  private Map<String, StepDefinition> stepsByName = Map.of();
+  private DagState dag;
+  private String invalid;
+  private long observedGeneration;
+  private final Set<String> terminatedJobs = new LinkedHashSet<>();
+  private boolean deleted;
+
+  /** A flow not seen yet. */
+  public static FlowState empty() {
+    return new FlowState();
+  }
+
+  // ---- applying events ---------------------------------------------------------------------------
+
+  /** Applies a stored event; returns this state. */
+  public FlowState apply(FlowEvent event) {
+    if (event instanceof FlowAccepted e) {
+      accept(e);
+    } else if (event instanceof FlowSuspended e) {
+      dag.onSuspended(true);
+      observed(e.generation());
+    } else if (event instanceof FlowResumed e) {
+      dag.onSuspended(false);
+      observed(e.generation());
+    } else if (event instanceof FlowParallelismChanged e) {
+      dag.onParallelismChanged(e.parallelism());
+      observed(e.generation());
+    } else if (event instanceof FlowShutdownRequested e) {
+      dag.onShutdownRequested(e.policy());
+      observed(e.generation());
+    } else if (event instanceof FlowGenerationObserved e) {
+      observed(e.generation());
+    } else if (event instanceof FlowTimedOut e) {
+      dag.onFlowTimedOut(e.meta().at());
+    } else if (event instanceof FlowSucceeded e) {
+      dag.onFlowFinished(FlowPhase.Succeeded, e.meta().at(), e.reason(), e.message());
+    } else if (event instanceof FlowFailed e) {
+      dag.onFlowFinished(FlowPhase.Failed, e.meta().at(), e.reason(), e.message());
+    } else if (event instanceof FlowCancelled e) {
+      dag.onFlowFinished(FlowPhase.Cancelled, e.meta().at(), e.reason(), e.message());
+    } else if (event instanceof FlowDeleted) {
+      deleted = true;
+    } else if (event instanceof StepAttemptStarted e) {
+      dag.onAttemptStarted(index(e.step()), e.attempt(), e.meta().at());
+    } else if (event instanceof StepJobCreated e) {
+      dag.onJobKnown(index(e.step()), e.jobUid());
+    } else if (event instanceof StepSucceeded e) {
+      dag.onSucceeded(index(e.step()), e.meta().at(), e.reason(), e.message());
+    } else if (event instanceof StepRetryScheduled e) {
+      dag.onRetryScheduled(index(e.step()), e.nextAttemptAt(), e.reason(), e.message());
+      terminatedIfTimedOut(e.job(), e.reason());
+    } else if (event instanceof StepFailed e) {
+      dag.onFailed(index(e.step()), e.meta().at(), e.reason(), e.message());
+      terminatedIfTimedOut(e.job(), e.reason());
+    } else if (event instanceof StepSkipped e) {
+      dag.onSkipped(index(e.step()), e.meta().at(), e.reason(), e.message());
+    } else if (event instanceof StepCancelled e) {
+      dag.onCancelled(index(e.step()), e.meta().at(), e.reason(), e.message());
+      if (e.job() != null) {
+        terminatedJobs.add(e.job());
+      }
+    }
+    return this;
+  }
+
+  private void accept(FlowAccepted e) {
+    definition = e.definition();
+    observedGeneration = definition.generation();
+    Map<String, StepDefinition> byName = new HashMap<>();
+    definition.steps().forEach(s -> byName.put(s.name(), s));
+    definition.finallySteps().forEach(s -> byName.put(s.name(), s));
+    stepsByName = byName;
+    FlowGraph graph;
+    try {
+      graph = definition.toGraph();
+    } catch (IllegalArgumentException ex) {
+      // Recorded as accepted so the journal shows what was submitted; the entity fails it next.
+      invalid = ex.getMessage();
+      graph = FlowGraph.empty();
+    }
+    dag = new DagState(graph);
+    dag.onFlowStarted(e.meta().at(), definition.parallelism(), definition.failurePolicy(), definition.timeout(),
+        definition.suspend(), definition.shutdown());
+  }
+
+  private void observed(long generation) {
+    observedGeneration = Math.max(observedGeneration, generation);
+  }
+
+  private void terminatedIfTimedOut(String job, String reason) {
+    if (job != null && Reasons.STEP_TIMED_OUT.equals(reason)) {
+      terminatedJobs.add(job);
+    }
+  }
+
+  private int index(String step) {
+    return dag.graph().indexOf(step);
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------
+
+  public boolean isAccepted() {
+    return definition != null;
+  }
+
+  public boolean isFinished() {
+    return dag != null && dag.outcome() != null;
+  }
+
+  public boolean isDeleted() {
+    return deleted;
+  }
+
+  /** Why the accepted spec cannot run, null when it can. */
+  public String invalid() {
+    return invalid;
+  }
+
+  public FlowDefinition definition() {
+    return definition;
+  }
+
+  public StepDefinition stepDefinition(String step) {
+    StepDefinition s = stepsByName.get(step);
+    if (s == null) {
+      throw new IllegalArgumentException("flow " + definition.id() + " has no step named '" + step + "'");
+    }
+    return s;
+  }
+
+  /** The progress of the steps; null before the flow was accepted. */
+  public DagState dag() {
+    return dag;
+  }
+
+  public long observedGeneration() {
+    return observedGeneration;
+  }
+
+  /** Jobs the engine decided to delete (timed-out and cancelled attempts). */
+  public Set<String> terminatedJobs() {
+    return Set.copyOf(terminatedJobs);
+  }
+
+  public FlowPhase phase() {
+    return dag == null ? FlowPhase.Pending : dag.flowPhase();
+  }
+
+  /** The Job name of an attempt of a step of this flow. */
+  public String jobName(String step, int attempt) {
+    return JobNames.of(definition.name(), step, attempt);
+  }
+
+  public FlowSummary summary() {
+    Map<StepPhase, Integer> counts = new EnumMap<>(StepPhase.class);
+    for (StepPhase p : StepPhase.values()) {
+      counts.put(p, dag == null ? 0 : dag.count(p));
+    }
+    if (dag == null) {
+      return new FlowSummary(FlowPhase.Pending, observedGeneration, 0, 0, counts, null, null, null, null);
+    }
+    String reason = dag.outcomeReason();
+    String message = dag.outcomeMessage();
+    if (reason == null && dag.isSuspended()) {
+      reason = "Suspended";
+      message = "spec.suspend is true: no new steps start";
+    }
+    return new FlowSummary(phase(), observedGeneration, dag.graph().size(), dag.finishedCount(), counts,
+        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message);
+  }
+
+  /** The status of one step, by index. */
+  public StepView stepView(int index) {
+    StepProgress p = dag.progress(index);
+    return new StepView(p.name(), dag.graph().step(index).isFinally(), p.phase(), p.attempts(),
+        p.attempts() == 0 ? null : jobName(p.name(), p.attempts()), p.jobUid(), p.startedAt(), p.finishedAt(),
+        p.nextAttemptAt(), p.reason(), p.message());
+  }
+
+  public List<StepView> allSteps() {
+    List<StepView> out = new ArrayList<>();
+    for (int i = 0; dag != null && i < dag.graph().size(); i++) {
+      out.add(stepView(i));
+    }
+    return out;
+  }
+
+  // ---- snapshots ---------------------------------------------------------------------------------
+
+  public FlowSnapshot toSnapshot() {
+    return new FlowSnapshot(definition, observedGeneration, dag == null ? null : dag.snapshot(), invalid,
+        List.copyOf(terminatedJobs), deleted);
+  }
+
+  public static FlowState fromSnapshot(FlowSnapshot snap) {
+    FlowState s = new FlowState();
+    if (snap.definition() != null) {
+      s.accept(new FlowAccepted(new FlowEvent.EventMeta(snap.dag().flowStartedAt(), null, null), snap.definition()));
+      if (s.invalid == null) {
+        s.dag = snap.dag().restore(s.dag.graph());
+      } else if (snap.dag().outcome() != null) {
+        s.dag.onFlowFinished(snap.dag().outcome(), snap.dag().flowFinishedAt(), snap.dag().outcomeReason(),
+            snap.dag().outcomeMessage());
+      }
+    }
+    s.observedGeneration = snap.observedGeneration();
+    s.terminatedJobs.addAll(snap.terminatedJobs());
+    s.deleted = snap.deleted();
+    return s;
+  }
+}

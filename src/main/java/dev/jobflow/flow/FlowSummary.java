@@ -1,0 +1,22 @@
+package dev.jobflow.flow;
+
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.StepPhase;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The whole flow at a glance, cheap to build for any size of flow. Immutable.
+ *
+ * @param observedGeneration the newest spec generation the engine has taken into account
+ * @param stepCounts number of steps per phase (every phase present)
+ * @param reason why the flow is in its phase (e.g. {@code StepFailed}), null while nothing to say
+ */
+public record FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,
+                          Map<StepPhase, Integer> stepCounts, Instant startedAt, Instant finishedAt, String reason,
+                          String message) implements JsonSerializable {
+  /** Finished / all steps, as {@code kubectl get jf} shows it: {@code 2/4}. */
+  public String progress() {
+    return finishedSteps + "/" + totalSteps;
+  }
+}

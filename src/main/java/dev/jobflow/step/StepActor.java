@@ -1,0 +1,212 @@
+package dev.jobflow.step;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import dev.jobflow.dag.Reasons;
+import dev.jobflow.flow.FlowCommand;
+import dev.jobflow.flow.FlowCommand.AttemptFailed;
+import dev.jobflow.flow.FlowCommand.AttemptJobCreated;
+import dev.jobflow.flow.FlowCommand.AttemptSucceeded;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Owns one attempt of one step: creates its Job unless it exists (so a restart adopts it), follows it, and
+ * reports exactly one outcome to its flow, then stops. Told to {@link Terminate}, it deletes the Job instead
+ * and reports nothing (the flow has already decided). A child of its FlowEntity.
+ */
+public final class StepActor {
+  public sealed interface Command {}
+
+  /** Delete the attempt's Job and stop, reporting nothing. */
+  public record Terminate(String reason) implements Command {}
+
+  private record Created(JobHandle handle) implements Command {}
+
+  private record CreateFailed(Throwable error) implements Command {}
+
+  private record Observed(JobObservation observation) implements Command {}
+
+  private record DeleteDone(Throwable error) implements Command {}
+
+  private record RetryCreate() implements Command {}
+
+  /** How the step actor creates Jobs and tells time. */
+  public record Settings(Duration createMinBackoff, Duration createMaxBackoff, Clock clock) {}
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final AttemptSpec attempt;
+  private final JobRuntime runtime;
+  private final ActorRef<FlowCommand> flow;
+  private final Settings settings;
+  private Subscription subscription;
+  private JobHandle job;
+  private int createFailures;
+  private boolean creating;
+  private String terminating;
+
+  private StepActor(ActorContext<Command> context, TimerScheduler<Command> timers, AttemptSpec attempt,
+                    JobRuntime runtime, ActorRef<FlowCommand> flow, Settings settings) {
+    this.context = context;
+    this.timers = timers;
+    this.attempt = attempt;
+    this.runtime = runtime;
+    this.flow = flow;
+    this.settings = settings;
+  }
+
+  /** Runs the attempt: create or adopt its Job, follow it, report its outcome to {@code flow}. */
+  public static Behavior<Command> create(AttemptSpec attempt, JobRuntime runtime, ActorRef<FlowCommand> flow,
+                                         Settings settings) {
+    Behavior<Command> run = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      StepActor actor = new StepActor(ctx, timers, attempt, runtime, flow, settings);
+      actor.startCreate();
+      return actor.behavior();
+    }));
+    // A crash of the actor (not of the Job) restarts it; create-if-absent then adopts the Job it had.
+    return Behaviors.supervise(run).onFailure(SupervisorStrategy.restart());
+  }
+
+  /** Deletes a Job whose attempt already ended (after a restart of the flow), then stops. */
+  public static Behavior<Command> deleting(JobKey job, JobRuntime runtime) {
+    return Behaviors.setup(ctx -> {
+      ctx.pipeToSelf(runtime.delete(job), (ok, error) -> new DeleteDone(error));
+      return Behaviors.receive(Command.class)
+          .onMessage(DeleteDone.class, done -> {
+            if (done.error() != null) {
+              ctx.getLog().warn("Could not delete Job {} of an ended attempt: {}", job, done.error().toString());
+            }
+            return Behaviors.stopped();
+          })
+          .onMessage(Command.class, other -> Behaviors.same())
+          .build();
+    });
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Created.class, this::onCreated)
+        .onMessage(CreateFailed.class, this::onCreateFailed)
+        .onMessage(RetryCreate.class, r -> {
+          startCreate();
+          return Behaviors.same();
+        })
+        .onMessage(Observed.class, this::onObserved)
+        .onMessage(Terminate.class, this::onTerminate)
+        .onMessage(DeleteDone.class, this::onDeleted)
+        .onSignal(PostStop.class, s -> cancelWatch())
+        .onSignal(PreRestart.class, s -> cancelWatch())
+        .build();
+
+  }
+
+  private void startCreate() {
+    creating = true;
+    context.pipeToSelf(runtime.createIfAbsent(attempt),
+        (handle, error) -> error == null ? new Created(handle) : new CreateFailed(unwrap(error)));
+  }
+
+  private Behavior<Command> onCreated(Created created) {
+    creating = false;
+    job = created.handle();
+    if (terminating != null) {
+      return deleteJob();
+    }
+    flow.tell(new AttemptJobCreated(attempt.step(), attempt.attempt(), attempt.job().name(), job.uid(), job.adopted()));
+    ActorRef<Command> self = context.getSelf();
+    subscription = runtime.watch(attempt.job(), observation -> self.tell(new Observed(observation)));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCreateFailed(CreateFailed failed) {
+    creating = false;
+    if (terminating != null) {
+      // The create may still have gone through on the server: delete by name to be sure.
+      return deleteJob();
+    }
+    if (failed.error() instanceof JobConflictException conflict) {
+      return report(new AttemptFailed(attempt.step(), attempt.attempt(), attempt.job().name(), null,
+          Reasons.JOB_CONFLICT, conflict.getMessage(), settings.clock().instant()));
+    }
+    createFailures++;
+    Duration delay = backoff(createFailures);
+    context.getLog().warn("Creating Job {} failed (try {}), retrying in {}: {}", attempt.job(), createFailures,
+        delay, failed.error().toString());
+    timers.startSingleTimer(new RetryCreate(), delay);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onObserved(Observed observed) {
+    JobObservation o = observed.observation();
+    if (terminating != null) {
+      return Behaviors.same();
+    }
+    String uid = o.uid() != null ? o.uid() : job == null ? null : job.uid();
+    return switch (o.state()) {
+      case Succeeded -> report(new AttemptSucceeded(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
+          o.reason(), o.message(), at(o)));
+      case Failed -> report(new AttemptFailed(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
+          o.reason() == null ? "JobFailed" : o.reason(), o.message(), at(o)));
+      case Deleted -> report(new AttemptFailed(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
+          Reasons.JOB_DELETED, "Job " + attempt.job() + " disappeared before it finished", at(o)));
+      case Pending, Active -> Behaviors.same();
+    };
+  }
+
+  private Behavior<Command> onTerminate(Terminate terminate) {
+    if (terminating != null) {
+      return Behaviors.same();
+    }
+    terminating = terminate.reason();
+    cancelWatch();
+    timers.cancelAll();
+    // While a create is in flight, deleting now could race it: delete once it has answered.
+    return creating ? Behaviors.same() : deleteJob();
+  }
+
+  private Behavior<Command> deleteJob() {
+    context.pipeToSelf(runtime.delete(attempt.job()), (ok, error) -> new DeleteDone(error));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDeleted(DeleteDone done) {
+    if (done.error() != null) {
+      context.getLog().warn("Deleting Job {} ({}) failed: {}", attempt.job(), terminating, done.error().toString());
+    }
+    return Behaviors.stopped();
+  }
+
+  /** The one outcome of this attempt; the actor stops right after, so there is never a second. */
+  private Behavior<Command> report(FlowCommand outcome) {
+    flow.tell(outcome);
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> cancelWatch() {
+    if (subscription != null) {
+      subscription.cancel();
+      subscription = null;
+    }
+    return Behaviors.same();
+  }
+
+  private java.time.Instant at(JobObservation o) {
+    return o.at() != null ? o.at() : settings.clock().instant();
+  }
+
+  private Duration backoff(int failures) {
+    long millis = settings.createMinBackoff().toMillis() * (1L << Math.min(failures - 1, 20));
+    return Duration.ofMillis(Math.min(millis, settings.createMaxBackoff().toMillis()));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+}
