@@ -50,6 +50,9 @@ public sealed interface FlowCommand extends JsonSerializable {
   /** Decide again after recording a decision (the next one depends on the state it produced). */
   record Reconsider() implements FlowCommand {}
 
+  /** From {@link FlowRouter}, after the entity asked to passivate: no more commands will come; stop. */
+  record Stop() implements FlowCommand {}
+
   /** The step actor of this Job stopped (its attempt reported, or it deleted the Job). */
   record StepActorStopped(String job) implements FlowCommand {}
 }

@@ -68,6 +68,10 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private final Dependencies deps;
   private final StepActor.Settings stepSettings;
   private final int snapshotInterval;
+  /** Who must stop delivering before the entity stops (null: stop at once). */
+  private final ActorRef<FlowRouter.Command> router;
+  private boolean passivationRequested;
+  private boolean stopOrdered;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
 
@@ -76,7 +80,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private long persistingSinceNanos;
 
   private FlowEntity(String uid, ActorContext<FlowCommand> context, TimerScheduler<FlowCommand> timers,
-                     Dependencies deps, int expectedSteps) {
+                     Dependencies deps, int expectedSteps, ActorRef<FlowRouter.Command> router) {
     // A failed write restarts the entity with backoff: it replays the journal and decides again, so no
     // event is lost and no step started twice while the database is away.
     super(persistenceId(uid), persistFailureBackoff(context));
@@ -88,6 +92,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     this.stepSettings = new StepActor.Settings(deps.settings().createMinBackoff(),
         deps.settings().createMaxBackoff(), deps.clock());
     this.snapshotInterval = deps.settings().snapshotInterval(expectedSteps);
+    this.router = router;
   }
 
   /** The entity of the flow with this uid. */
@@ -101,7 +106,17 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
    * {@link FlowCommand.SpecSeen} starts the entity.
    */
   public static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps)));
+    return create(uid, deps, expectedSteps, null);
+  }
+
+  /**
+   * An entity owned by {@code router}: to passivate, it asks the router, which holds back new commands for it until
+   * it has stopped (and then starts it again if any came), so no command is lost to a stopping entity.
+   */
+  static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps,
+                                      ActorRef<FlowRouter.Command> router) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps, router)));
   }
 
   private static akka.actor.typed.BackoffSupervisorStrategy persistFailureBackoff(ActorContext<?> context) {
@@ -194,11 +209,15 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(AttemptFailed.class, this::onFailed)
         .onCommand(Wake.class, (state, cmd) -> reconsider(state))
         .onCommand(Reconsider.class, (state, cmd) -> reconsider(state))
+        .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
+          stopOrdered = true;
+          return children.isEmpty() ? Effect().stop() : Effect().none();
+        })
         .onCommand(StepActorStopped.class, (state, cmd) -> {
           if (children.remove(cmd.job()) != null) {
             deps.observer().actorStopped(true);
           }
-          return passivateIfDone(state);
+          return stopOrdered && children.isEmpty() ? Effect().stop() : passivateIfDone(state);
         })
         .build();
   }
@@ -406,8 +425,16 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (!done || !children.isEmpty()) {
       return Effect().none();
     }
-    deps.observer().passivated(state.definition().id());
-    return Effect().stop();
+    if (router == null) {
+      deps.observer().passivated(state.definition().id());
+      return Effect().stop();
+    }
+    if (!passivationRequested) {
+      passivationRequested = true;
+      deps.observer().passivated(state.definition().id());
+      router.tell(new FlowRouter.Passivate(uid));
+    }
+    return Effect().none();
   }
 
   private FlowStatusUpdate fullStatus(FlowState state) {

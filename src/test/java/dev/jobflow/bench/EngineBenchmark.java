@@ -7,8 +7,6 @@ import akka.actor.typed.BehaviorInterceptor;
 import akka.actor.typed.TypedActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.jobflow.flow.EngineSettings;
 import dev.jobflow.flow.FlowCommand;
@@ -43,16 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@code bin/bench EngineBenchmark [flows=1000] [steps=10] [bigSteps=10000] [snapshotEvery=100]}
  */
 public final class EngineBenchmark {
-  static final JsonNode TEMPLATE;
-
-  static {
-    try {
-      TEMPLATE = new ObjectMapper().readTree(
-          "{\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}}");
-    } catch (Exception e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  static final String TEMPLATE =
+      "{\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}}";
 
   /** Outcome arrival times per "uid/step", and the unblock latencies measured at create calls. */
   static final class Latencies {

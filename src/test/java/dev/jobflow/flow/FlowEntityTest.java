@@ -132,7 +132,7 @@ class FlowEntityTest extends EntityHarness {
   void theFlowTimeoutTerminatesRunningAttempts() {
     ActorRef<FlowCommand> entity = spawn("u-flowtimeout");
     entity.tell(new SpecSeen(flow("ft", "u-flowtimeout").timeout(Duration.ofMinutes(5)).step("a").step("b", "a").build()));
-    await("Job a-1", () -> runtime.job("ft-a-1") != null);
+    awaitEvent("u-flowtimeout", FlowEvent.StepJobCreated.class);
     clock.advance(Duration.ofMinutes(5));
     entity.tell(new Wake());
     awaitEvent("u-flowtimeout", FlowFailed.class);
@@ -154,7 +154,7 @@ class FlowEntityTest extends EntityHarness {
     assertEquals(FlowPhase.Suspended, status.receiveMessage().summary().phase());
 
     entity.tell(new SpecSeen(f.suspend(false).generation(2).build()));
-    await("a started", () -> runtime.job("gen-a-1") != null);
+    awaitEvent("u-gen", FlowEvent.StepJobCreated.class);
     entity.tell(new SpecSeen(f.parallelism(3).generation(3).build()));
     await("c started", () -> runtime.job("gen-c-1") != null);
     entity.tell(new SpecSeen(f.generation(3).build()));  // a resync of a seen generation changes nothing
@@ -178,7 +178,7 @@ class FlowEntityTest extends EntityHarness {
     ActorRef<FlowCommand> entity = spawn("u-term");
     Flows f = flow("term", "u-term").step("a").step("b", "a").finallyStep("f");
     entity.tell(new SpecSeen(f.build()));
-    await("a started", () -> runtime.job("term-a-1") != null);
+    awaitEvent("u-term", FlowEvent.StepJobCreated.class);
     entity.tell(new SpecSeen(f.shutdown(ShutdownPolicy.Terminate).generation(2).build()));
     awaitEvent("u-term", FlowCancelled.class);
     assertEquals(List.of("FlowShutdownRequested", "StepCancelled a", "StepSkipped b", "StepSkipped f", "FlowCancelled"),

@@ -54,4 +54,39 @@ class FlowRouterTest extends EntityHarness {
     await("snapshots at 12 and 18", () -> snapshots.persistedInStorage(pid("r-big")).stream()
         .map(p -> p.first().sequenceNr()).toList().equals(java.util.List.of(12L, 18L)));
   }
+
+  @Test
+  void commandsForAStoppingEntityAreHeldBackAndGoToItsSuccessor() {
+    TestProbe<Object> seen = testKit.createTestProbe();
+    java.util.concurrent.atomic.AtomicInteger incarnations = new java.util.concurrent.atomic.AtomicInteger();
+    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(self -> (uid, steps) ->
+        akka.actor.typed.javadsl.Behaviors.setup(ctx -> {
+          int n = incarnations.incrementAndGet();
+          return akka.actor.typed.javadsl.Behaviors.receive(FlowCommand.class)
+              .onMessage(FlowCommand.Deleted.class, d -> {
+                seen.getRef().tell(n + ":deleted");
+                self.tell(new FlowRouter.Passivate(uid));
+                return akka.actor.typed.javadsl.Behaviors.same();
+              })
+              .onMessage(FlowCommand.Reconsider.class, r -> {
+                seen.getRef().tell(n + ":reconsider");
+                return akka.actor.typed.javadsl.Behaviors.same();
+              })
+              .onMessage(FlowCommand.Stop.class, stop -> {
+                seen.getRef().tell(ctx.getSelf());  // the test decides when it is gone
+                return akka.actor.typed.javadsl.Behaviors.same();
+              })
+              .onMessage(FlowCommand.Wake.class, w -> akka.actor.typed.javadsl.Behaviors.stopped())
+              .build();
+        })));
+    router.tell(new Deliver("x", new FlowCommand.Deleted()));
+    seen.expectMessage("1:deleted");
+    @SuppressWarnings("unchecked")
+    ActorRef<FlowCommand> stopping = (ActorRef<FlowCommand>) seen.receiveMessage();
+    router.tell(new Deliver("x", new FlowCommand.Reconsider()));  // the router holds it back
+    seen.expectNoMessage(java.time.Duration.ofMillis(200));
+    stopping.tell(new FlowCommand.Wake());
+    seen.expectMessage("2:reconsider");
+    assertEquals(2, incarnations.get());
+  }
 }

@@ -1,7 +1,5 @@
 package dev.jobflow.flow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobflow.api.FailurePolicy;
 import dev.jobflow.api.ShutdownPolicy;
 import java.time.Duration;
@@ -11,17 +9,8 @@ import java.util.Map;
 
 /** Flow definitions for tests, built fluently. */
 final class Flows {
-  static final JsonNode TEMPLATE;
-
-  static {
-    try {
-      TEMPLATE = new ObjectMapper().readTree("""
-          {"backoffLimit":0,"template":{"spec":{"restartPolicy":"Never",
-           "containers":[{"name":"main","image":"busybox","command":["sh","-c","echo {{params.date}}"]}]}}}""");
-    } catch (Exception e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  static final String TEMPLATE = "{\"backoffLimit\":0,\"template\":{\"spec\":{\"restartPolicy\":\"Never\","
+      + "\"containers\":[{\"name\":\"main\",\"image\":\"busybox\",\"command\":[\"sh\",\"-c\",\"echo {{params.date}}\"]}]}}}";
 
   private String namespace = "data";
   private String name;
