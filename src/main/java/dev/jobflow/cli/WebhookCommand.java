@@ -6,8 +6,13 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.jobflow.admission.AdmissionMetrics;
 import dev.jobflow.admission.AdmissionServer;
 import dev.jobflow.admission.AdmissionSettings;
+import dev.jobflow.metrics.JobflowMetrics;
+import dev.jobflow.metrics.MetricsOptions;
+import dev.jobflow.metrics.MetricsServer;
+import dev.jobflow.validation.JobFlowValidator;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,9 +49,15 @@ public final class WebhookCommand implements Callable<Integer> {
       description = "PEM private key: PKCS#8, PKCS#1 RSA or EC, e.g. tls.key (default: jobflow.webhook.tls-key).")
   Path tlsKey;
 
+  @Mixin
+  MetricsOptions metricsOptions;
+
+  @Option(names = "--no-metrics", description = "Serve no /metrics endpoint.")
+  boolean noMetrics;
+
   @Override
   public Integer call() throws Exception {
-    Config config = ConfigFactory.load();
+    Config config = metricsOptions.applyTo(ConfigFactory.load());
     AdmissionSettings defaults = AdmissionSettings.fromConfig(config);
     AdmissionSettings settings = defaults
         .withPort(port != null ? port : defaults.port())
@@ -53,9 +65,16 @@ public final class WebhookCommand implements Callable<Integer> {
         .withTls(tlsCert != null ? tlsCert : defaults.certFile(), tlsKey != null ? tlsKey : defaults.keyFile());
 
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "jobflow-webhook", config);
+    JobflowMetrics metrics = JobflowMetrics.fromConfig(config);
+    MetricsServer metricsServer = noMetrics ? null : MetricsServer.start(config);
+    if (metricsServer != null) {
+      metrics.registerKnownSeries();
+      system.getWhenTerminated().thenRun(metricsServer::close);
+    }
     AdmissionServer server;
     try {
-      server = AdmissionServer.start(system, settings).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      server = AdmissionServer.start(system, settings, new JobFlowValidator(), new AdmissionMetrics(metrics))
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       system.terminate();
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -74,7 +93,8 @@ public final class WebhookCommand implements Callable<Integer> {
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     System.out.println("jobflow webhook: serving " + server + " (POST /validate, POST /mutate, GET /healthz, "
-        + "GET /readyz) with certificate " + server.tls().certificate().getSubjectX500Principal().getName());
+        + "GET /readyz" + (metricsServer == null ? "" : "; metrics on :" + metricsServer.port() + "/metrics")
+        + ") with certificate " + server.tls().certificate().getSubjectX500Principal().getName());
     System.out.flush();
     system.getWhenTerminated().toCompletableFuture().join();
     return ExitCodes.OK;

@@ -7,7 +7,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.server.Route;
-import dev.jobflow.admission.AdmissionObserver;
+import dev.jobflow.admission.AdmissionMetrics;
 import dev.jobflow.admission.AdmissionServer;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
@@ -132,7 +132,7 @@ public final class Controller implements AutoCloseable {
 
     AdmissionServer webhook = null;
     if (settings.webhook() != null) {
-      webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), admissionMetrics(metrics))
+      webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), new AdmissionMetrics(metrics))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -172,16 +172,6 @@ public final class Controller implements AutoCloseable {
         metricsServer.close();
       }
     });
-  }
-
-  private static AdmissionObserver admissionMetrics(JobflowMetrics metrics) {
-    return (endpoint, operation, verdict, latencyNanos) -> metrics.admissionReviewed(
-        endpoint == AdmissionObserver.Endpoint.VALIDATE ? JobflowMetrics.Webhook.VALIDATE : JobflowMetrics.Webhook.MUTATE,
-        operation, switch (verdict) {
-          case ALLOWED, PATCHED -> JobflowMetrics.Verdict.ALLOWED;
-          case DENIED -> JobflowMetrics.Verdict.DENIED;
-          default -> JobflowMetrics.Verdict.ERROR;
-        }, Duration.ofNanos(latencyNanos));
   }
 
   private static void census(FlowInformer informer, JobflowMetrics metrics) {

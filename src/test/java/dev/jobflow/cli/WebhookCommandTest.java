@@ -29,7 +29,7 @@ class WebhookCommandTest {
   void servesUntilSigtermThenDrainsAndExits(@TempDir Path dir) throws Exception {
     Issued cert = TestCertificates.ec("webhook.test");
     Path[] files = cert.writeTo(dir, KeyFormat.TRADITIONAL);
-    Process process = jobflow(dir, "webhook", "--port", "0", "--address", "127.0.0.1",
+    Process process = jobflow(dir, "webhook", "--port", "0", "--metrics-port", "0", "--address", "127.0.0.1",
         "--tls-cert", files[0].toString(), "--tls-key", files[1].toString());
     try {
       String first = awaitLine(process, dir.resolve("stdout.txt"));
@@ -46,6 +46,19 @@ class WebhookCommandTest {
           .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(400, bad.statusCode());
+      Matcher metricsPort = Pattern.compile("metrics on :(\\d+)/metrics").matcher(first);
+      assertTrue(metricsPort.find(), first);
+      URI metrics = URI.create("http://127.0.0.1:" + metricsPort.group(1) + "/metrics");
+      // Kamon publishes on its tick: wait for the bad request to show as an admission error.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      String scrape = "";
+      while (System.nanoTime() < deadline && !scrape.contains("verdict=\"error\"")) {
+        scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        Thread.sleep(500);
+      }
+      assertTrue(scrape.lines().anyMatch(l -> l.startsWith("jobflow_admission_requests_total")
+          && l.contains("verdict=\"error\"") && !l.endsWith(" 0.0")), scrape);
 
       process.destroy(); // SIGTERM
       assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
@@ -62,7 +75,7 @@ class WebhookCommandTest {
   @Test
   void unusableCertificateFilesAreOneLineErrors(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("absent.crt");
-    Process process = jobflow(dir, "webhook", "--port", "0", "--address", "127.0.0.1",
+    Process process = jobflow(dir, "webhook", "--port", "0", "--metrics-port", "0", "--address", "127.0.0.1",
         "--tls-cert", missing.toString(), "--tls-key", dir.resolve("absent.key").toString());
     assertTrue(process.waitFor(60, TimeUnit.SECONDS));
     assertEquals(ExitCodes.ERROR, process.exitValue());

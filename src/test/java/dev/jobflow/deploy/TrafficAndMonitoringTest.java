@@ -41,9 +41,16 @@ class TrafficAndMonitoringTest {
 
     Deployment webhook = m.get(Deployment.class, "jobflow-webhook");
     int webhookPort = Integer.parseInt(flag(container(webhook, "webhook"), "--port").orElseThrow());
+    int webhookMetrics = Integer.parseInt(flag(container(webhook, "webhook"), "--metrics-port").orElseThrow());
     List<NetworkPolicyIngressRule> webhookIn = ingressOf(m, webhook);
-    assertEquals(Set.of(webhookPort), ports(webhookIn.stream().flatMap(r -> r.getPorts().stream()).toList()),
-        "the webhook pods accept only their HTTPS port");
+    assertEquals(Set.of(webhookPort, webhookMetrics),
+        ports(webhookIn.stream().flatMap(r -> r.getPorts().stream()).toList()),
+        "the webhook pods accept only their HTTPS port and scrapes of their metrics port");
+    for (NetworkPolicyIngressRule r : webhookIn) {
+      if (ports(r.getPorts()).contains(webhookMetrics)) {
+        assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "webhook metrics ingress must name Prometheus' pods");
+      }
+    }
     assertTrue(egressOf(m, webhook).isEmpty(), "the webhook calls nothing");
 
     Deployment controller = m.get(Deployment.class, "jobflow-controller");
