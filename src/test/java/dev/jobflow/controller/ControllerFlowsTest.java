@@ -83,6 +83,24 @@ class ControllerFlowsTest {
   }
 
   @Test
+  void aForeignJobWithTheAttemptsNameFailsTheStepAndIsLeftAlone() throws Exception {
+    Job foreign = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata()
+        .withName("conflict-a-1").withNamespace("default").addToLabels("team", "someone-else").endMetadata()
+        .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never")
+        .addNewContainer().withName("main").withImage("busybox").endContainer().endSpec().endTemplate().endSpec()
+        .build();
+    String foreignUid = harness.client().batch().v1().jobs().inNamespace("default").resource(foreign).create()
+        .getMetadata().getUid();
+    harness.submit(flow("conflict", "", step("a", List.of(), "50ms", "Succeeded"), null));
+    JobFlow done = harness.awaitPhase("conflict", FlowPhase.Failed);
+    assertEquals("JobConflict", done.getStatus().getSteps().get("a").getReason());
+    assertTrue(done.getStatus().getSteps().get("a").getMessage().contains("conflict-a-1"),
+        done.getStatus().getSteps().get("a").getMessage());
+    assertEquals(foreignUid, harness.client().batch().v1().jobs().inNamespace("default").withName("conflict-a-1").get()
+        .getMetadata().getUid(), "the foreign Job is neither adopted nor replaced");
+  }
+
+  @Test
   void invalidFlowIsRefusedWithEveryProblemAndNoJob() throws Exception {
     harness.submit(flow("invalid", "",
         step("x", List.of("y"), "50ms", "Succeeded") + step("y", List.of("x"), "50ms", "Succeeded"), null));
