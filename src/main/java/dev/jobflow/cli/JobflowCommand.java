@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
         WebhookCommand.class,
         JournalCommand.class,
         EmulatorCommand.class,
+        AuditCommand.class,
     })
 public final class JobflowCommand implements Runnable {
 

@@ -39,11 +39,13 @@ final class ApiServer implements AutoCloseable {
   private final Vertx vertx;
   private final EmulatorStore store;
   private final Tables tables;
+  private final AccessReviews reviews;
   private HttpServer server;
 
-  ApiServer(Vertx vertx, EmulatorStore store) {
+  ApiServer(Vertx vertx, EmulatorStore store, AccessReviews reviews) {
     this.vertx = vertx;
     this.store = store;
+    this.reviews = reviews;
     this.tables = new Tables(store);
   }
 
@@ -107,6 +109,12 @@ final class ApiServer implements AutoCloseable {
     ResourceType type = store.typeOf(path);
     if (req.getParam("dryRun") != null) {
       return ApiStatus.failure(400, "BadRequest", "the emulator does not support dryRun");
+    }
+    if (req.method() == io.vertx.core.http.HttpMethod.POST) {
+      Optional<MockResponse> review = reviews.answer(path, body);
+      if (review.isPresent()) {
+        return review.get();
+      }
     }
     String name = EmulatorStore.attr(store.getKey(path), "name");
     MockResponse r;

@@ -36,13 +36,14 @@ public final class Emulator implements AutoCloseable {
   private final String url;
   private final KubernetesClient client;
   private final JobRunner runner;
+  private final AccessReviews reviews = new AccessReviews();
 
   private Emulator(EmulatorOptions options) {
     this.options = options;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
     this.store = new EmulatorStore(new WatchHub(options.watchHistory()));
     store.useWebhooks(options.webhooks());
-    this.server = new ApiServer(vertx, store);
+    this.server = new ApiServer(vertx, store, reviews);
     int port = server.start(options.host(), options.port());
     this.url = "http://" + options.host() + ":" + port;
     this.client = new KubernetesClientBuilder().withConfig(config()).build();
@@ -102,6 +103,11 @@ public final class Emulator implements AutoCloseable {
     }
     Files.writeString(file, yaml);
     return file;
+  }
+
+  /** Who the emulator's TokenReviews and SubjectAccessReviews authenticate and allow: configure before use. */
+  public AccessReviews accessReviews() {
+    return reviews;
   }
 
   /** How many watches are open now (tests use it to know an informer is connected). */
