@@ -72,9 +72,9 @@ public final class ChainVerifier {
       if (i > 0 && (selfIntact || i + 1 == n)) {
         Stored before = events.get(i - 1);
         return broken(flow, persistenceId, n, unchained, head, before.sequenceNr(), ChainReport.Problem.ALTERED,
-            "event " + before.sequenceNr() + " (" + type(before) + ") was altered: its hash no longer matches the one"
-                + " event " + e.sequenceNr() + " recorded" + (i + 1 == n ? " (or event " + e.sequenceNr()
-                + "'s previousHash was altered)" : ""));
+            "event " + before.sequenceNr() + " (" + type(before) + ") was altered, or events after it removed and the"
+                + " rest renumbered: its hash no longer matches the one event " + e.sequenceNr() + " recorded"
+                + (i + 1 == n ? " (or event " + e.sequenceNr() + "'s previousHash was altered)" : ""));
       }
       return broken(flow, persistenceId, n, unchained, head, e.sequenceNr(), ChainReport.Problem.ALTERED,
           "event " + e.sequenceNr() + " (" + type(e) + ") was altered: its previousHash matches no event of this flow");

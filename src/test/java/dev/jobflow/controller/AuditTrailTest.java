@@ -161,6 +161,22 @@ class AuditTrailTest {
     assertEquals(0, verifyAll.exit(), verifyAll.toString());
   }
 
+  /** H2 lets one process open the file: another reads it through the controller's JournalServer. */
+  @Test
+  void anotherProcessReadsTheJournalWhileTheControllerRuns() throws Exception {
+    harness.submit(flow("crossproc", "", step("s", List.of(), "50ms", "Succeeded"), null));
+    harness.awaitPhase("crossproc", FlowPhase.Succeeded);
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        "dev.jobflow.cli.JobflowCommand", "audit", "--data-dir", harness.journalDir.toString(), "--verify",
+        "default/crossproc", "-o", "jsonl")
+        .redirectErrorStream(true).start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the audit process finished");
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("\"verdict\":\"INTACT\""), out);
+  }
+
   @Test
   void unusableInputExitsTwoWithOneLine() {
     AuditCli unknown = AuditCli.run(harness.journalDir, "default/never-ran");
