@@ -15,10 +15,10 @@ final class AuditTable {
 
   static void printFlow(PrintWriter out, FlowHistory.FlowTimeline t) {
     out.printf("FLOW %s/%s  uid %s  accepted %s  (%d events)%n", t.run().id().namespace(), t.run().id().name(),
-        t.run().id().uid(), t.run().acceptedAt(), t.events().size());
+        t.run().id().uid(), millis(t.run().acceptedAt()), t.events().size());
     out.printf(FLOW_ROW, "SEQ", "TIME", "EVENT", "STEP", "ATTEMPT", "JOB", "JOB UID", "REASON", "WRITER", "MESSAGE");
     for (TimelineEntry e : t.events()) {
-      out.printf(FLOW_ROW, e.sequenceNr(), e.at(), e.type(), dash(e.step()), dash(e.attempt()), dash(e.job()),
+      out.printf(FLOW_ROW, e.sequenceNr(), millis(e.at()), e.type(), dash(e.step()), dash(e.attempt()), dash(e.job()),
           dash(e.jobUid()), dash(e.reason()), dash(e.writer()), text(e));
     }
     out.println();
@@ -30,7 +30,7 @@ final class AuditTable {
 
   static void printAllRow(PrintWriter out, TimelineEntry e) {
     String flow = e.namespace() == null ? e.uid() : e.namespace() + "/" + e.name();
-    out.printf(ALL_ROW, e.at(), flow, e.sequenceNr(), e.type(), dash(e.step()), dash(e.attempt()), dash(e.job()),
+    out.printf(ALL_ROW, millis(e.at()), flow, e.sequenceNr(), e.type(), dash(e.step()), dash(e.attempt()), dash(e.job()),
         dash(e.reason()), text(e));
   }
 
@@ -49,6 +49,11 @@ final class AuditTable {
       message = message.isEmpty() ? e.detail() : message + " [" + e.detail() + "]";
     }
     return message.isEmpty() ? "-" : message;
+  }
+
+  /** Tables show milliseconds; JSON keeps the nanoseconds the journal has. */
+  private static String millis(java.time.Instant at) {
+    return at == null ? "-" : at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
   }
 
   private static String dash(Object value) {
