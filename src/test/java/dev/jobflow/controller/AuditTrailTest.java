@@ -11,6 +11,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
+import akka.stream.KillSwitches;
+import akka.stream.UniqueKillSwitch;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Sink;
+import dev.jobflow.audit.AuditJournal;
+import dev.jobflow.audit.TimelineEntry;
+import dev.jobflow.journal.JournalSettings;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,6 +166,32 @@ class AuditTrailTest {
     assertEquals(0, JSON.readTree(future.out()).path("events").size(), future.toString());
     AuditCli verifyAll = AuditCli.run(harness.journalDir, "--verify", "--all");
     assertEquals(0, verifyAll.exit(), verifyAll.toString());
+  }
+
+  @Test
+  void followStreamsEventsAsTheyAreWritten() throws Exception {
+    var journal = JournalSettings.fromConfig(ControllerHarness.config()).withDataDir(harness.journalDir);
+    try (AuditJournal audit = AuditJournal.open(journal, ControllerHarness.config())) {
+      java.util.concurrent.BlockingQueue<TimelineEntry> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+      UniqueKillSwitch stream = audit.history().all(null, "default", true)
+          .viaMat(KillSwitches.single(), Keep.right())
+          .to(Sink.foreach(seen::add)).run(audit.system());
+      try {
+        harness.submit(flow("followed", "", step("s", List.of(), "50ms", "Succeeded"), null));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<String> followed = new ArrayList<>();
+        while (!followed.contains("FlowSucceeded")) {
+          TimelineEntry e = seen.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+          assertTrue(e != null, "FlowSucceeded of 'followed' streamed within 60 s; saw " + followed);
+          if (e.name() != null && e.name().equals("followed")) {
+            followed.add(e.type());
+          }
+        }
+        assertEquals("FlowAccepted", followed.get(0));
+      } finally {
+        stream.shutdown();
+      }
+    }
   }
 
   /** H2 lets one process open the file: another reads it through the controller's JournalServer. */
