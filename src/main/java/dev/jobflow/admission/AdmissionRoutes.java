@@ -9,18 +9,20 @@ import static akka.http.javadsl.server.Directives.post;
 import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.stream.Materializer;
+import akka.util.ByteString;
 import dev.jobflow.admission.AdmissionObserver.Endpoint;
 import dev.jobflow.admission.AdmissionObserver.Verdict;
 import dev.jobflow.validation.JobFlowValidator;
-import akka.stream.Materializer;
-import akka.util.ByteString;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -36,11 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdmissionRoutes {
   private static final Logger log = LoggerFactory.getLogger(AdmissionRoutes.class);
-
-  private final ValidatingAdmission validating;
   /** Bodies up to this many times the limit are read to the end (and dropped) before the 413. */
   private static final long DRAIN_FACTOR = 4;
 
+  private final ValidatingAdmission validating;
   private final MutatingAdmission mutating = new MutatingAdmission();
   private final AdmissionObserver observer;
   private final long maxRequestBytes;
@@ -80,6 +81,13 @@ public final class AdmissionRoutes {
    * the limit would reset the connection under a client still writing.
    */
   private CompletionStage<Body> readBody(RequestEntity entity, Materializer materializer) {
+    if (entity instanceof HttpEntity.Strict strict) {
+      // akka-http hands over bodies that arrived with the headers as they are: no stream to run.
+      ByteString data = strict.getData();
+      return CompletableFuture.completedFuture(data.size() > maxRequestBytes
+          ? new Body(new byte[0], true)
+          : new Body(data.toArray(), false));
+    }
     return entity.withSizeLimit(maxRequestBytes * DRAIN_FACTOR).getDataBytes()
         .completionTimeout(Duration.ofMillis(timeoutMillis))
         .runFold(ByteString.createBuilder(), (kept, chunk) -> {

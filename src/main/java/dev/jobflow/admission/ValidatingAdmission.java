@@ -34,6 +34,7 @@ public final class ValidatingAdmission {
     }
     JsonNode object = request.object();
     List<Problem> problems = new ArrayList<>();
+    boolean onlyMutableFieldsChanged = false;
     if (request.isUpdate()) {
       JsonNode before = FlowDefaults.withDefaults(request.oldObject().get("spec"));
       JsonNode after = FlowDefaults.withDefaults(object.get("spec"));
@@ -51,6 +52,7 @@ public final class ValidatingAdmission {
         if (changed.size() > MAX_CHANGED_PATHS) {
           problems.add(new Problem("spec", "and " + (changed.size() - MAX_CHANGED_PATHS) + " more changed fields"));
         }
+        onlyMutableFieldsChanged = changed.isEmpty();
       }
     }
     JobFlow flow;
@@ -62,13 +64,29 @@ public final class ValidatingAdmission {
       return deny(request, problems);
     }
     try {
-      problems.addAll(validator.validate(flow));
+      for (Problem problem : validator.validate(flow)) {
+        // The frozen rest of a started flow was admitted under the rules of its day: suspending or
+        // cancelling it must not fail on a rule added since.
+        if (!onlyMutableFieldsChanged || isMutableField(problem.path())) {
+          problems.add(problem);
+        }
+      }
     } catch (RuntimeException e) {
       // Fail closed: an object the validator cannot judge is not admitted.
       log.warn("validator failed on JobFlow {}", request.flowName(), e);
       problems.add(new Problem("spec", "could not be validated: " + e));
     }
     return problems.isEmpty() ? AdmissionResponse.allow(request.uid()) : deny(request, problems);
+  }
+
+  private static boolean isMutableField(String path) {
+    for (String field : SpecChanges.MUTABLE_WHILE_STARTED) {
+      String prefix = "spec." + field;
+      if (path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "[")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The phase that makes the flow immutable, or null while it has not started. */

@@ -1,5 +1,7 @@
 package dev.jobflow.cli;
 
+import java.io.InputStream;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,10 +13,13 @@ import picocli.CommandLine.Option;
     description = "Runs DAGs of Kubernetes batch Jobs, event-sourced, with an audit trail.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        ValidateCommand.class,
+        GraphCommand.class,
+        DevCommand.class,
+        EmulatorCommand.class,
         ControllerCommand.class,
         WebhookCommand.class,
         JournalCommand.class,
-        EmulatorCommand.class,
         AuditCommand.class,
     })
 public final class JobflowCommand implements Runnable {
@@ -26,9 +31,12 @@ public final class JobflowCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** What {@code -} reads; a test hands in its own. */
+  InputStream stdin = System.in;
+
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   public static void main(String[] args) {
@@ -37,9 +45,24 @@ public final class JobflowCommand implements Runnable {
 
   /** Runs the command line and returns its exit code; errors become one line unless {@code --debug}. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new JobflowCommand());
+    return execute(System.in, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given standard streams (tests, and embedding in another process). */
+  public static int execute(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+    JobflowCommand root = new JobflowCommand();
+    root.stdin = in;
+    CommandLine cli = new CommandLine(root);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(new ErrorHandler());
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
   }
 
   /** Users see a one-line error; stack traces only with {@code --debug}. */

@@ -34,6 +34,7 @@ import dev.jobflow.kube.KubeJobRuntime;
 import dev.jobflow.kube.StatusWriter;
 import dev.jobflow.metrics.FlowCensus;
 import dev.jobflow.metrics.JobflowMetrics;
+import dev.jobflow.metrics.KubeApiMetrics;
 import dev.jobflow.metrics.MetricsServer;
 import dev.jobflow.validation.JobFlowValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -96,7 +97,7 @@ public final class Controller implements AutoCloseable {
     if (settings.kube() != null) {
       builder.withConfig(settings.kube());
     }
-    KubernetesClient client = builder.build();
+    KubernetesClient client = KubeApiMetrics.install(builder, metrics).build();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "jobflow", config);
     JournalServer journalServer = JournalServer.start(settings.journal());
     if (journalServer != null) {
@@ -114,7 +115,7 @@ public final class Controller implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, io, clock, 25, 0.5, 100, 20);
     JobInformerHub jobHub = JobInformerHub.start(client, settings.namespaces(), settings.resync().toMillis(),
         () -> metrics.informerRelisted("jobs"));
-    KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock, (verb, resource, code) -> {});
+    KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock);
 
     FlowObserver observer = new ControllerObserver(statusWriter, events, settings.fullStatusLimit(),
         new MetricsFlowObserver(metrics));

@@ -56,6 +56,36 @@ public final class ControllerObserver implements FlowObserver {
     events.forget(flow.uid());
   }
 
+  @Override
+  public void recovered(String uid, java.time.Duration took) {
+    metrics.recovered(uid, took);
+  }
+
+  @Override
+  public void recoveryFailed(String uid, java.time.Duration took) {
+    metrics.recoveryFailed(uid, took);
+  }
+
+  @Override
+  public void persisted(int events, java.time.Duration took) {
+    metrics.persisted(events, took);
+  }
+
+  @Override
+  public void persistFailed(String uid) {
+    metrics.persistFailed(uid);
+  }
+
+  @Override
+  public void actorStarted(boolean step) {
+    metrics.actorStarted(step);
+  }
+
+  @Override
+  public void actorStopped(boolean step) {
+    metrics.actorStopped(step);
+  }
+
   /** The Kubernetes Event for a journal event, or null when kubectl users need not hear of it. */
   record KubeEvent(Type type, String reason, String message) {
     static KubeEvent of(FlowEvent e) {

@@ -79,6 +79,36 @@ public final class MetricsFlowObserver implements FlowObserver {
     flows.remove(flow.uid());
   }
 
+  @Override
+  public void recovered(String uid, Duration took) {
+    metrics.entityRecovered(took);
+  }
+
+  @Override
+  public void recoveryFailed(String uid, Duration took) {
+    metrics.entityRecoveryFailed(took);
+  }
+
+  @Override
+  public void persisted(int events, Duration took) {
+    metrics.journalPersisted(took);
+  }
+
+  @Override
+  public void persistFailed(String uid) {
+    metrics.journalPersistFailed(JobflowMetrics.PersistFailure.FAILURE);
+  }
+
+  @Override
+  public void actorStarted(boolean step) {
+    metrics.actorStarted(step ? JobflowMetrics.ActorKind.STEP : JobflowMetrics.ActorKind.FLOW);
+  }
+
+  @Override
+  public void actorStopped(boolean step) {
+    metrics.actorStopped(step ? JobflowMetrics.ActorKind.STEP : JobflowMetrics.ActorKind.FLOW);
+  }
+
   private static void accepted(FlowTimes times, FlowDefinition definition, Instant at) {
     times.acceptedAt = at;
     for (StepDefinition s : definition.steps()) {

@@ -367,7 +367,7 @@ public final class DagState {
         attemptStartedAt[step], finishedAt[step], nextAttemptAt[step], reason[step], message[step], jobUid[step]);
   }
 
-  /** An immutable copy of everything, for snapshots. */
+  /** An immutable copy of everything, for snapshots; {@link DagSnapshot#restore} turns it back. */
   public DagSnapshot snapshot() {
     List<StepProgress> steps = new ArrayList<>(graph.size());
     for (int i = 0; i < graph.size(); i++) {
@@ -376,66 +376,5 @@ public final class DagState {
     return new DagSnapshot(Collections.unmodifiableList(steps), parallelism, failurePolicy, timeout, suspended,
         shutdown, flowStartedAt, timedOutAt, timedOutDuringFinally, outcome, outcomeReason, outcomeMessage,
         flowFinishedAt);
-  }
-
-  /** Rebuilds the state (and its indexes) from a snapshot of a flow of this graph. */
-  public static DagState restore(FlowGraph graph, DagSnapshot snap) {
-    DagState s = new DagState(graph);
-    s.onFlowStarted(snap.flowStartedAt(), snap.parallelism(), snap.failurePolicy(), snap.timeout(),
-        snap.suspended(), snap.shutdown());
-    // Replaying the steps' facts in dependency order keeps the indexes right without a second code path.
-    for (int i : topologicalOrder(graph)) {
-      StepProgress p = snap.steps().get(i);
-      if (p.phase() == StepPhase.Pending) {
-        continue;
-      }
-      if (p.phase() == StepPhase.Skipped) {
-        s.onSkipped(i, p.finishedAt(), p.reason(), p.message());
-        continue;
-      }
-      s.onAttemptStarted(i, p.attempts(), p.attemptStartedAt());
-      s.startedAt[i] = p.startedAt();
-      s.jobUid[i] = p.jobUid();
-      switch (p.phase()) {
-        case Running -> { }
-        case Succeeded -> s.onSucceeded(i, p.finishedAt(), p.reason(), p.message());
-        case Retrying -> s.onRetryScheduled(i, p.nextAttemptAt(), p.reason(), p.message());
-        case Failed -> s.onFailed(i, p.finishedAt(), p.reason(), p.message());
-        case Cancelled -> s.onCancelled(i, p.finishedAt(), p.reason(), p.message());
-        default -> throw new IllegalStateException("unexpected phase " + p.phase() + " of step " + p.name());
-      }
-      s.reason[i] = p.reason();
-      s.message[i] = p.message();
-    }
-    if (snap.timedOutAt() != null) {
-      s.timedOutAt = snap.timedOutAt();
-      s.timedOutDuringFinally = snap.timedOutDuringFinally();
-    }
-    if (snap.outcome() != null) {
-      s.onFlowFinished(snap.outcome(), snap.flowFinishedAt(), snap.outcomeReason(), snap.outcomeMessage());
-    }
-    return s;
-  }
-
-  private static List<Integer> topologicalOrder(FlowGraph graph) {
-    int n = graph.size();
-    int[] indegree = new int[n];
-    for (GraphStep s : graph.steps()) {
-      indegree[s.index()] = s.dependsOn().length;
-    }
-    List<Integer> order = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      if (indegree[i] == 0) {
-        order.add(i);
-      }
-    }
-    for (int k = 0; k < order.size(); k++) {
-      for (int d : graph.step(order.get(k)).dependents()) {
-        if (--indegree[d] == 0) {
-          order.add(d);
-        }
-      }
-    }
-    return order;
   }
 }

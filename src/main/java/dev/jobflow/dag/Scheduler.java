@@ -55,7 +55,7 @@ public final class Scheduler {
     List<Cancellation> cancellations = new ArrayList<>();
     boolean cancelDag = cancelsDag(s);
     boolean cancelFinally = cancelsFinally(s);
-    for (int step : s.running) {
+    for (int step : cancelDag || cancelFinally ? s.running : java.util.Set.<Integer>of()) {
       if (s.graph.step(step).isFinally() ? cancelFinally : cancelDag) {
         cancellations.add(new Cancellation(step, s.attempts[step], cancelReason(s), cancelMessage(s)));
       }

@@ -3,26 +3,20 @@ package dev.jobflow.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP face of the emulator. fabric8's MockWebServer can only answer a request with one whole
  * body or a WebSocket, but kubectl watches over a chunked HTTP stream; so this server answers
- * discovery, OpenAPI and watches itself (chunked for kubectl, WebSocket for fabric8) and hands
- * every other request to the {@link EmulatorStore}, always labelled {@code application/json}.
+ * discovery, OpenAPI and watches ({@link WatchStream}) itself and hands every other request to the
+ * {@link EmulatorStore}, always labelled {@code application/json}.
  */
 final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -39,14 +33,20 @@ final class ApiServer implements AutoCloseable {
   private final Vertx vertx;
   private final EmulatorStore store;
   private final Tables tables;
+  private final WatchStream watches;
+  private final java.util.function.BiFunction<String, String, java.nio.file.Path> logs;
   private final AccessReviews reviews;
   private HttpServer server;
 
-  ApiServer(Vertx vertx, EmulatorStore store, AccessReviews reviews) {
+  /** {@code logs} maps (namespace, job) to the job's log file, or null when Jobs write none. */
+  ApiServer(Vertx vertx, EmulatorStore store, java.util.function.BiFunction<String, String, java.nio.file.Path> logs,
+            AccessReviews reviews) {
     this.vertx = vertx;
     this.store = store;
+    this.logs = logs;
     this.reviews = reviews;
     this.tables = new Tables(store);
+    this.watches = new WatchStream(vertx, store, tables);
   }
 
   int start(String host, int port) {
@@ -80,32 +80,62 @@ final class ApiServer implements AutoCloseable {
       return;
     }
     if (req.method() == io.vertx.core.http.HttpMethod.GET) {
-      Optional<String> doc = store.discovery.answer(path);
-      if (doc.isPresent()) {
-        json(req.response(), 200, doc.get());
-        return;
-      }
       String watch = req.getParam("watch");
       if ("true".equals(watch) || "1".equals(watch)) {
-        watch(req);
+        watches.serve(req);
+        return;
+      }
+      if (path.equals("/api") || path.equals("/apis") || path.equals("/version") || path.startsWith("/openapi/")
+          || store.typeOf(path) == null) {
+        // Discovery reads the stored CRDs: off the event loop.
+        vertx.<Optional<String>>executeBlocking(() -> store.discovery.answer(path), false).onComplete(ar -> {
+          if (ar.succeeded() && ar.result().isPresent()) {
+            json(req.response(), 200, ar.result().get());
+          } else {
+            respond(req, new byte[0]); // a GET has no body, and it was not kept
+          }
+        });
         return;
       }
     }
-    req.body().onSuccess(buf -> {
-      byte[] bytes = buf == null ? new byte[0] : buf.getBytes();
-      vertx.<MockResponse>executeBlocking(() -> dispatch(req, bytes), false).onComplete(ar -> {
-        MockResponse r = ar.succeeded() ? ar.result()
-            : ApiStatus.failure(500, "InternalError", "emulator error: " + ar.cause());
-        if (ar.failed()) {
-          log.warn("{} {} failed", req.method(), req.uri(), ar.cause());
-        }
+    handleResource(req);
+  }
+
+  private void handleResource(HttpServerRequest req) {
+    req.body().onSuccess(buf -> respond(req, buf == null ? new byte[0] : buf.getBytes()))
+        .onFailure(e -> json(req.response(), 400, EmulatorStore.body(
+            ApiStatus.failure(400, "BadRequest", "cannot read the request body: " + e.getMessage()))));
+  }
+
+  private void respond(HttpServerRequest req, byte[] bytes) {
+    vertx.<MockResponse>executeBlocking(() -> dispatch(req, bytes), false).onComplete(ar -> {
+      MockResponse r = ar.succeeded() ? ar.result()
+          : ApiStatus.failure(500, "InternalError", "emulator error: " + ar.cause());
+      if (ar.failed()) {
+        log.warn("{} {} failed", req.method(), req.uri(), ar.cause());
+      }
+      String type = r.getHeaders().get("Content-Type");
+      if (type != null && type.startsWith("text/")) {
+        req.response().setStatusCode(r.code()).putHeader("Content-Type", type).end(EmulatorStore.body(r));
+      } else {
         json(req.response(), r.code(), EmulatorStore.body(r));
-      });
+      }
     });
   }
 
+  private static final java.util.regex.Pattern SUBRESOURCE = java.util.regex.Pattern.compile(
+      "/apis?/.*/namespaces/([^/]+)/([^/]+)/([^/]+)/([^/]+)");
+
   private MockResponse dispatch(HttpServerRequest req, byte[] body) {
     String path = req.path();
+    java.util.regex.Matcher sub = SUBRESOURCE.matcher(path);
+    if (sub.matches() && !sub.group(4).equals("status")) {
+      if (sub.group(2).equals("pods") && sub.group(4).equals("log") && req.method().name().equals("GET")) {
+        return podLog(sub.group(1), sub.group(3));
+      }
+      return ApiStatus.failure(404, "NotFound", "the emulator does not serve the " + sub.group(4)
+          + " subresource of " + sub.group(2));
+    }
     ResourceType type = store.typeOf(path);
     if (req.getParam("dryRun") != null) {
       return ApiStatus.failure(400, "BadRequest", "the emulator does not support dryRun");
@@ -146,6 +176,14 @@ final class ApiServer implements AutoCloseable {
       case "POST", "PUT", "PATCH" -> {
         Headers.Builder headers = Headers.builder();
         String ct = req.getHeader("Content-Type");
+        if (ct != null && ct.startsWith(ProtobufBody.CONTENT_TYPE)) {
+          try {
+            body = ProtobufBody.toJson(body);
+            ct = "application/json";
+          } catch (ProtobufBody.Unsupported e) {
+            return ApiStatus.failure(415, "UnsupportedMediaType", e.getMessage());
+          }
+        }
         if (ct != null) {
           headers.add("Content-Type", ct);
         }
@@ -190,6 +228,25 @@ final class ApiServer implements AutoCloseable {
     return ApiStatus.failure(r.code(), ApiStatus.reasonFor(r.code()), message);
   }
 
+  /** {@code kubectl logs POD}: the process executor's log of the Pod's Job (every attempt). */
+  private MockResponse podLog(String namespace, String pod) {
+    MockResponse r = store.handleGet("/api/v1/namespaces/" + namespace + "/pods/" + pod);
+    if (r.code() != 200) {
+      return ApiStatus.failure(404, "NotFound", "pods \"" + pod + "\" not found");
+    }
+    String job = EmulatorStore.read(EmulatorStore.body(r)).path("metadata").path("labels").path("job-name").asText("");
+    java.nio.file.Path file = logs.apply(namespace, job);
+    try {
+      if (job.isEmpty() || file == null || !java.nio.file.Files.exists(file)) {
+        return ApiStatus.failure(400, "BadRequest", "pod " + pod + " has no log: only the process executor writes logs");
+      }
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+          .setBody(java.nio.file.Files.readString(file));
+    } catch (java.io.IOException e) {
+      return ApiStatus.failure(500, "InternalError", "cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
   private String filterList(ResourceType type, JsonNode list, String labelSelector, String fieldSelector,
                             String accept) {
     Predicate<JsonNode> labels = Selectors.labels(labelSelector);
@@ -216,145 +273,12 @@ final class ApiServer implements AutoCloseable {
     return EmulatorStore.write(out);
   }
 
-  // ---- watches ----------------------------------------------------------------------------
-
-  private void watch(HttpServerRequest req) {
-    String path = req.path();
-    AttributeSet key = store.getKey(path);
-    ResourceType type = store.typeOf(path);
-    String plural = EmulatorStore.attr(key, "plural");
-    if (plural == null) {
-      json(req.response(), 404, EmulatorStore.body(ApiStatus.notFound(null, null)));
-      return;
-    }
-    String name = EmulatorStore.attr(key, "name");
-    String fieldSelector = req.getParam("fieldSelector");
-    if (name == null && fieldSelector != null) {
-      for (String f : fieldSelector.split(",")) {
-        if (f.startsWith("metadata.name=")) {
-          name = f.substring("metadata.name=".length()).replaceFirst("^=", "");
-        }
-      }
-    }
-    Predicate<JsonNode> labels;
-    Predicate<JsonNode> fields;
-    try {
-      labels = Selectors.labels(req.getParam("labelSelector"));
-      fields = Selectors.fields(fieldSelector);
-    } catch (IllegalArgumentException e) {
-      json(req.response(), 400, EmulatorStore.body(ApiStatus.failure(400, "BadRequest", e.getMessage())));
-      return;
-    }
-    String group = EmulatorStore.attr(key, "api") == null ? "" : EmulatorStore.attr(key, "api");
-    WatchHub.Filter filter = new WatchHub.Filter(group, plural, EmulatorStore.attr(key, "namespace"), name,
-        labels, fields);
-    boolean asTable = type != null && tables.wanted(accept(req));
-    String rvParam = req.getParam("resourceVersion");
-    long timeout = parseLong(req.getParam("timeoutSeconds"), 1800);
-    Context context = vertx.getOrCreateContext();
-    boolean websocket = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
-
-    AtomicReference<WatchHub.Subscription> subscription = new AtomicReference<>();
-    AtomicBoolean closed = new AtomicBoolean();
-    AtomicReference<Consumer<String>> writer = new AtomicReference<>();
-    AtomicReference<Runnable> ender = new AtomicReference<>();
-    Runnable stop = () -> {
-      if (closed.compareAndSet(false, true)) {
-        WatchHub.Subscription s = subscription.get();
-        if (s != null) {
-          s.close();
-        }
-        context.runOnContext(v -> ender.get().run());
-      }
-    };
-    if (websocket) {
-      req.toWebSocket().onFailure(e -> log.debug("watch upgrade failed", e)).onSuccess(ws -> {
-        writer.set(ws::writeTextMessage);
-        ender.set(() -> {
-          if (!ws.isClosed()) {
-            ws.close();
-          }
-        });
-        ws.closeHandler(v -> stop.run());
-        ws.exceptionHandler(e -> stop.run());
-        startWatch(filter, type, asTable, rvParam, timeout, context, writer, subscription, closed, stop);
-      });
-    } else {
-      HttpServerResponse resp = req.response();
-      resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
-          .putHeader("Cache-Control", "no-cache, private");
-      resp.write("");
-      writer.set(line -> {
-        if (!resp.ended() && !resp.closed()) {
-          resp.write(line + "\n");
-        }
-      });
-      ender.set(() -> {
-        if (!resp.ended() && !resp.closed()) {
-          resp.end();
-        }
-      });
-      resp.closeHandler(v -> stop.run());
-      req.connection().closeHandler(v -> stop.run());
-      startWatch(filter, type, asTable, rvParam, timeout, context, writer, subscription, closed, stop);
-    }
-  }
-
-  private void startWatch(WatchHub.Filter filter, ResourceType type, boolean asTable, String rvParam, long timeout,
-                          Context context, AtomicReference<Consumer<String>> writer,
-                          AtomicReference<WatchHub.Subscription> subscription, AtomicBoolean closed, Runnable stop) {
-    Consumer<String> sink = event -> context.runOnContext(v -> {
-      if (!closed.get()) {
-        writer.get().accept(asTable ? tables.event(type, event) : event);
-      }
-    });
-    vertx.executeBlocking(() -> {
-      long from;
-      if (rvParam == null || rvParam.isEmpty() || rvParam.equals("0")) {
-        // No resourceVersion: the current state first, as synthetic ADDED events.
-        JsonNode list = EmulatorStore.read(EmulatorStore.body(store.handleGet(listPath(filter, type))));
-        from = Long.parseLong(list.path("metadata").path("resourceVersion").asText("0"));
-        for (JsonNode item : list.path("items")) {
-          String ns = item.path("metadata").path("namespace").asText(null);
-          if (filter.matches(filter.group(), filter.plural(), ns, item)) {
-            sink.accept(WatchHub.event("ADDED", item));
-          }
-        }
-      } else {
-        from = parseLong(rvParam, 0);
-      }
-      try {
-        subscription.set(store.hub.subscribe(filter, from, sink));
-        subscription.get().onDrop(stop);
-      } catch (WatchHub.Expired e) {
-        sink.accept(WatchHub.event("ERROR", EmulatorStore.read(EmulatorStore.body(
-            ApiStatus.failure(410, "Expired", e.getMessage())))));
-        context.runOnContext(v -> stop.run());
-        return null;
-      }
-      if (closed.get()) {
-        subscription.get().close();
-      }
-      return null;
-    }, true).onFailure(e -> {
-      log.warn("watch failed", e);
-      stop.run();
-    });
-    vertx.setTimer(TimeUnit.SECONDS.toMillis(Math.max(1, timeout)), id -> stop.run());
-  }
-
-  private static String listPath(WatchHub.Filter f, ResourceType type) {
-    String gv = type != null ? type.groupVersionPath()
-        : f.group().isEmpty() ? "/api/v1" : "/apis/" + f.group() + "/v1";
-    return gv + (f.namespace() == null ? "" : "/namespaces/" + f.namespace()) + "/" + f.plural();
-  }
-
-  private static String accept(HttpServerRequest req) {
+  static String accept(HttpServerRequest req) {
     String a = req.getHeader("Accept");
     return a == null ? "" : a;
   }
 
-  private static long parseLong(String s, long fallback) {
+  static long parseLong(String s, long fallback) {
     try {
       return s == null ? fallback : Long.parseLong(s);
     } catch (NumberFormatException e) {
@@ -362,7 +286,7 @@ final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void json(HttpServerResponse resp, int code, String body) {
+  static void json(HttpServerResponse resp, int code, String body) {
     resp.setStatusCode(code).putHeader("Content-Type", "application/json").end(body);
   }
 }

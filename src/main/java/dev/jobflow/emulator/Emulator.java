@@ -43,11 +43,13 @@ public final class Emulator implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
     this.store = new EmulatorStore(new WatchHub(options.watchHistory()));
     store.useWebhooks(options.webhooks());
-    this.server = new ApiServer(vertx, store, reviews);
+    this.server = new ApiServer(vertx, store, (ns, job) -> options.executor() == EmulatorOptions.ExecutorKind.PROCESS
+        ? ProcessExecutor.logFile(options.dataDir(), ns, job) : null, reviews);
     int port = server.start(options.host(), options.port());
     this.url = "http://" + options.host() + ":" + port;
     this.client = new KubernetesClientBuilder().withConfig(config()).build();
     installBasics();
+    store.customTypes(); // read the CRDs now, not on the event loop of the first watch
     this.runner = options.executor() == EmulatorOptions.ExecutorKind.NONE
         ? null : new JobRunner(client, executorFor(options), options.createPods());
     if (runner != null) {

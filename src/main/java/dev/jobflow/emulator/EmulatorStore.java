@@ -48,6 +48,9 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   final Discovery discovery;
   private volatile Admission admission;
   private final Set<String> orphaning = ConcurrentHashMap.newKeySet();
+  /** The kinds the stored CRDs define; null when a CRD changed since they were read. */
+  private volatile List<ResourceType> customTypes;
+  private final java.util.concurrent.atomic.AtomicLong crdChanges = new java.util.concurrent.atomic.AtomicLong();
 
   EmulatorStore(WatchHub hub) {
     super(List.of());
@@ -79,6 +82,12 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
     String group = Objects.requireNonNullElse(attr(where, API), "");
     String plural = attr(where, PLURAL);
     String namespace = attr(where, NAMESPACE);
+    if ("customresourcedefinitions".equals(plural)) {
+      synchronized (crdChanges) {
+        crdChanges.incrementAndGet();
+        customTypes = null;
+      }
+    }
     JsonNode previous = existing == null ? null : read(existing);
     if (newState == null) {
       ObjectNode gone = (ObjectNode) previous.deepCopy();
@@ -205,12 +214,19 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
     String patchText = request.getBody().readUtf8();
     ResourceType type = typeOf(path);
     try {
-      JsonNode patch = read(patchText);
+      JsonNode patch = contentType.startsWith("application/apply-patch+yaml")
+          ? Serialization.yamlMapper().readTree(patchText) : read(patchText);
       boolean jsonPatch = contentType.startsWith("application/json-patch+json");
-      if (!jsonPatch && !contentType.startsWith("application/merge-patch+json")
+      if (contentType.startsWith("application/apply-patch+yaml")) {
+        // Server-side apply without field ownership: create when absent, else a merge patch.
+        if (handleGet(path).code() == 404 && !isStatus(path)) {
+          String collection = path.substring(0, path.lastIndexOf('/'));
+          return handleCreate(jsonRequest(HttpMethod.POST, collection, patch));
+        }
+      } else if (!jsonPatch && !contentType.startsWith("application/merge-patch+json")
           && !contentType.startsWith("application/strategic-merge-patch+json")) {
-        return ApiStatus.failure(415, "UnsupportedMediaType", "the emulator does not support patch type "
-            + contentType + " (server-side apply included): use merge, strategic-merge or JSON patches");
+        return ApiStatus.failure(415, "UnsupportedMediaType", "the emulator does not support patch type " + contentType
+            + ": use merge, strategic-merge, JSON or apply patches");
       }
       boolean pinned = !jsonPatch && patch.path("metadata").hasNonNull("resourceVersion");
       for (int attempt = 0; ; attempt++) {
@@ -230,7 +246,8 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
       }
     } catch (Admission.Refused r) {
       return ApiStatus.failure(r.code, ApiStatus.reasonFor(r.code), r.getMessage());
-    } catch (IllegalArgumentException | io.fabric8.zjsonpatch.JsonPatchException e) {
+    } catch (IllegalArgumentException | io.fabric8.zjsonpatch.JsonPatchException
+             | com.fasterxml.jackson.core.JsonProcessingException e) {
       return ApiStatus.failure(422, "Invalid", "the patch does not apply: " + e.getMessage());
     }
   }
@@ -250,6 +267,20 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
 
   /** The kinds defined by stored CustomResourceDefinitions, one per served version. */
   List<ResourceType> customTypes() {
+    List<ResourceType> known = customTypes;
+    if (known == null) {
+      long seen = crdChanges.get();
+      known = List.copyOf(readCustomTypes());
+      synchronized (crdChanges) {
+        if (crdChanges.get() == seen) {
+          customTypes = known;
+        }
+      }
+    }
+    return known;
+  }
+
+  private List<ResourceType> readCustomTypes() {
     List<ResourceType> types = new ArrayList<>();
     for (JsonNode node : objectsOf("apiextensions.k8s.io", "customresourcedefinitions")) {
       CustomResourceDefinition crd = JSON.convertValue(node, CustomResourceDefinition.class);

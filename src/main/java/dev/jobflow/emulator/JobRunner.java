@@ -4,14 +4,19 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,7 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,8 @@ final class JobRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
   private final KubernetesClient client;
+  private final HttpClient http;
+  private final String base;
   private final JobExecutor executor;
   private final boolean createPods;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -62,8 +68,12 @@ final class JobRunner implements AutoCloseable {
     int failed;
     JobExecutor.Attempt attempt;
     String podName;
+    String podUid;
+    Instant podStarted;
     ScheduledFuture<?> deadline;
     boolean finished;
+    /** The status this runner owns and writes whole: only it writes a Job's status. */
+    final JobStatus status = new JobStatus();
 
     Run(Job job) {
       this.job = job;
@@ -75,6 +85,8 @@ final class JobRunner implements AutoCloseable {
 
   JobRunner(KubernetesClient client, JobExecutor executor, boolean createPods) {
     this.client = client;
+    this.http = client.getHttpClient();
+    this.base = client.getMasterUrl().toString().replaceFirst("/$", "");
     this.executor = executor;
     this.createPods = createPods;
   }
@@ -113,13 +125,11 @@ final class JobRunner implements AutoCloseable {
     runs.put(uid, run);
     Instant start = now();
     Run r = run;
-    writeStatus(run, s -> {
-      s.setStartTime(start.toString());
-      s.setActive(1);
-      s.setReady(0);
-      s.setTerminating(0);
-      return s;
-    });
+    run.status.setStartTime(start.toString());
+    run.status.setActive(1);
+    run.status.setReady(0);
+    run.status.setTerminating(0);
+    writeStatus(run);
     Long ads = job.getSpec().getActiveDeadlineSeconds();
     if (ads != null) {
       run.deadline = loop.schedule(() -> deadlineExceeded(r), ads, TimeUnit.SECONDS);
@@ -133,6 +143,7 @@ final class JobRunner implements AutoCloseable {
     }
     int index = run.pods++;
     run.podName = run.name + "-" + suffix();
+    run.podStarted = now();
     if (createPods) {
       createPod(run);
     }
@@ -160,10 +171,8 @@ final class JobRunner implements AutoCloseable {
         if (run.failed > (limit == null ? 6 : limit)) {
           finish(run, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
         } else {
-          writeStatus(run, s -> {
-            s.setFailed(run.failed);
-            return s;
-          });
+          run.status.setFailed(run.failed);
+          writeStatus(run);
           startPod(run);
         }
       }
@@ -193,22 +202,19 @@ final class JobRunner implements AutoCloseable {
     List<JobCondition> conditions = new ArrayList<>();
     conditions.add(condition(succeeded ? "SuccessCriteriaMet" : "FailureTarget", reason, message, now));
     conditions.add(condition(succeeded ? "Complete" : "Failed", reason, message, now));
-    writeStatus(run, s -> {
-      s.setActive(null);
-      s.setReady(0);
-      s.setTerminating(0);
-      if (succeeded) {
-        s.setSucceeded(1);
-        s.setCompletionTime(now.toString());
-      }
-      if (run.failed > 0) {
-        s.setFailed(run.failed);
-      }
-      List<JobCondition> all = new ArrayList<>(s.getConditions() == null ? List.of() : s.getConditions());
-      all.addAll(conditions);
-      s.setConditions(all);
-      return s;
-    });
+    JobStatus s = run.status;
+    s.setActive(null);
+    s.setReady(0);
+    s.setTerminating(0);
+    if (succeeded) {
+      s.setSucceeded(1);
+      s.setCompletionTime(now.toString());
+    }
+    if (run.failed > 0) {
+      s.setFailed(run.failed);
+    }
+    s.setConditions(conditions);
+    writeStatus(run);
     runs.remove(run.uid);
   }
 
@@ -227,17 +233,26 @@ final class JobRunner implements AutoCloseable {
 
   // ---- API writes ------------------------------------------------------------------------------
 
-  private void writeStatus(Run run, UnaryOperator<JobStatus> change) {
+  /**
+   * One JSON patch of the status subresource: the uid test keeps a stale write off a Job that was
+   * deleted and created again under the same name.
+   */
+  private void writeStatus(Run run) {
+    patchStatus("/apis/batch/v1/namespaces/" + run.namespace + "/jobs/" + run.name, run.uid, run.status,
+        "Job " + run.namespace + "/" + run.name);
+  }
+
+  private void patchStatus(String path, String uid, Object status, String what) {
+    String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + uid + "\"},"
+        + "{\"op\":\"add\",\"path\":\"/status\",\"value\":" + Serialization.asJson(status) + "}]";
     try {
-      client.batch().v1().jobs().inNamespace(run.namespace).withName(run.name).editStatus(j -> {
-        if (!run.uid.equals(j.getMetadata().getUid())) {
-          throw new IllegalStateException("replaced");
-        }
-        j.setStatus(change.apply(j.getStatus() == null ? new JobStatus() : j.getStatus()));
-        return j;
-      });
-    } catch (KubernetesClientException | IllegalStateException e) {
-      log.debug("Job {}/{} is gone, its status is not written: {}", run.namespace, run.name, e.getMessage());
+      HttpResponse<String> r = http.sendAsync(http.newHttpRequestBuilder().uri(base + path + "/status")
+          .method("PATCH", "application/json-patch+json", patch).build(), String.class).get(30, TimeUnit.SECONDS);
+      if (!r.isSuccessful()) {
+        log.debug("status of {} not written ({}): {}", what, r.code(), r.body());
+      }
+    } catch (Exception e) {
+      log.debug("status of {} not written: {}", what, e.toString());
     }
   }
 
@@ -258,11 +273,12 @@ final class JobRunner implements AutoCloseable {
             .withName(run.name).withUid(run.uid).withController(true).withBlockOwnerDeletion(true).build())
         .endMetadata()
         .withSpec(template.getSpec())
-        .withNewStatus().withPhase("Running").withStartTime(now().toString()).endStatus()
+        .withNewStatus().withPhase("Running").withStartTime(run.podStarted.toString()).endStatus()
         .build();
     try {
-      client.pods().inNamespace(run.namespace).resource(pod).create();
+      run.podUid = client.pods().inNamespace(run.namespace).resource(pod).create().getMetadata().getUid();
     } catch (KubernetesClientException e) {
+      run.podUid = null;
       log.debug("cannot create Pod {}/{}: {}", run.namespace, run.podName, e.getMessage());
     }
   }
@@ -272,17 +288,17 @@ final class JobRunner implements AutoCloseable {
       return;
     }
     String container = run.job.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
-    try {
-      client.pods().inNamespace(run.namespace).withName(run.podName).editStatus(p -> {
-        p.getStatus().setPhase(succeeded ? "Succeeded" : "Failed");
-        p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName(container).withReady(false)
-            .withRestartCount(0).withImage(run.job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    PodStatus status = new PodStatusBuilder().withPhase(succeeded ? "Succeeded" : "Failed")
+        .withStartTime(run.podStarted.toString())
+        .withContainerStatuses(new ContainerStatusBuilder().withName(container).withReady(false).withRestartCount(0)
+            .withImage(run.job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
             .withNewState().withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
-            .withFinishedAt(now().toString()).endTerminated().endState().build()));
-        return p;
-      });
-    } catch (KubernetesClientException e) {
-      log.debug("cannot finish Pod {}/{}: {}", run.namespace, run.podName, e.getMessage());
+            .withStartedAt(run.podStarted.toString()).withFinishedAt(now().toString()).endTerminated().endState()
+            .build())
+        .build();
+    if (run.podUid != null) {
+      patchStatus("/api/v1/namespaces/" + run.namespace + "/pods/" + run.podName, run.podUid, status,
+          "Pod " + run.namespace + "/" + run.podName);
     }
   }
 

@@ -32,7 +32,24 @@ final class Tables {
   }
 
   ObjectNode of(ResourceType type, List<JsonNode> objects, String resourceVersion) {
+    return of(columns(type), objects, resourceVersion);
+  }
+
+  /** Prints one watch's events: its columns are read once, not per event. */
+  java.util.function.UnaryOperator<String> eventPrinter(ResourceType type) {
     List<Column> columns = columns(type);
+    return event -> {
+      JsonNode e = EmulatorStore.read(event);
+      if (e.path("type").asText().equals("ERROR")) {
+        return event;
+      }
+      JsonNode object = e.get("object");
+      return WatchHub.event(e.get("type").asText(),
+          of(columns, List.of(object), object.path("metadata").path("resourceVersion").asText()));
+    };
+  }
+
+  private static ObjectNode of(List<Column> columns, List<JsonNode> objects, String resourceVersion) {
     ObjectNode table = JSON.createObjectNode().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
     table.putObject("metadata").put("resourceVersion", resourceVersion);
     ArrayNode defs = table.putArray("columnDefinitions");
@@ -53,16 +70,6 @@ final class Tables {
       partial.set("metadata", o.path("metadata").deepCopy());
     }
     return table;
-  }
-
-  /** A watch event whose object is replaced by a one-row Table, as kubectl get -w expects. */
-  String event(ResourceType type, String event) {
-    JsonNode e = EmulatorStore.read(event);
-    if (e.path("type").asText().equals("ERROR")) {
-      return event;
-    }
-    ObjectNode table = of(type, List.of(e.get("object")), e.get("object").path("metadata").path("resourceVersion").asText());
-    return WatchHub.event(e.get("type").asText(), table);
   }
 
   private List<Column> columns(ResourceType type) {

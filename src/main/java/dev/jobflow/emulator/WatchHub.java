@@ -82,7 +82,6 @@ final class WatchHub {
   private final int capacity;
   private final Deque<Change> history = new ArrayDeque<>();
   private final Set<Subscription> subscriptions = new CopyOnWriteArraySet<>();
-  private final List<Consumer<Change>> internalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long evictedUpTo;
 
   WatchHub(int capacity) {
@@ -98,12 +97,6 @@ final class WatchHub {
     for (Subscription s : subscriptions) {
       s.offer(change);
     }
-    internalListeners.forEach(l -> l.accept(change));
-  }
-
-  /** Listens to every change, in order, inside the store's write lock: keep it quick. */
-  void listen(Consumer<Change> listener) {
-    internalListeners.add(listener);
   }
 
   /**

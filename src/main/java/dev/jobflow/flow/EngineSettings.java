@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * The engine's settings ({@code jobflow.engine} in {@code conf/application.conf}).
  *
- * @param snapshotEvery a snapshot after this many events of one flow
+ * @param snapshotEvery a snapshot after this many events of one flow (more for large flows, see {@link #snapshotInterval})
  * @param keepSnapshots snapshots kept per flow; older snapshots are deleted, events never are (the audit trail)
  * @param instanceId this controller instance, written into every event
  * @param tagShards events are tagged {@code jobflow} and {@code jobflow-<n>}, n in 0..tagShards-1, by flow uid
@@ -47,6 +47,15 @@ public record EngineSettings(int snapshotEvery, int keepSnapshots, String instan
 
   public EngineSettings withSnapshotEvery(int n) {
     return new EngineSettings(n, keepSnapshots, instanceId, tagShards, createMinBackoff, createMaxBackoff);
+  }
+
+  /**
+   * Events between snapshots of a flow of {@code steps} steps: {@code snapshotEvery}, or the number of steps when
+   * larger. A snapshot costs as much as the flow is large; spacing them by its size keeps their share of the work
+   * constant (a 10,000-step flow would otherwise spend most of its time writing snapshots).
+   */
+  public int snapshotInterval(int steps) {
+    return Math.max(snapshotEvery, steps);
   }
 
   /** The shard tag of a flow: stable across restarts, so a query per shard sees all of a flow's events. */

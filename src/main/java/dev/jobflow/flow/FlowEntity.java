@@ -6,7 +6,10 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
 import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.RecoveryFailed;
 import akka.persistence.typed.SnapshotAdapter;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
@@ -30,6 +33,7 @@ import dev.jobflow.flow.FlowCommand.SpecSeen;
 import dev.jobflow.flow.FlowCommand.StepActorStopped;
 import dev.jobflow.flow.FlowCommand.Wake;
 import dev.jobflow.flow.FlowEvent.EventMeta;
+import dev.jobflow.journal.PersistFailureBackoff;
 import dev.jobflow.step.AttemptSpec;
 import dev.jobflow.step.JobKey;
 import dev.jobflow.step.JobRuntime;
@@ -65,23 +69,50 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private final TimerScheduler<FlowCommand> timers;
   private final Dependencies deps;
   private final StepActor.Settings stepSettings;
+  private final int snapshotInterval;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
 
+  private final long startedNanos = System.nanoTime();
+  /** When the batch being stored was handed to the journal; 0 when none is in flight. */
+  private long persistingSinceNanos;
+
   private FlowEntity(String uid, ActorContext<FlowCommand> context, TimerScheduler<FlowCommand> timers,
-                     Dependencies deps) {
-    super(persistenceId(uid));
+                     Dependencies deps, int expectedSteps) {
+    // A failed write restarts the entity with backoff: it replays the journal and decides again, so no
+    // event is lost and no step started twice while the database is away.
+    super(persistenceId(uid), persistFailureBackoff(context));
+    deps.observer().actorStarted(false);
     this.uid = uid;
     this.context = context;
     this.timers = timers;
     this.deps = deps;
     this.stepSettings = new StepActor.Settings(deps.settings().createMinBackoff(),
         deps.settings().createMaxBackoff(), deps.clock());
+    this.snapshotInterval = deps.settings().snapshotInterval(expectedSteps);
   }
 
   /** The entity of the flow with this uid. */
   public static Behavior<FlowCommand> create(String uid, Dependencies deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FlowEntity(uid, ctx, timers, deps)));
+    return create(uid, deps, 0);
+  }
+
+  /**
+   * The entity of the flow with this uid, expected to have about {@code expectedSteps} steps (0 when unknown), which
+   * spaces its snapshots ({@link EngineSettings#snapshotInterval}). {@link FlowRouter} passes the size when a
+   * {@link FlowCommand.SpecSeen} starts the entity.
+   */
+  public static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps)));
+  }
+
+  private static akka.actor.typed.BackoffSupervisorStrategy persistFailureBackoff(ActorContext<?> context) {
+    var config = context.getSystem().settings().config();
+    String path = "jobflow.journal.persist-failure-backoff";
+    PersistFailureBackoff backoff = config.hasPath(path)
+        ? PersistFailureBackoff.fromConfig(config.getConfig(path))
+        : new PersistFailureBackoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2);
+    return backoff.strategy();
   }
 
   public static PersistenceId persistenceId(String uid) {
@@ -105,7 +136,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), deps.settings().keepSnapshots());
+    return RetentionCriteria.snapshotEvery(snapshotInterval, deps.settings().keepSnapshots());
   }
 
   @Override
@@ -136,7 +167,24 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   @Override
   public SignalHandler<FlowState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(RecoveryFailed.class, (state, failed) ->
+            deps.observer().recoveryFailed(uid, java.time.Duration.ofNanos(System.nanoTime() - startedNanos)))
+        .onSignal(PreRestart.instance(), state -> stopped())
+        .onSignal(PostStop.instance(), state -> stopped())
+        .build();
+  }
+
+  private void stopped() {
+    if (persistingSinceNanos != 0) {
+      deps.observer().persistFailed(uid); // stopped while the journal had not confirmed a write
+      persistingSinceNanos = 0;
+    }
+    // Children stop with their entity.
+    children.values().forEach(c -> deps.observer().actorStopped(true));
+    children.clear();
+    deps.observer().actorStopped(false);
   }
 
   @Override
@@ -154,7 +202,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(Wake.class, (state, cmd) -> reconsider(state))
         .onCommand(Reconsider.class, (state, cmd) -> reconsider(state))
         .onCommand(StepActorStopped.class, (state, cmd) -> {
-          children.remove(cmd.job());
+          if (children.remove(cmd.job()) != null) {
+            deps.observer().actorStopped(true);
+          }
           return passivateIfDone(state);
         })
         .build();
@@ -279,6 +329,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       return Effect().none();
     }
     List<FlowEvent> linked = chained(state, events);
+    persistingSinceNanos = System.nanoTime();
     return Effect().persist(linked).thenRun(s -> afterPersist(s, linked));
   }
 
@@ -290,6 +341,10 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   // ---- acting (only after the events are stored) -------------------------------------------------
 
   private void afterPersist(FlowState state, List<FlowEvent> events) {
+    if (persistingSinceNanos != 0) {
+      deps.observer().persisted(events.size(), java.time.Duration.ofNanos(System.nanoTime() - persistingSinceNanos));
+      persistingSinceNanos = 0;
+    }
     FlowId id = state.definition().id();
     TreeSet<Integer> changed = new TreeSet<>();
     for (FlowEvent event : events) {
@@ -316,6 +371,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   }
 
   private void onRecovered(FlowState state) {
+    deps.observer().recovered(uid, java.time.Duration.ofNanos(System.nanoTime() - startedNanos));
     if (!state.isAccepted()) {
       return;
     }
@@ -343,6 +399,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         StepActor.create(spec, deps.runtime(), context.getSelf(), stepSettings), "attempt-" + job);
     context.watchWith(child, new StepActorStopped(job));
     children.put(job, child);
+    deps.observer().actorStarted(true);
   }
 
   private void terminate(FlowState state, String job, String reason) {
@@ -355,6 +412,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         StepActor.deleting(new JobKey(state.definition().namespace(), job), deps.runtime()), "delete-" + job);
     context.watchWith(deleter, new StepActorStopped(job));
     children.put(job, deleter);
+    deps.observer().actorStarted(true);
   }
 
   private Effect<FlowEvent, FlowState> passivateIfDone(FlowState state) {

@@ -15,6 +15,25 @@ public interface FlowObserver {
   /** The entity stopped: its flow finished (or was deleted) and its side effects are done. */
   default void passivated(FlowId flow) {}
 
+  // ---- the engine's own health, for metrics ----
+
+  /** An entity finished reading its journal (snapshot and events) after {@code took}. */
+  default void recovered(String uid, java.time.Duration took) {}
+
+  /** An entity could not read its journal; it is restarted with backoff. */
+  default void recoveryFailed(String uid, java.time.Duration took) {}
+
+  /** A batch of {@code events} was stored after {@code took}. */
+  default void persisted(int events, java.time.Duration took) {}
+
+  /** A write to the journal failed; the entity is restarted with backoff and replays before it acts again. */
+  default void persistFailed(String uid) {}
+
+  /** An actor of the engine started ({@code step}: a step actor; otherwise a flow entity). */
+  default void actorStarted(boolean step) {}
+
+  default void actorStopped(boolean step) {}
+
   FlowObserver NONE = new FlowObserver() {
     @Override
     public void statusChanged(FlowStatusUpdate update) {}

@@ -6,7 +6,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Routes commands to the {@link FlowEntity} of each flow uid, starting it on first use (it recovers from the
@@ -28,21 +28,24 @@ public final class FlowRouter {
 
   /** A router whose entities are {@link FlowEntity#create}d with these dependencies. */
   public static Behavior<Command> create(FlowEntity.Dependencies deps) {
-    return create(uid -> FlowEntity.create(uid, deps));
+    return create((uid, steps) -> FlowEntity.create(uid, deps, steps));
   }
 
-  /** A router with any entity behavior per uid (tests). */
-  public static Behavior<Command> create(Function<String, Behavior<FlowCommand>> entities) {
+  /** A router with any entity behavior per uid and expected number of steps (0 when unknown). */
+  public static Behavior<Command> create(BiFunction<String, Integer, Behavior<FlowCommand>> entities) {
     return Behaviors.setup(ctx -> running(ctx, entities, new HashMap<>()));
   }
 
-  private static Behavior<Command> running(ActorContext<Command> ctx, Function<String, Behavior<FlowCommand>> entities,
+  private static Behavior<Command> running(ActorContext<Command> ctx,
+                                           BiFunction<String, Integer, Behavior<FlowCommand>> entities,
                                            Map<String, ActorRef<FlowCommand>> live) {
     return Behaviors.receive(Command.class)
         .onMessage(Deliver.class, d -> {
           ActorRef<FlowCommand> entity = live.get(d.uid());
           if (entity == null) {
-            entity = ctx.spawn(entities.apply(d.uid()), "flow-" + d.uid());
+            int steps = d.command() instanceof FlowCommand.SpecSeen seen
+                ? seen.definition().steps().size() + seen.definition().finallySteps().size() : 0;
+            entity = ctx.spawn(entities.apply(d.uid(), steps), "flow-" + d.uid());
             ctx.watchWith(entity, new EntityStopped(d.uid()));
             live.put(d.uid(), entity);
           }

@@ -263,7 +263,7 @@ public final class FlowState {
     if (snap.definition() != null) {
       s.accept(new FlowAccepted(new FlowEvent.EventMeta(snap.dag().flowStartedAt(), null, null), snap.definition()));
       if (s.invalid == null) {
-        s.dag = DagState.restore(s.dag.graph(), snap.dag());
+        s.dag = snap.dag().restore(s.dag.graph());
       } else if (snap.dag().outcome() != null) {
         s.dag.onFlowFinished(snap.dag().outcome(), snap.dag().flowFinishedAt(), snap.dag().outcomeReason(),
             snap.dag().outcomeMessage());

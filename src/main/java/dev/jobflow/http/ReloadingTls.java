@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
@@ -126,7 +127,7 @@ public final class ReloadingTls {
     try {
       // Follows symlinks: a Kubernetes secret volume swaps the ..data link, not the files themselves.
       BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-      return new FileStamp(attrs.fileKey(), attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
+      return new FileStamp(attrs.fileKey(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS),
           attrs.size());
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read TLS file " + file + ": " + e, e);

@@ -23,21 +23,19 @@ import java.util.function.Consumer;
  * The engine's {@link JobRuntime} on a real API server: creates Jobs by deterministic name (an existing one
  * with this attempt's labels is adopted, anything else is a conflict), follows them through the shared
  * {@link JobInformerHub}, deletes them with background propagation. fabric8 calls block, so they run on
- * {@code io}, never on an actor's thread.
+ * {@code io}, never on an actor's thread. (API calls are counted by the client's metrics interceptor.)
  */
 public final class KubeJobRuntime implements JobRuntime {
   private final KubernetesClient client;
   private final JobInformerHub hub;
   private final Executor io;
   private final Clock clock;
-  private final ApiCallObserver calls;
 
-  public KubeJobRuntime(KubernetesClient client, JobInformerHub hub, Executor io, Clock clock, ApiCallObserver calls) {
+  public KubeJobRuntime(KubernetesClient client, JobInformerHub hub, Executor io, Clock clock) {
     this.client = client;
     this.hub = hub;
     this.io = io;
     this.clock = clock;
-    this.calls = calls;
   }
 
   @Override
@@ -55,16 +53,13 @@ public final class KubeJobRuntime implements JobRuntime {
     Job job = JobFactory.build(id, attempt.template(), attempt.parameters());
     try {
       Job created = client.batch().v1().jobs().inNamespace(id.namespace()).resource(job).create();
-      calls.called("create", "jobs", HttpURLConnection.HTTP_CREATED);
       return new JobHandle(attempt.job(), created.getMetadata().getUid(), false);
     } catch (KubernetesClientException e) {
-      calls.called("create", "jobs", e.getCode());
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
     }
     Job current = client.batch().v1().jobs().inNamespace(id.namespace()).withName(id.jobName()).get();
-    calls.called("get", "jobs", current == null ? 404 : 200);
     if (current == null) {
       throw new IllegalStateException("Job " + attempt.job() + " was reported as existing but is gone; will retry");
     }
@@ -103,10 +98,8 @@ public final class KubeJobRuntime implements JobRuntime {
   private void reportCurrent(JobKey key, Consumer<JobObservation> listener) {
     try {
       Job job = client.batch().v1().jobs().inNamespace(key.namespace()).withName(key.name()).get();
-      calls.called("get", "jobs", job == null ? 404 : 200);
       listener.accept(job == null ? JobConditions.deleted(key, null, clock) : JobConditions.observe(job, clock));
     } catch (KubernetesClientException e) {
-      calls.called("get", "jobs", e.getCode());
       // Transient: the informer will deliver the Job when the API server answers again.
     }
   }
@@ -117,9 +110,7 @@ public final class KubeJobRuntime implements JobRuntime {
       try {
         client.batch().v1().jobs().inNamespace(key.namespace()).withName(key.name())
             .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        calls.called("delete", "jobs", 200);
       } catch (KubernetesClientException e) {
-        calls.called("delete", "jobs", e.getCode());
         if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
           throw e;
         }

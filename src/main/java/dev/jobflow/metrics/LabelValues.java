@@ -17,12 +17,13 @@ public final class LabelValues {
   public static final String OTHER_NAMESPACE = "_other";
 
   /**
-   * Failure reasons kept as they are: the Job failure conditions Kubernetes sets, and the reasons the engine gives.
-   * Matching ignores case; anything else is {@link #OTHER}.
+   * Failure reasons kept as they are: the Job failure conditions Kubernetes sets, and the attempt failure reasons of
+   * the engine ({@code dev.jobflow.dag.Reasons}; {@code JobFailed} when a failed Job gives no reason). Matching
+   * ignores case; anything else is {@link #OTHER}.
    */
   public static final Set<String> FAILURE_REASONS = Set.of(
       "BackoffLimitExceeded", "DeadlineExceeded", "PodFailurePolicy", "FailedIndexes", "MaxFailedIndexesExceeded",
-      "StepTimedOut", "FlowTimedOut", "JobDeleted", "JobConflict", "JobCreateFailed", "Cancelled");
+      "JobFailed", "StepTimedOut", "FlowTimedOut", "JobDeleted", "JobConflict", "Terminated");
 
   public static final Set<String> ADMISSION_OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
   public static final Set<String> KUBE_VERBS = Set.of("get", "list", "watch", "create", "update", "patch", "delete");

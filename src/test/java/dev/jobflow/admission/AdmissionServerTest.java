@@ -19,7 +19,13 @@ import dev.jobflow.http.TestCertificates.Issued;
 import dev.jobflow.http.TestCertificates.KeyFormat;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import javax.net.ssl.SSLSocket;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -183,6 +189,20 @@ class AdmissionServerTest {
   }
 
   @Test
+  void aStartedFlowCanBeSuspendedEvenIfNewerRulesRejectItsFrozenSpec() throws Exception {
+    ObjectNode stored = Reviews.withPhase(Reviews.flow(), "Running");
+    Reviews.spec(stored).putArray("steps");
+    ObjectNode after = stored.deepCopy();
+    Reviews.spec(after).put("suspend", true).put("shutdown", "Terminate");
+    Answer answer = webhook.post("/validate", Reviews.update(stored, after));
+    assertTrue(answer.allowed(), answer.body());
+    // While it is still Pending, the same change is judged by every rule.
+    ObjectNode pending = Reviews.withPhase(stored, "Pending");
+    ObjectNode pendingAfter = Reviews.withPhase(after, "Pending");
+    assertFalse(webhook.post("/validate", Reviews.update(pending, pendingAfter)).allowed());
+  }
+
+  @Test
   void defaultsAddedByTheMutatingWebhookDoNotCountAsChanges() throws Exception {
     // Stored before the webhook existed, updated through it: the patch adds defaults to a running flow.
     ObjectNode before = Reviews.withPhase(Reviews.flow(), "Running");
@@ -292,6 +312,12 @@ class AdmissionServerTest {
         new Case("{\"kind\": \"AdmissionReview\", ".getBytes(), "malformed JSON"),
         new Case("not json at all".getBytes(), "malformed JSON"),
         new Case(new byte[0], "empty body"),
+        new Case((new String(bytes(Reviews.create())) + " {}").getBytes(), "malformed JSON"),
+        new Case(new String(bytes(Reviews.create())).replaceFirst("\"uid\"", "\"uid\":\"a\",\"uid\"").getBytes(),
+            "malformed JSON: Duplicate field 'uid'"),
+        new Case(("[".repeat(2000) + "]".repeat(2000)).getBytes(), "malformed JSON"),
+        new Case(new String(bytes(Reviews.create())).replace("\"CREATE\"", "\"PATCH\"").getBytes(),
+            "request.operation is 'PATCH'"),
         new Case("[1,2,3]".getBytes(), "body is a JSON array, not an admission.k8s.io/v1 AdmissionReview"),
         new Case("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{}}".getBytes(),
             "body is a ConfigMap, not an admission.k8s.io/v1 AdmissionReview"),
@@ -336,6 +362,27 @@ class AdmissionServerTest {
 
     // The connection is still usable afterwards.
     assertTrue(webhook.post("/validate", Reviews.create()).allowed());
+  }
+
+  @Test
+  void aBodyThatStopsArrivingIsAnswered408NotLeftHanging() throws Exception {
+    Issued cert = TestCertificates.ec("slow.test");
+    Path[] files = cert.writeTo(dir.resolve("slow"), KeyFormat.PKCS8);
+    var settings = new AdmissionSettings("127.0.0.1", 0, files[0], files[1],
+        AdmissionSettings.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    AdmissionServer slow = AdmissionServer.start(kit.system(), settings, new JobFlowValidator(), AdmissionObserver.NONE)
+        .toCompletableFuture().get();
+    try (SSLSocket socket = (SSLSocket) cert.clientContext().getSocketFactory().createSocket("127.0.0.1", slow.port())) {
+      socket.setSoTimeout(15_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 1000\r\n\r\n{\"kind\":").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      assertEquals("HTTP/1.1 408 Request Timeout", in.readLine());
+    } finally {
+      slow.stop().toCompletableFuture().get();
+    }
   }
 
   @Test

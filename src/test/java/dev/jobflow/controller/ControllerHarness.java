@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 final class ControllerHarness implements AutoCloseable {
   final Emulator emulator;
   final Path journalDir;
+  final java.util.function.Function<Config, JournalSettings> journal;
   Controller controller;
 
   ControllerHarness(Path dir) throws Exception {
@@ -33,8 +34,20 @@ final class ControllerHarness implements AutoCloseable {
   }
 
   ControllerHarness(Emulator emulator, Path journalDir) throws Exception {
+    this(emulator, journalDir, config -> JournalSettings.fromConfig(config).withDataDir(journalDir));
+  }
+
+  /** With a journal of the test's choosing (e.g. PostgreSQL through a proxy). */
+  ControllerHarness(Path dir, java.util.function.Function<Config, JournalSettings> journal) throws Exception {
+    this(Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.SIMULATE)
+        .withDataDir(dir.resolve("emulator"))), dir.resolve("journal"), journal);
+  }
+
+  private ControllerHarness(Emulator emulator, Path journalDir, java.util.function.Function<Config, JournalSettings> journal)
+      throws Exception {
     this.emulator = emulator;
     this.journalDir = journalDir;
+    this.journal = journal;
     startController();
   }
 
@@ -51,8 +64,8 @@ final class ControllerHarness implements AutoCloseable {
 
   void startController() throws Exception {
     Config config = config();
-    JournalSettings journal = JournalSettings.fromConfig(config).withDataDir(journalDir);
-    ControllerSettings settings = new ControllerSettings(emulator.config(), List.of(), journal, null, "127.0.0.1", 0,
+    ControllerSettings settings = new ControllerSettings(emulator.config(), List.of(), journal.apply(config), null,
+        "127.0.0.1", 0,
         false, Duration.ofMillis(50), 500, Duration.ofSeconds(30), Duration.ofMillis(300));
     controller = Controller.start(settings, config);
   }

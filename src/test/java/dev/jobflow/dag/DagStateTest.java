@@ -62,7 +62,7 @@ class DagStateTest {
     d.fail("e");          // e failed: f skipped
     d.advance(Duration.ofSeconds(10));  // a#2 running
     DagSnapshot snap = d.state.snapshot();
-    DagState restored = DagState.restore(g, snap);
+    DagState restored = snap.restore(g);
     assertEquals(snap, restored.snapshot());
     for (StepPhase p : StepPhase.values()) {
       assertEquals(d.state.count(p), restored.count(p), "count of " + p);

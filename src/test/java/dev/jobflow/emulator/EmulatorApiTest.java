@@ -132,6 +132,17 @@ class EmulatorApiTest {
   }
 
   @Test
+  void serverSideApplyCreatesThenMerges() {
+    ConfigMap applied = client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("ssa")
+        .addToLabels("a", "1").endMetadata().addToData("k", "v1").build()).serverSideApply();
+    assertEquals("v1", applied.getData().get("k"));
+    ConfigMap again = client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("ssa")
+        .addToLabels("b", "2").endMetadata().addToData("k", "v2").build()).serverSideApply();
+    assertEquals("v2", again.getData().get("k"));
+    assertEquals(Map.of("a", "1", "b", "2"), again.getMetadata().getLabels());
+  }
+
+  @Test
   void finalizersHoldDeletionUntilTheLastIsRemoved() {
     JobFlow f = flow("final-flow");
     f.getMetadata().setFinalizers(List.of("jobflow.dev/journal", "other/one"));

@@ -184,4 +184,17 @@ class EmulatorKubectlTest {
       watch.waitFor(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void namespacesAreCreatedByNameAndDeletedWithTheirContents() throws Exception {
+    assertEquals("namespace/team-a created", kubectl.run("create", "namespace", "team-a").ok().out().trim());
+    kubectl.run("apply", "-n", "team-a", "-f", flowFile("k-ns", "echo 1").toString()).ok();
+    assertTrue(kubectl.run("get", "jf", "-A").ok().out().lines().anyMatch(l -> l.matches("team-a\\s+k-ns\\s+.*")));
+    Kubectl.Result cm = kubectl.run("create", "configmap", "proto", "--from-literal=a=b");
+    assertNotEquals(0, cm.exit());
+    assertTrue(cm.err().contains("send it as YAML or JSON"), cm.err());
+
+    kubectl.run("delete", "namespace", "team-a").ok();
+    assertNull(client.resources(JobFlow.class).inNamespace("team-a").withName("k-ns").get());
+  }
 }

@@ -27,8 +27,12 @@ final class Kubectl {
   private final Path cache;
 
   Kubectl(Emulator emulator, Path dir) throws IOException {
+    this(dir, emulator.writeKubeconfig(dir.resolve("kubeconfig")));
+  }
+
+  Kubectl(Path dir, Path kubeconfig) throws IOException {
     requireKubectl();
-    this.kubeconfig = emulator.writeKubeconfig(dir.resolve("kubeconfig"));
+    this.kubeconfig = kubeconfig;
     this.cache = Files.createDirectories(dir.resolve("kube-cache"));
   }
 

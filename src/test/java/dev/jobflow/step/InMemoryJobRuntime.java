@@ -36,6 +36,7 @@ public final class InMemoryJobRuntime implements JobRuntime {
   private final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> deletions = new ConcurrentHashMap<>();
   private final AtomicInteger transientFailures = new AtomicInteger();
+  private final AtomicInteger watchCrashes = new AtomicInteger();
   private final Clock clock;
   private volatile Function<AttemptSpec, JobState> finisher;
   private volatile Consumer<AttemptSpec> onCreateCall = spec -> {};
@@ -82,8 +83,9 @@ public final class InMemoryJobRuntime implements JobRuntime {
         adopted = true;
       } else {
         creations.computeIfAbsent(a.job().name(), k -> new AtomicInteger()).incrementAndGet();
-        job = new Job(a.job(), a.flowUid(), a.step(), a.attempt(), UUID.randomUUID().toString(), JobState.Active,
-            null, null);
+        // The uid follows from the name, so two runtimes holding "the same" Job agree (crash tests compare them).
+        String uid = UUID.nameUUIDFromBytes(a.job().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        job = new Job(a.job(), a.flowUid(), a.step(), a.attempt(), uid, JobState.Active, null, null);
         Function<AttemptSpec, JobState> f = finisher;
         JobState end = f == null ? null : f.apply(a);
         if (end != null && end != JobState.Active) {
@@ -97,8 +99,16 @@ public final class InMemoryJobRuntime implements JobRuntime {
     return CompletableFuture.completedFuture(new JobHandle(a.job(), job.uid(), adopted));
   }
 
+  /** The next {@code n} watch calls throw, as a buggy informer would: the caller crashes. */
+  public void crashNextWatches(int n) {
+    watchCrashes.set(n);
+  }
+
   @Override
   public Subscription watch(JobKey key, Consumer<JobObservation> listener) {
+    if (watchCrashes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IllegalStateException("watch failed (simulated crash)");
+    }
     JobObservation now;
     synchronized (lock) {
       watchers.computeIfAbsent(key, k -> new ArrayList<>()).add(listener);

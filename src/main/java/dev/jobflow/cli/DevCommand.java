@@ -1,0 +1,75 @@
+package dev.jobflow.cli;
+
+import com.typesafe.config.ConfigFactory;
+import dev.jobflow.api.JobFlow;
+import dev.jobflow.dev.DevMode;
+import dev.jobflow.dev.FlowProgress;
+import dev.jobflow.dev.ProgressView;
+import dev.jobflow.emulator.EmulatorOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jobflow dev}: try Jobflow without a cluster. */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+    description = {"Run the API-server emulator, the controller (H2 journal in --data-dir), the webhooks and",
+        "/metrics in one process; submit FILEs; show live progress and each flow's timeline when it ends.",
+        "Without --exit-when-done it keeps serving: KUBECONFIG=<data-dir>/dev.kubeconfig kubectl get jf"})
+public final class DevCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "FILE", arity = "0..*", description = "JobFlow YAML files to submit ('-' for stdin).")
+  List<Path> files = new ArrayList<>();
+
+  @Option(names = "--exit-when-done", description = "Exit once every submitted flow has finished: 0 if all succeeded, 1 if not.")
+  boolean exitWhenDone;
+
+  @Option(names = "--executor", defaultValue = "process",
+      description = "How Jobs run: process (their container command as a local process) or simulate (annotations). Default: ${DEFAULT-VALUE}.")
+  String executor;
+
+  @Option(names = "--data-dir", defaultValue = "./data", description = "Journal, logs, kubeconfig and work dirs (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--port", defaultValue = "6443", description = "Port of the Kubernetes API emulator (default: ${DEFAULT-VALUE}; 0: any free port).")
+  int apiPort;
+
+  @Option(names = "--http-port", defaultValue = "0", description = "Port of /healthz, /readyz and the API (default: any free port).")
+  int httpPort;
+
+  @Option(names = "--metrics-port", defaultValue = "0", description = "Port of /metrics (default: any free port).")
+  int metricsPort;
+
+  @Override
+  public Integer call() throws Exception {
+    EmulatorOptions.ExecutorKind kind = switch (executor.toLowerCase(Locale.ROOT)) {
+      case "process" -> EmulatorOptions.ExecutorKind.PROCESS;
+      case "simulate" -> EmulatorOptions.ExecutorKind.SIMULATE;
+      default -> throw new IllegalArgumentException("--executor must be process or simulate, not '" + executor + "'");
+    };
+    var config = ConfigFactory.load();
+    try (DevMode dev = DevMode.start(new DevMode.Options(dataDir, kind, apiPort, httpPort, metricsPort), config)) {
+      System.out.println("jobflow dev: API " + dev.emulator().url() + " (kubeconfig " + dev.kubeconfig() + "), webhooks :"
+          + dev.controller().webhookPort() + ", metrics :" + dev.controller().metricsPort() + "/metrics, health :"
+          + dev.controller().httpPort() + "/readyz, executor " + executor);
+      List<JobFlow> flows = dev.submit(files);
+      ProgressView view = new ProgressView(System.out, System.console() != null);
+      boolean allSucceeded = true;
+      if (!flows.isEmpty()) {
+        allSucceeded = dev.awaitAll(flows, view, Duration.ofMillis(300), p -> view.print(DevTimeline.of(dev, p)));
+      }
+      if (exitWhenDone) {
+        System.out.println(allSucceeded ? "jobflow dev: every flow succeeded" : "jobflow dev: some flow did not succeed");
+        return allSucceeded ? ExitCodes.OK : ExitCodes.INVALID;
+      }
+      System.out.println("jobflow dev: serving until Ctrl-C. Try: KUBECONFIG=" + dev.kubeconfig() + " kubectl get jf");
+      dev.controller().whenTerminated().join();
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.jobflow.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of a watch: a chunked stream of JSON events (what kubectl reads) or a WebSocket
+ * (what fabric8 opens first), fed by the {@link WatchHub}. Without a resourceVersion it starts with
+ * the current objects as ADDED events; it ends after {@code timeoutSeconds}, when the client goes,
+ * or when the hub drops it.
+ */
+final class WatchStream {
+  private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
+
+  private final Vertx vertx;
+  private final EmulatorStore store;
+  private final Tables tables;
+
+  WatchStream(Vertx vertx, EmulatorStore store, Tables tables) {
+    this.vertx = vertx;
+    this.store = store;
+    this.tables = tables;
+  }
+
+  void serve(HttpServerRequest req) {
+    String path = req.path();
+    AttributeSet key = store.getKey(path);
+    ResourceType type = store.typeOf(path);
+    String plural = EmulatorStore.attr(key, "plural");
+    if (plural == null) {
+      ApiServer.json(req.response(), 404, EmulatorStore.body(ApiStatus.notFound(null, null)));
+      return;
+    }
+    String name = EmulatorStore.attr(key, "name");
+    String fieldSelector = req.getParam("fieldSelector");
+    if (name == null && fieldSelector != null) {
+      for (String f : fieldSelector.split(",")) {
+        if (f.startsWith("metadata.name=")) {
+          name = f.substring("metadata.name=".length()).replaceFirst("^=", "");
+        }
+      }
+    }
+    Predicate<JsonNode> labels;
+    Predicate<JsonNode> fields;
+    try {
+      labels = Selectors.labels(req.getParam("labelSelector"));
+      fields = Selectors.fields(fieldSelector);
+    } catch (IllegalArgumentException e) {
+      ApiServer.json(req.response(), 400, EmulatorStore.body(ApiStatus.failure(400, "BadRequest", e.getMessage())));
+      return;
+    }
+    String group = EmulatorStore.attr(key, "api") == null ? "" : EmulatorStore.attr(key, "api");
+    WatchHub.Filter filter = new WatchHub.Filter(group, plural, EmulatorStore.attr(key, "namespace"), name,
+        labels, fields);
+    boolean asTable = type != null && tables.wanted(ApiServer.accept(req));
+    String rvParam = req.getParam("resourceVersion");
+    long timeout = ApiServer.parseLong(req.getParam("timeoutSeconds"), 1800);
+    Context context = vertx.getOrCreateContext();
+    boolean websocket = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
+
+    AtomicReference<WatchHub.Subscription> subscription = new AtomicReference<>();
+    AtomicBoolean closed = new AtomicBoolean();
+    AtomicReference<Consumer<String>> writer = new AtomicReference<>();
+    AtomicReference<Runnable> ender = new AtomicReference<>();
+    Runnable stop = () -> {
+      if (closed.compareAndSet(false, true)) {
+        WatchHub.Subscription s = subscription.get();
+        if (s != null) {
+          s.close();
+        }
+        context.runOnContext(v -> ender.get().run());
+      }
+    };
+    if (websocket) {
+      req.toWebSocket().onFailure(e -> log.debug("watch upgrade failed", e)).onSuccess(ws -> {
+        writer.set(ws::writeTextMessage);
+        ender.set(() -> {
+          if (!ws.isClosed()) {
+            ws.close();
+          }
+        });
+        ws.closeHandler(v -> stop.run());
+        ws.exceptionHandler(e -> stop.run());
+        startWatch(filter, type, asTable, rvParam, timeout, context, writer, subscription, closed, stop);
+      });
+    } else {
+      HttpServerResponse resp = req.response();
+      resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
+          .putHeader("Cache-Control", "no-cache, private");
+      resp.write("");
+      writer.set(line -> {
+        if (!resp.ended() && !resp.closed()) {
+          resp.write(line + "\n");
+        }
+      });
+      ender.set(() -> {
+        if (!resp.ended() && !resp.closed()) {
+          resp.end();
+        }
+      });
+      resp.closeHandler(v -> stop.run());
+      req.connection().closeHandler(v -> stop.run());
+      startWatch(filter, type, asTable, rvParam, timeout, context, writer, subscription, closed, stop);
+    }
+  }
+
+  private void startWatch(WatchHub.Filter filter, ResourceType type, boolean asTable, String rvParam, long timeout,
+                          Context context, AtomicReference<Consumer<String>> writer,
+                          AtomicReference<WatchHub.Subscription> subscription, AtomicBoolean closed, Runnable stop) {
+    AtomicReference<java.util.function.UnaryOperator<String>> print = new AtomicReference<>(e -> e);
+    Consumer<String> sink = event -> context.runOnContext(v -> {
+      if (!closed.get()) {
+        writer.get().accept(print.get().apply(event));
+      }
+    });
+    vertx.executeBlocking(() -> {
+      if (asTable) {
+        print.set(tables.eventPrinter(type)); // reads the CRD's columns: not on the event loop
+      }
+      long from;
+      if (rvParam == null || rvParam.isEmpty() || rvParam.equals("0")) {
+        // No resourceVersion: the current state first, as synthetic ADDED events.
+        JsonNode list = EmulatorStore.read(EmulatorStore.body(store.handleGet(listPath(filter, type))));
+        from = Long.parseLong(list.path("metadata").path("resourceVersion").asText("0"));
+        for (JsonNode item : list.path("items")) {
+          String ns = item.path("metadata").path("namespace").asText(null);
+          if (filter.matches(filter.group(), filter.plural(), ns, item)) {
+            sink.accept(WatchHub.event("ADDED", item));
+          }
+        }
+      } else {
+        from = ApiServer.parseLong(rvParam, 0);
+      }
+      try {
+        subscription.set(store.hub.subscribe(filter, from, sink));
+        subscription.get().onDrop(stop);
+      } catch (WatchHub.Expired e) {
+        sink.accept(WatchHub.event("ERROR", EmulatorStore.read(EmulatorStore.body(
+            ApiStatus.failure(410, "Expired", e.getMessage())))));
+        context.runOnContext(v -> stop.run());
+        return null;
+      }
+      if (closed.get()) {
+        subscription.get().close();
+      }
+      return null;
+    }, true).onFailure(e -> {
+      log.warn("watch failed", e);
+      stop.run();
+    });
+    vertx.setTimer(TimeUnit.SECONDS.toMillis(Math.max(1, timeout)), id -> stop.run());
+  }
+
+  private static String listPath(WatchHub.Filter f, ResourceType type) {
+    String gv = type != null ? type.groupVersionPath()
+        : f.group().isEmpty() ? "/api/v1" : "/apis/" + f.group() + "/v1";
+    return gv + (f.namespace() == null ? "" : "/namespaces/" + f.namespace()) + "/" + f.plural();
+  }
+
+}

@@ -1,0 +1,95 @@
+package dev.jobflow.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jobflow.kube.ApiPermissions;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The controller's ClusterRole grants exactly {@link ApiPermissions#CONTROLLER}: all it needs, nothing more. */
+class ControllerRbacTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void theControllerRoleGrantsExactlyTheApiPermissions(String overlay) {
+    Manifests m = Kustomize.overlay(overlay);
+    Set<String> granted = triples(m.get(ClusterRole.class, "jobflow-controller").getRules());
+    Set<String> needed = new TreeSet<>();
+    ApiPermissions.CONTROLLER.forEach(p -> p.verbs().forEach(v -> needed.add(p.apiGroup() + "|" + p.resource() + "|" + v)));
+    Set<String> missing = new TreeSet<>(needed);
+    missing.removeAll(granted);
+    Set<String> extra = new TreeSet<>(granted);
+    extra.removeAll(needed);
+    assertTrue(missing.isEmpty() && extra.isEmpty(), "deploy/base/rbac.yaml ClusterRole jobflow-controller differs"
+        + " from dev.jobflow.kube.ApiPermissions: missing " + missing + ", not needed " + extra
+        + ". Its rules should be:\n" + expectedRules());
+
+    ClusterRoleBinding binding = m.get(ClusterRoleBinding.class, "jobflow-controller");
+    assertEquals("jobflow-controller", binding.getRoleRef().getName());
+    String sa = m.get(Deployment.class, "jobflow-controller").getSpec().getTemplate().getSpec().getServiceAccountName();
+    assertEquals(List.of(sa), binding.getSubjects().stream().map(s -> s.getName()).toList(),
+        "the binding gives the role to the controller's ServiceAccount only");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void noRoleUsesWildcardsOrReadsSecretsAndTheWebhookHasNoToken(String overlay) {
+    Manifests m = Kustomize.overlay(overlay);
+    List<PolicyRule> rules = new ArrayList<>();
+    m.all(ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
+    m.all(Role.class).forEach(r -> rules.addAll(r.getRules()));
+    for (PolicyRule r : rules) {
+      for (List<String> values : List.of(r.getApiGroups(), r.getResources(), r.getVerbs())) {
+        assertFalse(values.contains("*"), "wildcard in rule " + r);
+      }
+      assertFalse(r.getResources().contains("secrets"), "no role reads Secrets: " + r);
+    }
+    ServiceAccount webhook = m.get(ServiceAccount.class, "jobflow-webhook");
+    assertEquals(Boolean.FALSE, webhook.getAutomountServiceAccountToken(), "the webhook calls no API");
+    assertTrue(m.all(ClusterRoleBinding.class).stream().flatMap(b -> b.getSubjects().stream())
+        .noneMatch(s -> s.getName().equals("jobflow-webhook")), "the webhook is bound to no role");
+  }
+
+  @Test
+  void permissionsRejectWildcards() {
+    assertThrows(IllegalArgumentException.class, () -> new ApiPermissions.Permission("", "pods", Set.of("*")));
+    assertThrows(IllegalArgumentException.class, () -> new ApiPermissions.Permission("*", "pods", Set.of("get")));
+    assertThrows(IllegalArgumentException.class, () -> new ApiPermissions.Permission("", "*", Set.of("get")));
+  }
+
+  private static Set<String> triples(List<PolicyRule> rules) {
+    Set<String> out = new TreeSet<>();
+    for (PolicyRule r : rules) {
+      for (String g : r.getApiGroups()) {
+        for (String res : r.getResources()) {
+          for (String v : r.getVerbs()) {
+            out.add(g + "|" + res + "|" + v);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String expectedRules() {
+    return ApiPermissions.CONTROLLER.stream().map(p -> "  - apiGroups: [\"" + p.apiGroup() + "\"]\n"
+        + "    resources: [\"" + p.resource() + "\"]\n"
+        + "    verbs: [" + p.verbs().stream().sorted().map(v -> "\"" + v + "\"").collect(Collectors.joining(", "))
+        + "]").collect(Collectors.joining("\n"));
+  }
+}

@@ -1,0 +1,148 @@
+package dev.jobflow.flow;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import akka.persistence.journal.Tagged;
+import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
+import akka.persistence.testkit.javadsl.SnapshotTestKit;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.jobflow.step.InMemoryJobRuntime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+
+/** An actor system with Akka's in-memory journal and snapshot store, and helpers to drive entities. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EntityHarness {
+  static final Config CONFIG = PersistenceTestKitPlugin.config()
+      .withFallback(PersistenceTestKitSnapshotPlugin.config())
+      .withFallback(ConfigFactory.parseString("akka.loglevel = INFO"))
+      .withFallback(ConfigFactory.load());
+  // One actor system per test class (PER_CLASS lifecycle), shut down after it.
+  final ActorTestKit testKit = ActorTestKit.create(getClass().getSimpleName(), CONFIG);
+  final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+  final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
+  static final String WRITER = "controller-test-1";
+
+  MutableClock clock;
+  InMemoryJobRuntime runtime;
+  RecordingObserver observer;
+  EngineSettings settings;
+
+  @AfterAll
+  void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void freshWorld() {
+    clock = new MutableClock(Instant.parse("2026-11-23T08:00:00Z"));
+    runtime = new InMemoryJobRuntime(clock);
+    observer = new RecordingObserver();
+    settings = EngineSettings.defaults(WRITER);
+  }
+
+  FlowEntity.Dependencies deps() {
+    return new FlowEntity.Dependencies(settings, runtime, observer, clock);
+  }
+
+  ActorRef<FlowCommand> spawn(String uid) {
+    return testKit.spawn(FlowEntity.create(uid, deps()));
+  }
+
+  static String pid(String uid) {
+    return FlowEntity.persistenceId(uid).id();
+  }
+
+  /** The flow's stored events, without their tags. */
+  List<FlowEvent> events(String uid) {
+    List<FlowEvent> out = new ArrayList<>();
+    for (Object o : journal.persistedInStorage(pid(uid))) {
+      out.add((FlowEvent) (o instanceof Tagged t ? t.payload() : o));
+    }
+    return out;
+  }
+
+  static List<String> types(List<FlowEvent> events) {
+    return events.stream().map(e -> e.getClass().getSimpleName()).toList();
+  }
+
+  /** "Type step#attempt" per event, for comparing decisions. */
+  static List<String> decisions(List<FlowEvent> events) {
+    return events.stream().map(EntityHarness::describe).toList();
+  }
+
+  static String describe(FlowEvent e) {
+    String attempt = "";
+    if (e instanceof FlowEvent.StepAttemptStarted s) {
+      attempt = "#" + s.attempt();
+    } else if (e instanceof FlowEvent.StepSucceeded s) {
+      attempt = "#" + s.attempt();
+    } else if (e instanceof FlowEvent.StepJobCreated s) {
+      attempt = "#" + s.attempt();
+    } else if (e instanceof FlowEvent.StepFailed s) {
+      attempt = "#" + s.attempt();
+    } else if (e instanceof FlowEvent.StepRetryScheduled s) {
+      attempt = "#" + s.attempt();
+    }
+    return e.getClass().getSimpleName() + (e.step() == null ? "" : " " + e.step() + attempt);
+  }
+
+  <T extends FlowEvent> T last(String uid, Class<T> type) {
+    List<FlowEvent> all = events(uid);
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (type.isInstance(all.get(i))) {
+        return type.cast(all.get(i));
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " in " + types(all));
+  }
+
+  static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for: " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  void awaitEvent(String uid, Class<? extends FlowEvent> type) {
+    await(type.getSimpleName() + " in " + uid, () -> events(uid).stream().anyMatch(type::isInstance));
+  }
+
+  void awaitEvents(String uid, int n) {
+    await(n + " events in " + uid, () -> events(uid).size() >= n);
+  }
+
+  /** Waits until the journal has stopped growing (no decision pending). */
+  List<FlowEvent> settled(String uid) {
+    int size;
+    List<FlowEvent> now = events(uid);
+    do {
+      size = now.size();
+      try {
+        Thread.sleep(60);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      now = events(uid);
+    } while (now.size() != size);
+    return now;
+  }
+}

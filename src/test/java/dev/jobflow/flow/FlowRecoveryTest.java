@@ -1,0 +1,165 @@
+package dev.jobflow.flow;
+
+import static dev.jobflow.flow.Flows.flow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.japi.Pair;
+import akka.persistence.testkit.SnapshotMeta;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.flow.FlowCommand.GetStatus;
+import dev.jobflow.flow.FlowCommand.SpecSeen;
+import dev.jobflow.flow.FlowEvent.FlowAccepted;
+import dev.jobflow.flow.FlowEvent.FlowSucceeded;
+import dev.jobflow.flow.FlowEvent.StepAttemptStarted;
+import dev.jobflow.step.AttemptSpec;
+import dev.jobflow.step.InMemoryJobRuntime;
+import dev.jobflow.step.JobKey;
+import dev.jobflow.step.JobState;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** Restarts and crashes: the journal plus the cluster give the same decisions, and no attempt gets two Jobs. */
+class FlowRecoveryTest extends EntityHarness {
+
+  @Test
+  void aRestartInTheMiddleReadoptsTheRunningJobs() {
+    EventSourcedBehaviorTestKit<FlowCommand, FlowEvent, FlowState> kit = EventSourcedBehaviorTestKit.create(
+        testKit.system(), FlowEntity.create("u-restart", deps()),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
+    var result = kit.runCommand(new SpecSeen(flow("rs", "u-restart").step("a").step("b").step("c", "a", "b").build()));
+    assertTrue(result.events().get(0) instanceof FlowAccepted);
+    await("a and b running", () -> runtime.job("rs-a-1") != null && runtime.job("rs-b-1") != null);
+    awaitEvents("u-restart", 5);
+    assertEquals(2, kit.getState().dag().runningCount());
+
+    FlowState recovered = kit.restart().state();
+    assertEquals(2, recovered.dag().runningCount());
+    await("re-adopted", () -> runtime.createCalls("rs-a-1") == 2 && runtime.createCalls("rs-b-1") == 2);
+    runtime.set("data", "rs-a-1", JobState.Succeeded, null, null);
+    runtime.set("data", "rs-b-1", JobState.Succeeded, null, null);
+    await("c started", () -> runtime.job("rs-c-1") != null);
+    runtime.set("data", "rs-c-1", JobState.Succeeded, null, null);
+    awaitEvent("u-restart", FlowSucceeded.class);
+    runtime.allCreations().forEach((job, n) -> assertEquals(1, n, "Jobs created for " + job));
+    assertEquals(List.of("StepAttemptStarted a#1", "StepAttemptStarted b#1", "StepAttemptStarted c#1"),
+        decisions(events("u-restart")).stream().filter(d -> d.startsWith("StepAttemptStarted")).toList());
+  }
+
+  /** b fails its first attempt (and is retried), everything else succeeds at once. */
+  static final Function<AttemptSpec, JobState> OUTCOMES =
+      a -> a.step().equals("b") && a.attempt() == 1 ? JobState.Failed : JobState.Succeeded;
+
+  static FlowDefinition crashFlow(String uid) {
+    return flow("crash", uid).step("a").retried("b", 2, Duration.ZERO, "a").step("c", "a").step("d", "b", "c")
+        .finallyStep("f").build();
+  }
+
+  @Test
+  void aCrashBetweenAnyEventAndItsSideEffectLeadsToTheSameDecisionsWithoutDuplicateJobs() {
+    runtime.finishWith(OUTCOMES);
+    ActorRef<FlowCommand> ref = spawn("crash-ref");
+    ref.tell(new SpecSeen(crashFlow("crash-ref")));
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.expectTerminated(ref, Duration.ofSeconds(10));
+    List<FlowEvent> reference = events("crash-ref");
+    List<String> expected = sorted(decisions(reference));
+    assertTrue(reference.get(reference.size() - 1) instanceof FlowSucceeded);
+
+    for (int k = 1; k < reference.size(); k++) {
+      String uid = "crash-" + k;
+      List<FlowEvent> prefix = new ArrayList<>(reference.subList(0, k));
+      FlowAccepted accepted = (FlowAccepted) prefix.get(0);
+      prefix.set(0, new FlowAccepted(accepted.meta(), crashFlow(uid)));
+      // Side effects of every event but the last one were done before the crash: their Jobs exist.
+      InMemoryJobRuntime cluster = new InMemoryJobRuntime(clock).finishWith(OUTCOMES);
+      for (FlowEvent e : prefix.subList(0, k - 1)) {
+        if (e instanceof StepAttemptStarted s) {
+          cluster.createIfAbsent(new AttemptSpec(new JobKey("data", s.job()), "crash", uid, s.step(), s.attempt(),
+              new JobSpec(), Map.of()));
+        }
+      }
+      journal.persistForRecovery(pid(uid), new ArrayList<>(prefix));
+      ActorRef<FlowCommand> entity = testKit.spawn(FlowEntity.create(uid,
+          new FlowEntity.Dependencies(settings, cluster, FlowObserver.NONE, clock)));
+      probe.expectTerminated(entity, Duration.ofSeconds(10));
+
+      List<FlowEvent> after = events(uid);
+      String context = "crash after event " + k + " (" + describe(reference.get(k - 1)) + ")";
+      assertEquals(expected, sorted(decisions(after)), context);
+      cluster.allCreations().forEach((job, n) -> assertEquals(1, n, context + ": Jobs created for " + job));
+      Set<String> starts = new HashSet<>();
+      for (FlowEvent e : after) {
+        if (e instanceof StepAttemptStarted s) {
+          assertTrue(starts.add(s.step() + "#" + s.attempt()), context + ": started twice: " + s);
+        }
+      }
+    }
+  }
+
+  @Test
+  void snapshotsAreTakenEveryNEventsAndRecoveryFromThemResumes() {
+    settings = settings.withSnapshotEvery(4);
+    ActorRef<FlowCommand> entity = spawn("u-snap");
+    entity.tell(new SpecSeen(flow("snap", "u-snap").step("a").step("b", "a").step("c", "b").step("d", "c").build()));
+    for (String step : List.of("a", "b", "c")) {
+      await(step + " started", () -> runtime.job("snap-" + step + "-1") != null);
+      runtime.set("data", "snap-" + step + "-1", JobState.Succeeded, null, null);
+    }
+    await("d started", () -> runtime.job("snap-d-1") != null);
+    awaitEvents("u-snap", 12);
+    await("3 snapshots taken, the oldest deleted", () -> snapshots.persistedInStorage(pid("u-snap")).size() == 2
+        && snapshots.persistedInStorage(pid("u-snap")).get(1).first().sequenceNr() == 12);
+    List<Pair<SnapshotMeta, Object>> stored = snapshots.persistedInStorage(pid("u-snap"));
+    assertFalse(stored.isEmpty(), "snapshots taken");
+    assertTrue(stored.get(stored.size() - 1).second() instanceof FlowSnapshot);
+
+    TestProbe<FlowStatusUpdate> status = testKit.createTestProbe();
+    entity.tell(new GetStatus(status.getRef()));
+    FlowStatusUpdate before = status.receiveMessage();
+    testKit.stop(entity);
+    ActorRef<FlowCommand> again = spawn("u-snap");
+    again.tell(new GetStatus(status.getRef()));
+    assertEquals(before, status.receiveMessage());
+    await("d re-adopted", () -> runtime.createCalls("snap-d-1") == 2);
+    runtime.set("data", "snap-d-1", JobState.Succeeded, null, null);
+    awaitEvent("u-snap", FlowSucceeded.class);
+    assertEquals(1, runtime.creations("snap-d-1"));
+  }
+
+  @Test
+  void aStepTimeoutWhoseJobDeletionWasCutShortDeletesItAfterRecovery() {
+    ActorRef<FlowCommand> entity = spawn("u-redelete");
+    entity.tell(new SpecSeen(flow("rd", "u-redelete").timed("a", Duration.ofMinutes(1)).build()));
+    await("a started", () -> runtime.job("rd-a-1") != null);
+    awaitEvents("u-redelete", 3);
+    testKit.stop(entity);
+    // The timeout was recorded, then the controller died before deleting the Job.
+    clock.advance(Duration.ofMinutes(1));
+    FlowEvent.StepFailed timedOut = new FlowEvent.StepFailed(new FlowEvent.EventMeta(clock.instant(), WRITER, null),
+        "a", 1, "rd-a-1", null, "StepTimedOut", "attempt 1 ran longer than the step's timeout of 1m0s");
+    journal.persistForRecovery(pid("u-redelete"), List.of(timedOut));
+    spawn("u-redelete");
+    await("Job deleted after recovery", () -> runtime.job("rd-a-1") == null);
+    awaitEvent("u-redelete", FlowEvent.FlowFailed.class);
+    await("observer told", () -> observer.last().summary().phase() == FlowPhase.Failed);
+    assertEquals(1, runtime.creations("rd-a-1"), "the ended attempt was not started again");
+  }
+
+  private static List<String> sorted(List<String> in) {
+    List<String> out = new ArrayList<>(in);
+    out.sort(null);
+    return out;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.jobflow.flow;
+
+import static dev.jobflow.flow.Flows.flow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.flow.FlowCommand.GetStatus;
+import dev.jobflow.flow.FlowCommand.SpecSeen;
+import dev.jobflow.flow.FlowRouter.CountEntities;
+import dev.jobflow.flow.FlowRouter.Deliver;
+import dev.jobflow.step.JobState;
+import org.junit.jupiter.api.Test;
+
+class FlowRouterTest extends EntityHarness {
+
+  @Test
+  void oneEntityPerUidStoppedWhenFinishedAndRecoveredOnDemand() {
+    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(deps()));
+    router.tell(new Deliver("r-1", new SpecSeen(flow("one", "r-1").step("a").build())));
+    router.tell(new Deliver("r-2", new SpecSeen(flow("two", "r-2").step("a").build())));
+    await("both started", () -> runtime.job("one-a-1") != null && runtime.job("two-a-1") != null);
+    TestProbe<Integer> count = testKit.createTestProbe();
+    router.tell(new CountEntities(count.getRef()));
+    assertEquals(2, count.receiveMessage());
+
+    runtime.set("data", "one-a-1", JobState.Succeeded, null, null);
+    awaitEvent("r-1", FlowEvent.FlowSucceeded.class);
+    await("r-1 passivated", () -> {
+      router.tell(new CountEntities(count.getRef()));
+      return count.receiveMessage() == 1;
+    });
+
+    TestProbe<FlowStatusUpdate> status = testKit.createTestProbe();
+    router.tell(new Deliver("r-1", new GetStatus(status.getRef())));
+    assertEquals(FlowPhase.Succeeded, status.receiveMessage().summary().phase(), "recovered from the journal");
+    router.tell(new Deliver("r-2", new GetStatus(status.getRef())));
+    assertEquals(FlowPhase.Running, status.receiveMessage().summary().phase());
+  }
+
+  @Test
+  void snapshotsOfALargeFlowAreSpacedByItsSize() {
+    settings = settings.withSnapshotEvery(2);
+    runtime.finishWith(a -> JobState.Succeeded);
+    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(deps()));
+    Flows f = flow("big", "r-big");
+    for (int i = 0; i < 6; i++) {
+      f.step("s" + i, i == 0 ? new String[0] : new String[] {"s" + (i - 1)});
+    }
+    router.tell(new Deliver("r-big", new SpecSeen(f.build())));
+    awaitEvent("r-big", FlowEvent.FlowSucceeded.class);
+    assertEquals(20, events("r-big").size());
+    await("snapshots at 12 and 18", () -> snapshots.persistedInStorage(pid("r-big")).stream()
+        .map(p -> p.first().sequenceNr()).toList().equals(java.util.List.of(12L, 18L)));
+  }
+}

@@ -1,0 +1,181 @@
+package dev.jobflow.flow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializer;
+import akka.serialization.Serializers;
+import akka.serialization.jackson.JacksonObjectMapperProvider;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import dev.jobflow.api.ShutdownPolicy;
+import dev.jobflow.dag.Reasons;
+import dev.jobflow.flow.FlowEvent.EventMeta;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit trail must stay readable forever: one instance of every event type and of the snapshot, written by
+ * an earlier version of this code into {@code src/test/resources/golden/events} (CBOR, as stored, with a readable
+ * JSON twin), must still deserialize to equal values. Regenerate only for a new type, never to paper over a
+ * change: {@code mvn test -Dtest=GoldenFilesTest -Djobflow.golden.regenerate=true}.
+ */
+class GoldenFilesTest {
+  static final String DIR = "golden/events/";
+  static final Instant T = Instant.parse("2026-11-23T08:00:00Z");
+  static final EventMeta META = new EventMeta(T, "jobflow-controller-7d9f/1", null);
+  static ActorSystem<Void> system;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create(Behaviors.empty(), "golden", ConfigFactory.load());
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  static FlowDefinition definition() {
+    return Flows.flow("nightly-etl", "6f1c2b9e-0d7a-4c38-9d55-2f0a8c1e7b42")
+        .step("extract")
+        .retried("transform", 3, Duration.ofSeconds(10), "extract")
+        .timed("load", Duration.ofMinutes(30), "transform")
+        .finallyStep("notify")
+        .parallelism(4)
+        .timeout(Duration.ofHours(2))
+        .build();
+  }
+
+  /** One of each, with every field set. */
+  static Map<String, Object> samples() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("FlowAccepted", new FlowEvent.FlowAccepted(META, definition()));
+    s.put("FlowSuspended", new FlowEvent.FlowSuspended(META, 2));
+    s.put("FlowResumed", new FlowEvent.FlowResumed(META, 3));
+    s.put("FlowParallelismChanged", new FlowEvent.FlowParallelismChanged(META, 4, 8));
+    s.put("FlowShutdownRequested", new FlowEvent.FlowShutdownRequested(META, 5, ShutdownPolicy.Stop));
+    s.put("FlowGenerationObserved", new FlowEvent.FlowGenerationObserved(META, 6, "ignored changes to spec.steps"));
+    s.put("FlowTimedOut", new FlowEvent.FlowTimedOut(META, T.plus(Duration.ofHours(2))));
+    s.put("FlowSucceeded", new FlowEvent.FlowSucceeded(META, Reasons.SUCCEEDED, "all 4 steps succeeded"));
+    s.put("FlowFailed", new FlowEvent.FlowFailed(META, Reasons.STEP_FAILED, "step 'load' failed: BackoffLimitExceeded"));
+    s.put("FlowCancelled", new FlowEvent.FlowCancelled(META, Reasons.STOPPED, "the flow was shut down (Stop)"));
+    s.put("FlowDeleted", new FlowEvent.FlowDeleted(META));
+    s.put("StepAttemptStarted", new FlowEvent.StepAttemptStarted(META, "extract", 1, "nightly-etl-extract-1"));
+    s.put("StepJobCreated", new FlowEvent.StepJobCreated(META, "extract", 1, "nightly-etl-extract-1",
+        "0b6e2d4a-5c1f-4e8b-a9d3-7f2c6e1b8a90", true));
+    s.put("StepSucceeded", new FlowEvent.StepSucceeded(META, "extract", 1, "nightly-etl-extract-1",
+        "0b6e2d4a-5c1f-4e8b-a9d3-7f2c6e1b8a90", "Completed", "Job completed"));
+    s.put("StepRetryScheduled", new FlowEvent.StepRetryScheduled(META, "transform", 1, "nightly-etl-transform-1",
+        "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "BackoffLimitExceeded", "Job has reached the specified backoff limit",
+        2, T.plusSeconds(10)));
+    s.put("StepFailed", new FlowEvent.StepFailed(META, "load", 1, "nightly-etl-load-1", null, Reasons.STEP_TIMED_OUT,
+        "attempt 1 ran longer than the step's timeout of 30m0s"));
+    s.put("StepSkipped", new FlowEvent.StepSkipped(META, "load", Reasons.UPSTREAM_FAILED,
+        "not run: it depends on 'transform', which did not succeed"));
+    s.put("StepCancelled", new FlowEvent.StepCancelled(META, "load", 2, "nightly-etl-load-2",
+        "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9", Reasons.TERMINATED, "the flow was shut down (Terminate)"));
+    s.put("FlowSnapshot", snapshot());
+    return s;
+  }
+
+  /** A flow in the middle of things: a success, a retry waiting, a timeout-terminated Job, a step pending. */
+  static FlowSnapshot snapshot() {
+    FlowState state = FlowState.empty();
+    state.apply(new FlowEvent.FlowAccepted(META, definition()));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 1, "nightly-etl-extract-1"));
+    state.apply(new FlowEvent.StepJobCreated(META, "extract", 1, "nightly-etl-extract-1", "uid-e1", false));
+    state.apply(new FlowEvent.StepSucceeded(META, "extract", 1, "nightly-etl-extract-1", "uid-e1", null, null));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "transform", 1, "nightly-etl-transform-1"));
+    state.apply(new FlowEvent.StepRetryScheduled(META, "transform", 1, "nightly-etl-transform-1", "uid-t1",
+        Reasons.STEP_TIMED_OUT, "too slow", 2, T.plusSeconds(10)));
+    state.apply(new FlowEvent.FlowParallelismChanged(META, 2, 8));
+    FlowSnapshot s = state.toSnapshot();
+    // As written before the audit hash chain existed: without lastHash (an optional field added since).
+    return new FlowSnapshot(s.definition(), s.observedGeneration(), s.dag(), s.invalid(), s.terminatedJobs(),
+        s.deleted());
+  }
+
+  @Test
+  void everyEventTypeHasAGoldenSample() {
+    Set<String> types = Arrays.stream(FlowEvent.class.getPermittedSubclasses()).map(Class::getSimpleName)
+        .collect(Collectors.toSet());
+    assertTrue(samples().keySet().containsAll(types), "missing samples for " + types.stream()
+        .filter(t -> !samples().containsKey(t)).toList());
+  }
+
+  @Test
+  void goldenFilesStillDeserializeToEqualValues() throws Exception {
+    if (Boolean.getBoolean("jobflow.golden.regenerate")) {
+      regenerate();
+    }
+    Serialization serialization = SerializationExtension.get(system);
+    ObjectMapper json = new ObjectMapper();
+    for (Map.Entry<String, Object> sample : samples().entrySet()) {
+      byte[] cbor = read(sample.getKey() + ".cbor");
+      JsonNode twin = json.readTree(read(sample.getKey() + ".json"));
+      String manifest = twin.get("manifest").asText();
+      int serializerId = twin.get("serializerId").asInt();
+      Object back = serialization.deserialize(cbor, serializerId, manifest).get();
+      assertEquals(sample.getValue(), back, sample.getKey() + " no longer reads as written");
+    }
+  }
+
+  @Test
+  void theSnapshotRestoresTheStateItWasTakenFrom() {
+    FlowSnapshot snap = snapshot();
+    assertEquals(snap, FlowState.fromSnapshot(snap).toSnapshot());
+  }
+
+  private static byte[] read(String name) throws Exception {
+    if (Boolean.getBoolean("jobflow.golden.regenerate")) {
+      return Files.readAllBytes(sourceDir().resolve(name));
+    }
+    try (InputStream in = GoldenFilesTest.class.getClassLoader().getResourceAsStream(DIR + name)) {
+      assertNotNull(in, "golden file " + DIR + name + " is missing; generate it with -Djobflow.golden.regenerate=true");
+      return in.readAllBytes();
+    }
+  }
+
+  private static Path sourceDir() {
+    return Path.of(System.getProperty("jobflow.project.dir", "."), "src/test/resources", DIR);
+  }
+
+  private static void regenerate() throws Exception {
+    Path dir = sourceDir();
+    Files.createDirectories(dir);
+    Serialization serialization = SerializationExtension.get(system);
+    ObjectMapper akkaJson = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
+    for (Map.Entry<String, Object> sample : samples().entrySet()) {
+      Serializer serializer = serialization.findSerializerFor(sample.getValue());
+      assertEquals("akka.serialization.jackson.JacksonCborSerializer", serializer.getClass().getName(),
+          sample.getKey() + " must be bound to jackson-cbor");
+      Files.write(dir.resolve(sample.getKey() + ".cbor"), serializer.toBinary(sample.getValue()));
+      ObjectNode twin = akkaJson.createObjectNode();
+      twin.put("serializerId", serializer.identifier());
+      twin.put("manifest", Serializers.manifestFor(serializer, sample.getValue()));
+      twin.set("value", akkaJson.valueToTree(sample.getValue()));
+      Files.writeString(dir.resolve(sample.getKey() + ".json"),
+          akkaJson.writerWithDefaultPrettyPrinter().writeValueAsString(twin) + "\n");
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.jobflow.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jobflow.api.JobFlow;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ApiCallTest {
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "GET    | /apis/jobflow.dev/v1alpha1/jobflows?resourceVersion=0           | jobflow.dev | jobflows          | list   | -    | -",
+      "GET    | /apis/jobflow.dev/v1alpha1/jobflows?watch=true&allowWatchBookmarks=true | jobflow.dev | jobflows | watch | - | -",
+      "GET    | /apis/jobflow.dev/v1alpha1/namespaces/data/jobflows/etl          | jobflow.dev | jobflows          | get    | data | etl",
+      "PATCH  | /apis/jobflow.dev/v1alpha1/namespaces/data/jobflows/etl/status   | jobflow.dev | jobflows/status   | patch  | data | etl",
+      "PUT    | /apis/jobflow.dev/v1alpha1/namespaces/data/jobflows/etl/finalizers | jobflow.dev | jobflows/finalizers | update | data | etl",
+      "POST   | /apis/batch/v1/namespaces/data/jobs                              | batch       | jobs              | create | data | -",
+      "DELETE | /apis/batch/v1/namespaces/data/jobs/etl-extract-1                | batch       | jobs              | delete | data | etl-extract-1",
+      "DELETE | /apis/batch/v1/namespaces/data/jobs                              | batch       | jobs              | deletecollection | data | -",
+      "GET    | /apis/batch/v1/jobs?labelSelector=jobflow.dev%2Fmanaged-by&watch=1 | batch     | jobs              | watch  | -    | -",
+      "POST   | /api/v1/namespaces/data/events                                   | ''          | events            | create | data | -",
+      "GET    | /api/v1/namespaces/data                                          | ''          | namespaces        | get    | data | data",
+      "GET    | /api/v1/pods                                                     | ''          | pods              | list   | -    | -",
+      "POST   | /apis/authentication.k8s.io/v1/tokenreviews                      | authentication.k8s.io | tokenreviews | create | - | -",
+  })
+  void classifiesRequestsAsRbacDoes(String method, String path, String group, String resource, String verb,
+      String namespace, String name) {
+    ApiCall call = ApiCall.parse(method.strip(), path.strip()).orElseThrow();
+    assertEquals(new ApiCall(group.strip(), resource.strip(), verb.strip(), namespace, name), call);
+  }
+
+  @Test
+  void discoveryIsNotAResourceRequest() {
+    for (String path : List.of("/api", "/apis", "/api/v1", "/apis/batch/v1", "/version", "/openapi/v3")) {
+      assertEquals(Optional.empty(), ApiCall.parse("GET", path), path);
+    }
+  }
+
+  @Test
+  void controllerPermissionsAreNarrow() {
+    assertTrue(ApiPermissions.allows("batch", "jobs", "create"));
+    assertFalse(ApiPermissions.allows("", "pods", "list"), "the controller does not read pods");
+    assertFalse(ApiPermissions.allows("", "secrets", "get"));
+    assertFalse(ApiPermissions.allows("batch", "jobs", "update"), "Jobs are created and deleted, never edited");
+    assertFalse(ApiPermissions.allows("jobflow.dev", "jobflows", "create"), "users create flows, not the controller");
+  }
+
+  /**
+   * The controller's kinds of calls, made by the real fabric8 client against the API-server emulator: every
+   * request on the wire is one {@link ApiPermissions} allows, and a call outside them is recognised as such.
+   */
+  @Test
+  void everyRequestOfTheControllersCallPatternsIsPermitted() throws Exception {
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(List.of()), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    try (KubernetesClient client = server.createClient()) {
+      // Generic objects: the request paths are what matters here, and they are the same as JobFlow.class's.
+      var flows = client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(JobFlow.class));
+      GenericKubernetesResource flow = new GenericKubernetesResourceBuilder().withApiVersion(JobFlow.API_VERSION)
+          .withKind(JobFlow.KIND).withNewMetadata().withName("etl").withNamespace("data").endMetadata()
+          .addToAdditionalProperties("spec", Map.of("steps", List.of())).build();
+      flows.inNamespace("data").resource(flow).create(); // the user's call, not the controller's
+      drain(server);
+
+      Watch flowWatch = flows.inAnyNamespace().watch(new Ignore<>());
+      Watch jobWatch = client.batch().v1().jobs().inAnyNamespace()
+          .withLabel("jobflow.dev/managed-by", "jobflow").watch(new Ignore<>());
+      flows.inAnyNamespace().list();
+      GenericKubernetesResource seen = flows.inNamespace("data").withName("etl").get();
+      seen.getMetadata().getFinalizers().add("jobflow.dev/journal");
+      flows.inNamespace("data").resource(seen).update();
+      GenericKubernetesResource latest = flows.inNamespace("data").withName("etl").get();
+      latest.getAdditionalProperties().put("status", Map.of("phase", "Running"));
+      flows.inNamespace("data").resource(latest).patchStatus();
+      Job job = new JobBuilder().withNewMetadata().withName("etl-extract-1").withNamespace("data").endMetadata()
+          .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("main").withImage("busybox")
+          .endContainer().withRestartPolicy("Never").endSpec().endTemplate().endSpec().build();
+      client.batch().v1().jobs().inNamespace("data").resource(job).create();
+      client.batch().v1().jobs().inNamespace("data").withName("etl-extract-1").get();
+      client.batch().v1().jobs().inAnyNamespace().withLabel("jobflow.dev/managed-by").list();
+      client.batch().v1().jobs().inNamespace("data").withName("etl-extract-1").delete();
+      client.v1().events().inNamespace("data").resource(new EventBuilder().withNewMetadata().withName("etl.1")
+          .withNamespace("data").endMetadata().withReason("StepStarted").build()).create();
+      client.resource(new TokenReviewBuilder().withNewMetadata().withName("review").endMetadata().withNewSpec().withToken("t").endSpec().build()).create();
+      client.resource(new SubjectAccessReviewBuilder().withNewMetadata().withName("review").endMetadata().withNewSpec().withUser("u").endSpec().build()).create();
+      flows.inNamespace("data").withName("etl").delete();
+      flowWatch.close();
+      jobWatch.close();
+
+      List<ApiCall> calls = drain(server);
+      assertTrue(calls.size() >= 14, "the emulator recorded the calls: " + calls);
+      List<String> denied = calls.stream().filter(c -> !ApiPermissions.allows(c)).map(ApiCall::toString).toList();
+      assertEquals(List.of(), denied, "requests the controller's ClusterRole would deny");
+      for (String verb : List.of("watch", "list", "get", "update", "patch", "create", "delete")) {
+        assertTrue(calls.stream().anyMatch(c -> c.verb().equals(verb)), verb + " among " + calls);
+      }
+
+      client.pods().inAnyNamespace().list();
+      List<ApiCall> pods = drain(server);
+      assertEquals(1, pods.size());
+      assertFalse(ApiPermissions.allows(pods.get(0)), "listing pods is outside the controller's rights");
+    } finally {
+      server.destroy();
+    }
+  }
+
+  private static List<ApiCall> drain(KubernetesMockServer server) throws InterruptedException {
+    List<ApiCall> calls = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
+      ApiCall.parse(r.getMethod(), r.getPath()).ifPresent(calls::add);
+    }
+    return calls;
+  }
+
+  private static final class Ignore<T> implements Watcher<T> {
+    @Override
+    public void eventReceived(Action action, T resource) {
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {
+    }
+  }
+}

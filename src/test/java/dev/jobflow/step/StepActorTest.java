@@ -1,0 +1,154 @@
+package dev.jobflow.step;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import dev.jobflow.dag.Reasons;
+import dev.jobflow.flow.FlowCommand;
+import dev.jobflow.flow.FlowCommand.AttemptFailed;
+import dev.jobflow.flow.FlowCommand.AttemptJobCreated;
+import dev.jobflow.flow.FlowCommand.AttemptSucceeded;
+import dev.jobflow.flow.MutableClock;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StepActorTest {
+  static final ActorTestKit testKit = ActorTestKit.create();
+  static final String NS = "data";
+
+  MutableClock clock = new MutableClock(Instant.parse("2026-11-23T00:00:00Z"));
+  InMemoryJobRuntime runtime;
+  TestProbe<FlowCommand> flow;
+  StepActor.Settings settings = new StepActor.Settings(Duration.ofMillis(10), Duration.ofMillis(50), clock);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void setUp() {
+    runtime = new InMemoryJobRuntime(clock);
+    flow = testKit.createTestProbe(FlowCommand.class);
+  }
+
+  static AttemptSpec attempt(String step, int n) {
+    return new AttemptSpec(new JobKey(NS, JobNames.of("flow", step, n)), "flow", "uid-1", step, n, new JobSpec(),
+        Map.of("date", "2026-11-23"));
+  }
+
+  ActorRef<StepActor.Command> spawn(AttemptSpec a) {
+    return testKit.spawn(StepActor.create(a, runtime, flow.getRef(), settings));
+  }
+
+  @Test
+  void createsTheJobThenReportsItsSuccessOnceAndStops() {
+    ActorRef<StepActor.Command> actor = spawn(attempt("a", 1));
+    AttemptJobCreated created = flow.expectMessageClass(AttemptJobCreated.class);
+    assertEquals("flow-a-1", created.job());
+    assertFalse(created.adopted());
+    runtime.set(NS, "flow-a-1", JobState.Active, null, null);
+    runtime.set(NS, "flow-a-1", JobState.Succeeded, "Completed", "done");
+    runtime.set(NS, "flow-a-1", JobState.Succeeded, "Completed", "done"); // a duplicate notification
+    AttemptSucceeded ok = flow.expectMessageClass(AttemptSucceeded.class);
+    assertEquals(created.jobUid(), ok.jobUid());
+    assertEquals(1, ok.attempt());
+    flow.expectTerminated(actor);
+    flow.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(1, runtime.creations("flow-a-1"));
+  }
+
+  @Test
+  void aFailedJobIsReportedWithItsConditionReason() {
+    spawn(attempt("b", 2));
+    flow.expectMessageClass(AttemptJobCreated.class);
+    runtime.set(NS, "flow-b-2", JobState.Failed, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    AttemptFailed failed = flow.expectMessageClass(AttemptFailed.class);
+    assertEquals("BackoffLimitExceeded", failed.reason());
+    assertEquals(2, failed.attempt());
+  }
+
+  @Test
+  void aJobDeletedUnderItsFeetFailsTheAttempt() {
+    spawn(attempt("c", 1));
+    flow.expectMessageClass(AttemptJobCreated.class);
+    runtime.delete(new JobKey(NS, "flow-c-1"));
+    AttemptFailed failed = flow.expectMessageClass(AttemptFailed.class);
+    assertEquals(Reasons.JOB_DELETED, failed.reason());
+  }
+
+  @Test
+  void anExistingJobOfTheSameAttemptIsAdoptedNotDuplicated() {
+    runtime.createIfAbsent(attempt("d", 1));
+    runtime.set(NS, "flow-d-1", JobState.Succeeded, null, null);
+    spawn(attempt("d", 1));
+    AttemptJobCreated created = flow.expectMessageClass(AttemptJobCreated.class);
+    assertTrue(created.adopted());
+    flow.expectMessageClass(AttemptSucceeded.class);
+    assertEquals(2, runtime.createCalls("flow-d-1"));
+    assertEquals(1, runtime.creations("flow-d-1"));
+  }
+
+  @Test
+  void aForeignJobOfThatNameIsAConflictNeverAdopted() {
+    runtime.plantForeignJob(new JobKey(NS, "flow-e-1"));
+    spawn(attempt("e", 1));
+    AttemptFailed failed = flow.expectMessageClass(AttemptFailed.class);
+    assertEquals(Reasons.JOB_CONFLICT, failed.reason());
+    assertTrue(failed.message().contains("data/flow-e-1"), failed.message());
+    assertEquals("someone-else", runtime.job("flow-e-1").flowUid());
+  }
+
+  @Test
+  void transientCreateErrorsAreRetriedWithBackoff() {
+    runtime.failNextCreates(3);
+    spawn(attempt("f", 1));
+    AttemptJobCreated created = flow.expectMessageClass(AttemptJobCreated.class, Duration.ofSeconds(3));
+    assertFalse(created.adopted());
+    assertEquals(4, runtime.createCalls("flow-f-1"));
+    assertEquals(1, runtime.creations("flow-f-1"));
+  }
+
+  @Test
+  void aCrashedStepActorRestartsAndReadoptsItsJob() {
+    runtime.crashNextWatches(1);
+    spawn(attempt("r", 1));
+    AttemptJobCreated first = flow.expectMessageClass(AttemptJobCreated.class);
+    AttemptJobCreated again = flow.expectMessageClass(AttemptJobCreated.class);
+    assertFalse(first.adopted());
+    assertTrue(again.adopted(), "the restarted actor adopts the Job it created");
+    runtime.set(NS, "flow-r-1", JobState.Succeeded, null, null);
+    flow.expectMessageClass(AttemptSucceeded.class);
+    flow.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(1, runtime.creations("flow-r-1"));
+  }
+
+  @Test
+  void terminateDeletesTheJobAndReportsNothing() {
+    ActorRef<StepActor.Command> actor = spawn(attempt("g", 1));
+    flow.expectMessageClass(AttemptJobCreated.class);
+    actor.tell(new StepActor.Terminate(Reasons.STEP_TIMED_OUT));
+    flow.expectTerminated(actor);
+    assertNull(runtime.job("flow-g-1"));
+    assertEquals(1, runtime.deletions("flow-g-1"));
+    flow.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void theDeleterRemovesAJobOfAnEndedAttempt() {
+    runtime.createIfAbsent(attempt("h", 1));
+    ActorRef<StepActor.Command> deleter = testKit.spawn(StepActor.deleting(new JobKey(NS, "flow-h-1"), runtime));
+    flow.expectTerminated(deleter);
+    assertNull(runtime.job("flow-h-1"));
+  }
+}
