@@ -23,10 +23,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jobflow audit}: a flow's history from the event journal, and the check of its hash chain. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-    description = {"Replay flows' histories from the event journal (also of flows deleted long ago), or check",
-        "their hash chains. Reads the journal only; works while the controller runs and when it is stopped.",
-        "Exit codes: 0 ok (--verify: every chain intact), 1 (--verify) a chain is broken: the first altered,",
-        "removed or reordered sequence number is named, 2 unusable input (no journal, no such flow, bad flags)."})
+    description = {
+        "Replay flows' histories from the event journal (also of deleted flows),",
+        "or check their hash chains (--verify). Reads the journal only; works",
+        "while the controller runs and when it is stopped.",
+        "Exit codes: 0 ok (every chain intact); 1 a chain is broken: the first",
+        "altered, removed or reordered sequence number is named; 2 unusable",
+        "input (no journal, no such flow, bad flags)."})
 public final class AuditCommand implements Callable<Integer> {
   private static final long QUERY_TIMEOUT_SECONDS = 300;
 
