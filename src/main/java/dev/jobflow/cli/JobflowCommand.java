@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
         ControllerCommand.class,
         WebhookCommand.class,
         JournalCommand.class,
+        AuditCommand.class,
     })
 public final class JobflowCommand implements Runnable {
 

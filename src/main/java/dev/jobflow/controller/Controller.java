@@ -1,5 +1,7 @@
 package dev.jobflow.controller;
 
+import static akka.http.javadsl.server.Directives.concat;
+
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
@@ -18,9 +20,13 @@ import dev.jobflow.flow.FlowObserver;
 import dev.jobflow.flow.FlowRouter;
 import dev.jobflow.flow.FlowStatusUpdate;
 import dev.jobflow.flow.FlowEvent;
+import dev.jobflow.audit.FlowHistory;
+import dev.jobflow.http.ApiAuthorizer;
+import dev.jobflow.http.AuditRoutes;
 import dev.jobflow.http.HealthRoutes;
 import dev.jobflow.http.HttpFront;
 import dev.jobflow.journal.JournalHealth;
+import dev.jobflow.journal.JournalServer;
 import dev.jobflow.kube.EventRecorder;
 import dev.jobflow.kube.FlowInformer;
 import dev.jobflow.kube.JobInformerHub;
@@ -93,6 +99,10 @@ public final class Controller implements AutoCloseable {
     }
     KubernetesClient client = KubeApiMetrics.install(builder, metrics).build();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "jobflow", config);
+    JournalServer journalServer = JournalServer.start(settings.journal());
+    if (journalServer != null) {
+      system.getWhenTerminated().thenRun(journalServer::close);
+    }
     Clock clock = Clock.systemUTC();
     ExecutorService io = Executors.newFixedThreadPool(8, daemon("jobflow-kube-io"));
     ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("jobflow-controller"));
@@ -124,8 +134,11 @@ public final class Controller implements AutoCloseable {
     AtomicBoolean ready = new AtomicBoolean(false);
     AtomicBoolean stopping = new AtomicBoolean(false);
     timers.scheduleWithFixedDelay(() -> journalHealth.check().thenAccept(journalUp::set), 0, 5, TimeUnit.SECONDS);
-    Route routes = HealthRoutes.create(() -> !stopping.get() && flowInformer.hasSynced() && jobHub.hasSynced()
-        && journalUp.get());
+    ApiAuthorizer authorizer = settings.authorization() ? ApiAuthorizer.kubernetes(client, io) : ApiAuthorizer.disabled();
+    Route routes = concat(
+        HealthRoutes.create(() -> !stopping.get() && flowInformer.hasSynced() && jobHub.hasSynced()
+            && journalUp.get()),
+        AuditRoutes.create(system, new FlowHistory(system), authorizer));
     HttpFront http = HttpFront.http(system, settings.httpInterface(), settings.httpPort(), routes)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     http.stopOnShutdown(system, Duration.ofSeconds(5));

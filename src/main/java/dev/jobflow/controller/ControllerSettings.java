@@ -19,13 +19,23 @@ import java.util.List;
  * @param fullStatusLimit flows with more steps keep only counts and the steps not succeeded in their status
  * @param resync how often the informers deliver every object again
  * @param ttlSweep how often finished flows are checked against {@code ttlSecondsAfterFinished}
+ * @param authorization check the audit API's callers with TokenReview and SubjectAccessReview; false only in
+ *     dev mode ({@code jobflow dev})
  */
 public record ControllerSettings(Config kube, List<String> namespaces, JournalSettings journal,
     AdmissionSettings webhook, String httpInterface, int httpPort, boolean metricsEnabled,
-    Duration statusInterval, int fullStatusLimit, Duration resync, Duration ttlSweep) {
+    Duration statusInterval, int fullStatusLimit, Duration resync, Duration ttlSweep, boolean authorization) {
 
   public ControllerSettings {
     namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+  }
+
+  /** Settings with the audit API's authorization on. */
+  public ControllerSettings(Config kube, List<String> namespaces, JournalSettings journal,
+      AdmissionSettings webhook, String httpInterface, int httpPort, boolean metricsEnabled,
+      Duration statusInterval, int fullStatusLimit, Duration resync, Duration ttlSweep) {
+    this(kube, namespaces, journal, webhook, httpInterface, httpPort, metricsEnabled, statusInterval,
+        fullStatusLimit, resync, ttlSweep, true);
   }
 
   /** Reads {@code jobflow.controller} for the values no flag gave. */
@@ -39,6 +49,12 @@ public record ControllerSettings(Config kube, List<String> namespaces, JournalSe
 
   public ControllerSettings withMetrics(boolean enabled) {
     return new ControllerSettings(kube, namespaces, journal, webhook, httpInterface, httpPort, enabled,
-        statusInterval, fullStatusLimit, resync, ttlSweep);
+        statusInterval, fullStatusLimit, resync, ttlSweep, authorization);
+  }
+
+  /** Dev mode only: {@code false} lets anyone read the audit API. */
+  public ControllerSettings withAuthorization(boolean enabled) {
+    return new ControllerSettings(kube, namespaces, journal, webhook, httpInterface, httpPort, metricsEnabled,
+        statusInterval, fullStatusLimit, resync, ttlSweep, enabled);
   }
 }

@@ -35,13 +35,16 @@ final class ApiServer implements AutoCloseable {
   private final Tables tables;
   private final WatchStream watches;
   private final java.util.function.BiFunction<String, String, java.nio.file.Path> logs;
+  private final AccessReviews reviews;
   private HttpServer server;
 
   /** {@code logs} maps (namespace, job) to the job's log file, or null when Jobs write none. */
-  ApiServer(Vertx vertx, EmulatorStore store, java.util.function.BiFunction<String, String, java.nio.file.Path> logs) {
+  ApiServer(Vertx vertx, EmulatorStore store, java.util.function.BiFunction<String, String, java.nio.file.Path> logs,
+            AccessReviews reviews) {
     this.vertx = vertx;
     this.store = store;
     this.logs = logs;
+    this.reviews = reviews;
     this.tables = new Tables(store);
     this.watches = new WatchStream(vertx, store, tables);
   }
@@ -136,6 +139,12 @@ final class ApiServer implements AutoCloseable {
     ResourceType type = store.typeOf(path);
     if (req.getParam("dryRun") != null) {
       return ApiStatus.failure(400, "BadRequest", "the emulator does not support dryRun");
+    }
+    if (req.method() == io.vertx.core.http.HttpMethod.POST) {
+      Optional<MockResponse> review = reviews.answer(path, body);
+      if (review.isPresent()) {
+        return review.get();
+      }
     }
     String name = EmulatorStore.attr(store.getKey(path), "name");
     MockResponse r;

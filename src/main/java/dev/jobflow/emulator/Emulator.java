@@ -36,6 +36,7 @@ public final class Emulator implements AutoCloseable {
   private final String url;
   private final KubernetesClient client;
   private final JobRunner runner;
+  private final AccessReviews reviews = new AccessReviews();
 
   private Emulator(EmulatorOptions options) {
     this.options = options;
@@ -43,7 +44,7 @@ public final class Emulator implements AutoCloseable {
     this.store = new EmulatorStore(new WatchHub(options.watchHistory()));
     store.useWebhooks(options.webhooks());
     this.server = new ApiServer(vertx, store, (ns, job) -> options.executor() == EmulatorOptions.ExecutorKind.PROCESS
-        ? ProcessExecutor.logFile(options.dataDir(), ns, job) : null);
+        ? ProcessExecutor.logFile(options.dataDir(), ns, job) : null, reviews);
     int port = server.start(options.host(), options.port());
     this.url = "http://" + options.host() + ":" + port;
     this.client = new KubernetesClientBuilder().withConfig(config()).build();
@@ -104,6 +105,11 @@ public final class Emulator implements AutoCloseable {
     }
     Files.writeString(file, yaml);
     return file;
+  }
+
+  /** Who the emulator's TokenReviews and SubjectAccessReviews authenticate and allow: configure before use. */
+  public AccessReviews accessReviews() {
+    return reviews;
   }
 
   /** How many watches are open now (tests use it to know an informer is connected). */

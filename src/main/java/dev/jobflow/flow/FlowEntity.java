@@ -17,6 +17,8 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import dev.jobflow.audit.FlowHistory;
+import dev.jobflow.audit.HashChain;
 import dev.jobflow.dag.DagState;
 import dev.jobflow.dag.Decision;
 import dev.jobflow.dag.Reasons;
@@ -139,6 +141,11 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   @Override
   public Set<String> tagsFor(FlowEvent event) {
+    if (event instanceof FlowEvent.FlowAccepted accepted) {
+      // Lets the audit trail find every flow ever run under a name (FlowHistory.nameTag).
+      FlowDefinition def = accepted.definition();
+      return Set.of(EngineSettings.TAG, deps.settings().shardTag(uid), FlowHistory.nameTag(def.namespace(), def.name()));
+    }
     return Set.of(EngineSettings.TAG, deps.settings().shardTag(uid));
   }
 
@@ -230,14 +237,14 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       return Effect().none();
     }
     if (!state.isAccepted()) {
-      return persist(List.of(new FlowEvent.FlowAccepted(meta(), def)));
+      return persist(state, List.of(new FlowEvent.FlowAccepted(meta(), def)));
     }
     if (state.isFinished() || def.generation() <= state.observedGeneration()) {
       // A resync: the controller may have missed our last status (e.g. it restarted): tell it again.
       deps.observer().statusChanged(fullStatus(state));
       return Effect().none();
     }
-    return persist(SpecChanges.between(state, def, meta()));
+    return persist(state, SpecChanges.between(state, def, meta()));
   }
 
   private Effect<FlowEvent, FlowState> onDeleted(FlowState state, Deleted cmd) {
@@ -261,7 +268,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       events.add(new FlowEvent.FlowCancelled(meta(), Reasons.FLOW_DELETED, message));
     }
     events.add(new FlowEvent.FlowDeleted(meta()));
-    return Effect().persist(events).thenRun(s -> afterPersist(s, events)).thenRun(s -> acknowledge(cmd));
+    List<FlowEvent> linked = chained(state, events);
+    return Effect().persist(linked).thenRun(s -> afterPersist(s, linked)).thenRun(s -> acknowledge(cmd));
   }
 
   private static void acknowledge(Deleted cmd) {
@@ -277,7 +285,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (step == null || java.util.Objects.equals(state.dag().jobUid(step), cmd.jobUid())) {
       return Effect().none();
     }
-    return persist(List.of(new FlowEvent.StepJobCreated(meta(), cmd.step(), cmd.attempt(), cmd.job(), cmd.jobUid(),
+    return persist(state, List.of(new FlowEvent.StepJobCreated(meta(), cmd.step(), cmd.attempt(), cmd.job(), cmd.jobUid(),
         cmd.adopted())));
   }
 
@@ -286,7 +294,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       context.getLog().debug("Ignoring late success of {} attempt {}", cmd.step(), cmd.attempt());
       return Effect().none();
     }
-    return persist(List.of(new FlowEvent.StepSucceeded(meta(), cmd.step(), cmd.attempt(), cmd.job(), cmd.jobUid(),
+    return persist(state, List.of(new FlowEvent.StepSucceeded(meta(), cmd.step(), cmd.attempt(), cmd.job(), cmd.jobUid(),
         cmd.reason(), cmd.message())));
   }
 
@@ -298,7 +306,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     }
     Decision.AttemptFailure failure = Scheduler.resolveFailure(state.dag(), step, cmd.attempt(), cmd.reason(),
         cmd.message(), now());
-    return persist(List.of(DecisionEvents.failure(state, failure, cmd.jobUid(), meta())));
+    return persist(state, List.of(DecisionEvents.failure(state, failure, cmd.jobUid(), meta())));
   }
 
   private Integer currentStep(FlowState state, String step, int attempt) {
@@ -320,7 +328,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       return passivateIfDone(state);
     }
     if (state.invalid() != null) {
-      return persist(List.of(new FlowEvent.FlowFailed(meta(), Reasons.INVALID_SPEC, state.invalid())));
+      return persist(state, List.of(new FlowEvent.FlowFailed(meta(), Reasons.INVALID_SPEC, state.invalid())));
     }
     Instant now = now();
     Decision d = Scheduler.decide(state.dag(), now);
@@ -332,15 +340,21 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (d.isEmpty()) {
       return Effect().none();
     }
-    return persist(DecisionEvents.of(state, d, meta()));
+    return persist(state, DecisionEvents.of(state, d, meta()));
   }
 
-  private Effect<FlowEvent, FlowState> persist(List<FlowEvent> events) {
+  private Effect<FlowEvent, FlowState> persist(FlowState state, List<FlowEvent> events) {
     if (events.isEmpty()) {
       return Effect().none();
     }
+    List<FlowEvent> linked = chained(state, events);
     persistingSinceNanos = System.nanoTime();
-    return Effect().persist(events).thenRun(state -> afterPersist(state, events));
+    return Effect().persist(linked).thenRun(s -> afterPersist(s, linked));
+  }
+
+  /** The events linked into the flow's hash chain (tamper evidence for the audit trail). */
+  private List<FlowEvent> chained(FlowState state, List<FlowEvent> events) {
+    return HashChain.link(state.chainHead(HashChain.genesis(persistenceId().id())), events).events();
   }
 
   // ---- acting (only after the events are stored) -------------------------------------------------

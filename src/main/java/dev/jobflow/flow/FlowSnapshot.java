@@ -10,6 +10,15 @@ import java.util.List;
  * @param dag null when the flow was never accepted
  * @param invalid why the accepted spec could not run, null when it could
  * @param terminatedJobs Jobs the engine decided to delete; deleted again after a restart (idempotent)
+ * @param lastHash hash of the last event before the snapshot (the audit hash chain's head); null in snapshots
+ *     written before the chain existed
  */
 public record FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
-                           List<String> terminatedJobs, boolean deleted) implements JsonSerializable {}
+                           List<String> terminatedJobs, boolean deleted, String lastHash) implements JsonSerializable {
+
+  /** A snapshot without the chain's head, as written before the audit hash chain existed. */
+  public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
+                      List<String> terminatedJobs, boolean deleted) {
+    this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, null);
+  }
+}

@@ -1,6 +1,7 @@
 package dev.jobflow.flow;
 
 import dev.jobflow.api.FlowPhase;
+import dev.jobflow.audit.HashChain;
 import dev.jobflow.api.StepPhase;
 import dev.jobflow.dag.DagState;
 import dev.jobflow.dag.FlowGraph;
@@ -48,6 +49,11 @@ public final class FlowState {
   private long observedGeneration;
   private final Set<String> terminatedJobs = new LinkedHashSet<>();
   private boolean deleted;
+  // The hash chain's head (dev.jobflow.audit.HashChain): the last event, hashed only when needed, so a
+  // recovery replaying many events hashes one.
+  private FlowEvent lastEvent;
+  private String lastHash;
+  private boolean restored;
 
   /** A flow not seen yet. */
   public static FlowState empty() {
@@ -58,6 +64,8 @@ public final class FlowState {
 
   /** Applies a stored event; returns this state. */
   public FlowState apply(FlowEvent event) {
+    lastEvent = event;
+    lastHash = null;
     if (event instanceof FlowAccepted e) {
       accept(e);
     } else if (event instanceof FlowSuspended e) {
@@ -229,11 +237,25 @@ public final class FlowState {
     return out;
   }
 
+  /**
+   * The {@code previousHash} for the next event: the hash of the last event; {@code genesis} before the first;
+   * null when unknown (recovered from a snapshot written before the hash chain existed).
+   */
+  public String chainHead(String genesis) {
+    if (lastEvent == null) {
+      return restored ? lastHash : genesis;
+    }
+    if (lastHash == null) {
+      lastHash = HashChain.hash(lastEvent);
+    }
+    return lastHash;
+  }
+
   // ---- snapshots ---------------------------------------------------------------------------------
 
   public FlowSnapshot toSnapshot() {
     return new FlowSnapshot(definition, observedGeneration, dag == null ? null : dag.snapshot(), invalid,
-        List.copyOf(terminatedJobs), deleted);
+        List.copyOf(terminatedJobs), deleted, chainHead(null));
   }
 
   public static FlowState fromSnapshot(FlowSnapshot snap) {
@@ -250,6 +272,8 @@ public final class FlowState {
     s.observedGeneration = snap.observedGeneration();
     s.terminatedJobs.addAll(snap.terminatedJobs());
     s.deleted = snap.deleted();
+    s.restored = true;
+    s.lastHash = snap.lastHash();
     return s;
   }
 }

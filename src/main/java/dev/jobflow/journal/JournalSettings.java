@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
 /**
  * The journal's settings ({@code jobflow.journal} plus CLI flags), and the Akka {@link Config} that
  * points akka-persistence-jdbc at that database. The controller, {@code jobflow dev} and
- * {@code jobflow audit} all start their actor system with {@link #prepare()}.
+ * {@code jobflow audit} all start their actor system with {@link #prepare()} ({@code jobflow audit}: with
+ * {@link #akkaConfig()}, creating nothing). While the controller has the embedded H2 file open, other processes
+ * read it through {@link JournalServer}.
  */
 public final class JournalSettings {
   private static final String SHARED_DB = "akka-persistence-jdbc.shared-databases.slick";
@@ -208,7 +210,7 @@ public final class JournalSettings {
     return akkaConfig();
   }
 
-  private Path h2File() {
+  Path h2File() {
     return dataDir.toAbsolutePath().normalize().resolve("journal");
   }
 

@@ -55,7 +55,8 @@ class FlowEntityTest extends EntityHarness {
     assertEquals("etl-a-1", started.job());
     assertEquals(WRITER, started.meta().writer());
     assertEquals(clock.instant(), started.meta().at());
-    assertNull(started.meta().previousHash());
+    // The audit hash chain: each event links to the hash of the one before it (dev.jobflow.audit.HashChain).
+    assertEquals(dev.jobflow.audit.HashChain.hash(events("u-run").get(0)), started.meta().previousHash());
     assertEquals(1, runtime.creations("etl-a-1"));
     assertEquals(decisions(events("u-run")), decisions(observer.events), "observer hears every event, in order");
     assertEquals(FlowPhase.Succeeded, observer.last().summary().phase());
