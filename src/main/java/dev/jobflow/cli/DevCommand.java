@@ -2,6 +2,7 @@ package dev.jobflow.cli;
 
 import com.typesafe.config.ConfigFactory;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.audit.FlowHistory;
 import dev.jobflow.dev.DevMode;
 import dev.jobflow.dev.FlowProgress;
 import dev.jobflow.dev.ProgressView;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code jobflow dev}: try Jobflow without a cluster. */
 @Command(name = "dev", mixinStandardHelpOptions = true,
     description = {"Run the API-server emulator, the controller (H2 journal in --data-dir), the webhooks and",
-        "/metrics in one process; submit FILEs; show live progress and each flow's timeline when it ends.",
+        "/metrics in one process; submit FILEs; show live progress and each flow's audit timeline when it ends.",
         "Without --exit-when-done it keeps serving: KUBECONFIG=<data-dir>/dev.kubeconfig kubectl get jf"})
 public final class DevCommand implements Callable<Integer> {
 
@@ -61,7 +62,9 @@ public final class DevCommand implements Callable<Integer> {
       ProgressView view = new ProgressView(System.out, System.console() != null);
       boolean allSucceeded = true;
       if (!flows.isEmpty()) {
-        allSucceeded = dev.awaitAll(flows, view, Duration.ofMillis(300), p -> view.print(DevTimeline.of(dev, p)));
+        FlowHistory history = new FlowHistory(dev.controller().system());
+        allSucceeded = dev.awaitAll(flows, view, Duration.ofMillis(300),
+            p -> view.print(DevTimeline.of(dev, history, p)));
       }
       if (exitWhenDone) {
         System.out.println(allSucceeded ? "jobflow dev: every flow succeeded" : "jobflow dev: some flow did not succeed");

@@ -1,32 +1,34 @@
 package dev.jobflow.cli;
 
 import dev.jobflow.api.JobFlow;
-import dev.jobflow.api.StepStatus;
+import dev.jobflow.audit.FlowHistory;
 import dev.jobflow.dev.DevMode;
 import dev.jobflow.dev.FlowProgress;
-import java.util.Map;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
 
-/** What {@code jobflow dev} prints when a flow ends: its steps, attempts, Jobs and outcomes. */
+/** What {@code jobflow dev} prints when a flow ends: its audit timeline, read back from the journal. */
 final class DevTimeline {
   private DevTimeline() {}
 
-  static String of(DevMode dev, FlowProgress p) {
+  static String of(DevMode dev, FlowHistory history, FlowProgress p) {
+    StringWriter text = new StringWriter();
+    PrintWriter out = new PrintWriter(text);
+    out.printf("%n%s/%s ended %s%s%n", p.namespace(), p.name(), p.phase(),
+        p.message() == null || p.message().isBlank() ? "" : ": " + p.message());
     JobFlow flow = dev.client().resources(JobFlow.class).inNamespace(p.namespace()).withName(p.name()).get();
-    StringBuilder out = new StringBuilder();
-    out.append("\n").append(p.namespace()).append('/').append(p.name()).append(" ended ").append(p.phase());
-    if (p.message() != null && !p.message().isBlank()) {
-      out.append(": ").append(p.message());
-    }
-    out.append('\n');
-    if (flow != null && flow.getStatus() != null && flow.getStatus().getSteps() != null) {
-      out.append(String.format("  %-20s %-10s %-8s %-36s %s%n", "STEP", "PHASE", "ATTEMPTS", "JOB", "REASON"));
-      for (Map.Entry<String, StepStatus> e : flow.getStatus().getSteps().entrySet()) {
-        StepStatus s = e.getValue();
-        out.append(String.format("  %-20s %-10s %-8s %-36s %s%n", e.getKey(), s.getPhase(),
-            s.getAttempts() == null ? "" : s.getAttempts(), s.getJob() == null ? "" : s.getJob(),
-            s.getReason() == null ? "" : s.getReason()));
+    String uid = flow == null ? null : flow.getMetadata().getUid();
+    try {
+      for (FlowHistory.FlowTimeline timeline : history.history(p.namespace(), p.name(), uid)
+          .toCompletableFuture().get(30, TimeUnit.SECONDS)) {
+        AuditTable.printFlow(out, timeline);
       }
+    } catch (Exception e) {
+      out.printf("(the audit timeline could not be read: %s; try `jobflow audit %s/%s`)%n", e.getMessage(),
+          p.namespace(), p.name());
     }
-    return out.append('\n').toString();
+    out.flush();
+    return text.toString();
   }
 }
