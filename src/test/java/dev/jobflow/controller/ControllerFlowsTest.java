@@ -101,6 +101,26 @@ class ControllerFlowsTest {
   }
 
   @Test
+  void aJobDeletedBySomeoneElseFailsItsAttempt() throws Exception {
+    harness.submit(flow("vanished", "", step("a", List.of(), "60s", "Succeeded"), null));
+    harness.await("vanished", f -> f.getStatus() != null && f.getStatus().getSteps() != null
+        && f.getStatus().getSteps().get("a") != null && f.getStatus().getSteps().get("a").getPhase() == StepPhase.Running,
+        java.time.Duration.ofSeconds(30));
+    // Running is recorded when the attempt starts, a moment before its Job is created: a delete sent before the
+    // Job exists deletes nothing (and then the Job appears and runs its 60s). Delete the Job once it exists.
+    harness.client().batch().v1().jobs().inNamespace("default").withName("vanished-a-1")
+        .waitUntilCondition(j -> j != null, 20, java.util.concurrent.TimeUnit.SECONDS);
+    // As `kubectl delete job` does it: background propagation.
+    assertEquals(1, harness.client().batch().v1().jobs().inNamespace("default").withName("vanished-a-1")
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete().size(),
+        "the Job was deleted");
+    harness.client().batch().v1().jobs().inNamespace("default").withName("vanished-a-1")
+        .waitUntilCondition(j -> j == null, 20, java.util.concurrent.TimeUnit.SECONDS);
+    JobFlow done = harness.awaitPhase("vanished", FlowPhase.Failed);
+    assertEquals("JobDeleted", done.getStatus().getSteps().get("a").getReason());
+  }
+
+  @Test
   void invalidFlowIsRefusedWithEveryProblemAndNoJob() throws Exception {
     harness.submit(flow("invalid", "",
         step("x", List.of("y"), "50ms", "Succeeded") + step("y", List.of("x"), "50ms", "Succeeded"), null));

@@ -164,6 +164,33 @@ class EmulatorApiTest {
   }
 
   @Test
+  void writesToADeletedJobAnswerNotFoundAndNeverRecreateIt() {
+    JobFlow owner = client.resources(JobFlow.class).resource(flow("gone-flow")).create();
+    Job stale = client.batch().v1().jobs().resource(job("gone-flow-a-1", owner)).create();
+    assertEquals(1, client.batch().v1().jobs().withName("gone-flow-a-1")
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete().size(), "blockOwnerDeletion does not hold it");
+    assertNull(client.batch().v1().jobs().withName("gone-flow-a-1").get());
+
+    stale.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withActive(1).build());
+    var jobs = client.batch().v1().jobs();
+    List<Runnable> writes = List.of(
+        () -> jobs.resource(stale).updateStatus(),
+        () -> jobs.resource(stale).patchStatus(),
+        () -> jobs.withName("gone-flow-a-1").subresource("status").patch(
+            PatchContext.of(PatchType.JSON), "[{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"active\":1}}]"),
+        () -> jobs.withName("gone-flow-a-1").subresource("status").patch(
+            PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"active\":1}}"),
+        () -> jobs.resource(stale).update(),
+        () -> jobs.withName("gone-flow-a-1").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}"));
+    for (Runnable write : writes) {
+      KubernetesClientException e = assertThrows(KubernetesClientException.class, write::run);
+      assertEquals(404, e.getCode(), e.getMessage());
+      assertNull(jobs.withName("gone-flow-a-1").get(), "a write to a deleted Job must not re-create it");
+    }
+    assertTrue(jobs.list().getItems().stream().noneMatch(j -> j.getMetadata().getName().equals("gone-flow-a-1")));
+  }
+
+  @Test
   void deletingAFlowDeletesItsJobsButOrphanKeepsThem() {
     JobFlow owner = client.resources(JobFlow.class).resource(flow("gc-flow")).create();
     client.batch().v1().jobs().resource(job("gc-flow-a-1", owner)).create();

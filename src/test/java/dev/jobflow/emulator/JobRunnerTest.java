@@ -129,6 +129,20 @@ class JobRunnerTest {
   }
 
   @Test
+  void aDeletedSimulatedJobStaysDeleted() throws Exception {
+    KubernetesClient c = simulate.client();
+    c.batch().v1().jobs().resource(simulated("sim-deleted", 1, "1s", "Succeeded")).create();
+    c.batch().v1().jobs().withName("sim-deleted").waitUntilCondition(
+        j -> j != null && j.getStatus() != null && Integer.valueOf(1).equals(j.getStatus().getActive()), 20, TimeUnit.SECONDS);
+    assertEquals(1, c.batch().v1().jobs().withName("sim-deleted")
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete().size());
+    // Past the moment its attempt would have ended: no completion is written to it, nothing brings it back.
+    Thread.sleep(1500);
+    assertNull(c.batch().v1().jobs().withName("sim-deleted").get(), "a deleted Job is never re-created");
+    assertTrue(c.pods().withLabel("job-name", "sim-deleted").list().getItems().isEmpty(), "its pods went with it");
+  }
+
+  @Test
   void simulateHonoursActiveDeadlineSeconds() {
     KubernetesClient c = simulate.client();
     Job job = simulated("sim-deadline", 1, "1h", "Succeeded");
