@@ -124,8 +124,15 @@ public final class Controller implements AutoCloseable {
     AtomicBoolean ready = new AtomicBoolean(false);
     AtomicBoolean stopping = new AtomicBoolean(false);
     timers.scheduleWithFixedDelay(() -> journalHealth.check().thenAccept(journalUp::set), 0, 5, TimeUnit.SECONDS);
-    Route routes = HealthRoutes.create(() -> !stopping.get() && flowInformer.hasSynced() && jobHub.hasSynced()
-        && journalUp.get());
+    Route routes = HealthRoutes.withReason(() -> {
+      if (stopping.get()) {
+        return "shutting down";
+      }
+      if (!flowInformer.hasSynced() || !jobHub.hasSynced()) {
+        return "informers not synced with the API server yet";
+      }
+      return journalUp.get() ? null : "journal " + settings.journal().displayUrl() + " unreachable";
+    });
     HttpFront http = HttpFront.http(system, settings.httpInterface(), settings.httpPort(), routes)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     http.stopOnShutdown(system, Duration.ofSeconds(5));
