@@ -136,8 +136,15 @@ public final class Controller implements AutoCloseable {
     timers.scheduleWithFixedDelay(() -> journalHealth.check().thenAccept(journalUp::set), 0, 5, TimeUnit.SECONDS);
     ApiAuthorizer authorizer = settings.authorization() ? ApiAuthorizer.kubernetes(client, io) : ApiAuthorizer.disabled();
     Route routes = concat(
-        HealthRoutes.create(() -> !stopping.get() && flowInformer.hasSynced() && jobHub.hasSynced()
-            && journalUp.get()),
+        HealthRoutes.withReason(() -> {
+          if (stopping.get()) {
+            return "shutting down";
+          }
+          if (!flowInformer.hasSynced() || !jobHub.hasSynced()) {
+            return "informers not synced with the API server yet";
+          }
+          return journalUp.get() ? null : "journal " + settings.journal().displayUrl() + " unreachable";
+        }),
         AuditRoutes.create(system, new FlowHistory(system), authorizer));
     HttpFront http = HttpFront.http(system, settings.httpInterface(), settings.httpPort(), routes)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);

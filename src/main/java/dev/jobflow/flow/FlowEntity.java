@@ -77,7 +77,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
 
-  private final long startedNanos = System.nanoTime();
+  /** When the current recovery began. A restart never runs this constructor again: PreRestart resets it. */
+  private long startedNanos = System.nanoTime();
   /** When the batch being stored was handed to the journal; 0 when none is in flight. */
   private long persistingSinceNanos;
 
@@ -186,20 +187,27 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
         .onSignal(RecoveryFailed.class, (state, failed) ->
             deps.observer().recoveryFailed(uid, java.time.Duration.ofNanos(System.nanoTime() - startedNanos)))
-        .onSignal(PreRestart.instance(), state -> stopped())
-        .onSignal(PostStop.instance(), state -> stopped())
+        .onSignal(PreRestart.instance(), state -> {
+          // A journal failure restarts this same actor (still alive: still counted) after a backoff, and the
+          // supervisor stops its children. The next recovery's time includes the backoff.
+          released();
+          startedNanos = System.nanoTime();
+        })
+        .onSignal(PostStop.instance(), state -> {
+          released();
+          deps.observer().actorStopped(false);
+        })
         .build();
   }
 
-  private void stopped() {
+  private void released() {
     if (persistingSinceNanos != 0) {
       deps.observer().persistFailed(uid); // stopped while the journal had not confirmed a write
       persistingSinceNanos = 0;
     }
-    // Children stop with their entity.
+    // Children stop with their entity, and with each restart of it.
     children.values().forEach(c -> deps.observer().actorStopped(true));
     children.clear();
-    deps.observer().actorStopped(false);
   }
 
   @Override

@@ -3,12 +3,19 @@ package dev.jobflow.flow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Keeps everything an entity tells its observer. */
 final class RecordingObserver implements FlowObserver {
   final List<FlowStatusUpdate> updates = new CopyOnWriteArrayList<>();
   final List<FlowEvent> events = new CopyOnWriteArrayList<>();
   final List<FlowId> passivated = new CopyOnWriteArrayList<>();
+  /** Started minus stopped, as the actors-alive gauge counts them. */
+  final AtomicInteger flowActorsAlive = new AtomicInteger();
+  final AtomicInteger stepActorsAlive = new AtomicInteger();
+  final AtomicInteger recoveries = new AtomicInteger();
+  final AtomicInteger recoveryFailures = new AtomicInteger();
+  final AtomicInteger persistFailures = new AtomicInteger();
 
   @Override
   public void statusChanged(FlowStatusUpdate update) {
@@ -23,6 +30,31 @@ final class RecordingObserver implements FlowObserver {
   @Override
   public void passivated(FlowId flow) {
     passivated.add(flow);
+  }
+
+  @Override
+  public void actorStarted(boolean step) {
+    (step ? stepActorsAlive : flowActorsAlive).incrementAndGet();
+  }
+
+  @Override
+  public void actorStopped(boolean step) {
+    (step ? stepActorsAlive : flowActorsAlive).decrementAndGet();
+  }
+
+  @Override
+  public void recovered(String uid, java.time.Duration took) {
+    recoveries.incrementAndGet();
+  }
+
+  @Override
+  public void recoveryFailed(String uid, java.time.Duration took) {
+    recoveryFailures.incrementAndGet();
+  }
+
+  @Override
+  public void persistFailed(String uid) {
+    persistFailures.incrementAndGet();
   }
 
   FlowStatusUpdate last() {

@@ -3,11 +3,14 @@ package dev.jobflow.journal;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,22 +52,30 @@ public final class CounterEntity
   }
 
   private final RetentionCriteria retention;
+  /** Null unless {@link #ticking}. */
+  private final TimerScheduler<Command> timers;
+  private final Duration tickInterval;
 
-  private CounterEntity(String id, PersistFailureBackoff backoff, RetentionCriteria retention) {
+  private CounterEntity(String id, PersistFailureBackoff backoff, RetentionCriteria retention,
+      TimerScheduler<Command> timers, Duration tickInterval) {
     super(PersistenceId.ofUniqueId(id), backoff.strategy());
     this.retention = retention;
+    this.timers = timers;
+    this.tickInterval = tickInterval;
   }
 
   public static Behavior<Command> create(String id, PersistFailureBackoff backoff, RetentionCriteria retention) {
-    return new CounterEntity(id, backoff, retention);
+    return new CounterEntity(id, backoff, retention, null, null);
   }
 
-  /** An entity that persists the next number every {@code interval}, with no one asking. */
+  /**
+   * An entity that persists the next number every {@code interval}, with no one asking. The timer starts on
+   * every {@link RecoveryCompleted}, not once at spawn: a failed write restarts the entity through the backoff
+   * supervisor inside {@code EventSourcedBehavior}, which cancels all of the actor's timers and then starts only
+   * the event-sourced behavior again, never this outer setup.
+   */
   public static Behavior<Command> ticking(String id, PersistFailureBackoff backoff, Duration interval) {
-    return Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(new Tick(), interval);
-      return new CounterEntity(id, backoff, RetentionCriteria.disabled());
-    });
+    return Behaviors.withTimers(timers -> new CounterEntity(id, backoff, RetentionCriteria.disabled(), timers, interval));
   }
 
   @Override
@@ -85,6 +96,15 @@ public final class CounterEntity
   @Override
   public EventHandler<State, Appended> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onEvent(Appended.class, (state, e) -> state.plus(e.value())).build();
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+      if (timers != null) {
+        timers.startTimerWithFixedDelay(new Tick(), tickInterval);
+      }
+    }).build();
   }
 
   @Override
