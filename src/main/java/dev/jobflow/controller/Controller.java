@@ -67,23 +67,14 @@ public final class Controller implements AutoCloseable {
   private final HttpFront http;
   private final AdmissionServer webhook;
   private final MetricsServer metricsServer;
-  private final ActorRef<FlowRouter.Command> router;
-  private final AtomicBoolean ready;
-  private final FlowInformer flowInformer;
-  private final JobInformerHub jobHub;
 
   private Controller(ActorSystem<Void> system, KubernetesClient client, HttpFront http, AdmissionServer webhook,
-      MetricsServer metricsServer, ActorRef<FlowRouter.Command> router, AtomicBoolean ready,
-      FlowInformer flowInformer, JobInformerHub jobHub) {
+      MetricsServer metricsServer) {
     this.system = system;
     this.client = client;
     this.http = http;
     this.webhook = webhook;
     this.metricsServer = metricsServer;
-    this.router = router;
-    this.ready = ready;
-    this.flowInformer = flowInformer;
-    this.jobHub = jobHub;
   }
 
   /** Starts everything and returns once the HTTP front listens; readiness follows when informers sync. */
@@ -131,7 +122,6 @@ public final class Controller implements AutoCloseable {
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);
-    AtomicBoolean ready = new AtomicBoolean(false);
     AtomicBoolean stopping = new AtomicBoolean(false);
     timers.scheduleWithFixedDelay(() -> journalHealth.check().thenAccept(journalUp::set), 0, 5, TimeUnit.SECONDS);
     ApiAuthorizer authorizer = settings.authorization() ? ApiAuthorizer.kubernetes(client, io) : ApiAuthorizer.disabled();
@@ -163,8 +153,7 @@ public final class Controller implements AutoCloseable {
         TimeUnit.SECONDS);
 
     registerShutdown(system, stopping, flowInformer, jobHub, statusWriter, client, io, timers, metricsServer);
-    Controller controller = new Controller(system, client, http, webhook, metricsServer, router, ready,
-        flowInformer, jobHub);
+    Controller controller = new Controller(system, client, http, webhook, metricsServer);
     log.info("jobflow controller started: http {} webhook {} metrics {} {}", http.port(),
         webhook == null ? "off" : webhook.port(), metricsServer == null ? "off" : metricsServer.port(),
         settings.journal());
@@ -242,10 +231,6 @@ public final class Controller implements AutoCloseable {
 
   public int metricsPort() {
     return metricsServer == null ? -1 : metricsServer.port();
-  }
-
-  public ActorRef<FlowRouter.Command> router() {
-    return router;
   }
 
   /** Completes when the actor system has terminated (after SIGTERM or {@link #close()}). */

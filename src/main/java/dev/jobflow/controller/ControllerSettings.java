@@ -47,11 +47,6 @@ public record ControllerSettings(Config kube, List<String> namespaces, JournalSe
         c.getInt("full-status-limit"), c.getDuration("resync"), c.getDuration("ttl-sweep"));
   }
 
-  public ControllerSettings withMetrics(boolean enabled) {
-    return new ControllerSettings(kube, namespaces, journal, webhook, httpInterface, httpPort, enabled,
-        statusInterval, fullStatusLimit, resync, ttlSweep, authorization);
-  }
-
   /** Dev mode only: {@code false} lets anyone read the audit API. */
   public ControllerSettings withAuthorization(boolean enabled) {
     return new ControllerSettings(kube, namespaces, journal, webhook, httpInterface, httpPort, metricsEnabled,

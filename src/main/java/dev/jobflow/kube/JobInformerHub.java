@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +38,6 @@ public final class JobInformerHub implements AutoCloseable {
   private final List<SharedIndexInformer<Job>> informers = new ArrayList<>();
   private final List<CompletableFuture<Void>> started = new ArrayList<>();
   private final Map<String, List<JobListener>> listeners = new ConcurrentHashMap<>();
-  private final AtomicLong relists = new AtomicLong();
   private final Runnable onRelist;
 
   private JobInformerHub(Runnable onRelist) {
@@ -70,7 +67,6 @@ public final class JobInformerHub implements AutoCloseable {
 
   private void add(SharedIndexInformer<Job> informer) {
     informer.exceptionHandler((started, error) -> {
-      relists.incrementAndGet();
       onRelist.run();
       log.info("job watch broke ({}); relisting", error.getMessage());
       return true; // keep retrying: the informer relists with backoff
@@ -105,10 +101,6 @@ public final class JobInformerHub implements AutoCloseable {
     return informers.stream().allMatch(SharedIndexInformer::hasSynced);
   }
 
-  public long relists() {
-    return relists.get();
-  }
-
   /** The Job as the informer last saw it, or null. */
   public Job cached(String namespace, String name) {
     for (SharedIndexInformer<Job> informer : informers) {
@@ -132,10 +124,6 @@ public final class JobInformerHub implements AutoCloseable {
       list.remove(listener);
       return list.isEmpty() ? null : list;
     });
-  }
-
-  public int subscriptions() {
-    return listeners.values().stream().collect(Collectors.summingInt(List::size));
   }
 
   private void deliver(Job job) {

@@ -28,9 +28,4 @@ final class TokenBucket {
     }
     return false;
   }
-
-  boolean isFull() {
-    long now = clock.millis();
-    return Math.min(burst, tokens + (now - lastMillis) / 1000.0 * perSecond) >= burst;
-  }
 }
