@@ -15,11 +15,8 @@ import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.flow.EngineSettings;
 import dev.jobflow.flow.FlowEntity;
-import dev.jobflow.flow.FlowId;
-import dev.jobflow.flow.FlowObserver;
+import dev.jobflow.flow.FlowListener;
 import dev.jobflow.flow.FlowRouter;
-import dev.jobflow.flow.FlowStatusUpdate;
-import dev.jobflow.flow.FlowEvent;
 import dev.jobflow.audit.FlowHistory;
 import dev.jobflow.http.ApiAuthorizer;
 import dev.jobflow.http.AuditRoutes;
@@ -27,15 +24,16 @@ import dev.jobflow.http.HealthRoutes;
 import dev.jobflow.http.HttpFront;
 import dev.jobflow.journal.JournalHealth;
 import dev.jobflow.journal.JournalServer;
-import dev.jobflow.kube.EventRecorder;
-import dev.jobflow.kube.FlowInformer;
 import dev.jobflow.kube.JobInformerHub;
 import dev.jobflow.kube.KubeJobRuntime;
-import dev.jobflow.kube.StatusWriter;
 import dev.jobflow.metrics.FlowCensus;
+import dev.jobflow.metrics.FlowMetrics;
 import dev.jobflow.metrics.JobflowMetrics;
 import dev.jobflow.metrics.KubeApiMetrics;
 import dev.jobflow.metrics.MetricsServer;
+import dev.jobflow.status.EventRecorder;
+import dev.jobflow.status.FlowReporter;
+import dev.jobflow.status.StatusWriter;
 import dev.jobflow.validation.JobFlowValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -108,12 +106,13 @@ public final class Controller implements AutoCloseable {
         () -> metrics.informerRelisted("jobs"));
     KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock);
 
-    FlowObserver observer = new ControllerObserver(statusWriter, events, settings.fullStatusLimit(),
-        new MetricsFlowObserver(metrics));
-    var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime, observer, clock);
+    FlowReporter reporter = new FlowReporter(statusWriter, events, settings.fullStatusLimit(), clock);
+    FlowMetrics flowMetrics = new FlowMetrics(metrics);
+    var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime,
+        FlowListener.all(reporter, flowMetrics), flowMetrics, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
-        statusWriter, events, io, clock);
+        reporter, io);
 
     // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
     jobHub.synced().get(60, TimeUnit.SECONDS);

@@ -1,11 +1,14 @@
 package dev.jobflow.flow;
 
+import java.util.List;
+
 /**
- * Who hears about a flow's changes: the controller's status writer, Kubernetes event recorder and metrics.
- * Passed to the entity at creation. Called on the entity's thread, in order, after the change is stored:
- * implementations must return quickly and never block (hand work to an actor or a queue).
+ * Who hears what happens to flows, once it is stored: the status writer and Kubernetes Event recorder, and flow
+ * metrics. Passed to the entity at creation. Called on the entity's thread, in order, after the change is stored:
+ * implementations must return quickly and never block (hand work to an actor or a queue). The engine's own health
+ * (journal latency, live actors) goes to {@link EngineHealth} instead.
  */
-public interface FlowObserver {
+public interface FlowListener {
   /** After recovery (complete) and after every stored batch of events (the steps that changed). */
   void statusChanged(FlowStatusUpdate update);
 
@@ -15,30 +18,26 @@ public interface FlowObserver {
   /** The entity stopped: its flow finished (or was deleted) and its side effects are done. */
   default void passivated(FlowId flow) {}
 
-  // ---- the engine's own health, for metrics ----
+  FlowListener NONE = all();
 
-  /** An entity finished reading its journal (snapshot and events) after {@code took}. */
-  default void recovered(String uid, java.time.Duration took) {}
+  /** Tells each listener, in this order. */
+  static FlowListener all(FlowListener... listeners) {
+    List<FlowListener> each = List.of(listeners);
+    return new FlowListener() {
+      @Override
+      public void statusChanged(FlowStatusUpdate update) {
+        each.forEach(l -> l.statusChanged(update));
+      }
 
-  /** An entity could not read its journal; it is restarted with backoff. */
-  default void recoveryFailed(String uid, java.time.Duration took) {}
+      @Override
+      public void eventRecorded(FlowId flow, FlowEvent event) {
+        each.forEach(l -> l.eventRecorded(flow, event));
+      }
 
-  /** A batch of {@code events} was stored after {@code took}. */
-  default void persisted(int events, java.time.Duration took) {}
-
-  /** A write to the journal failed; the entity is restarted with backoff and replays before it acts again. */
-  default void persistFailed(String uid) {}
-
-  /** An actor of the engine started ({@code step}: a step actor; otherwise a flow entity). */
-  default void actorStarted(boolean step) {}
-
-  default void actorStopped(boolean step) {}
-
-  FlowObserver NONE = new FlowObserver() {
-    @Override
-    public void statusChanged(FlowStatusUpdate update) {}
-
-    @Override
-    public void eventRecorded(FlowId flow, FlowEvent event) {}
-  };
+      @Override
+      public void passivated(FlowId flow) {
+        each.forEach(l -> l.passivated(flow));
+      }
+    };
+  }
 }

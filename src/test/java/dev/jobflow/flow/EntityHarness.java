@@ -52,7 +52,7 @@ abstract class EntityHarness {
   }
 
   FlowEntity.Dependencies deps() {
-    return new FlowEntity.Dependencies(settings, runtime, observer, clock);
+    return new FlowEntity.Dependencies(settings, runtime, observer, observer, clock);
   }
 
   ActorRef<FlowCommand> spawn(String uid) {

@@ -33,6 +33,7 @@ import dev.jobflow.flow.FlowEvent.StepFailed;
 import dev.jobflow.flow.FlowEvent.StepRetryScheduled;
 import dev.jobflow.flow.FlowEvent.StepSkipped;
 import dev.jobflow.step.JobState;
+import dev.jobflow.step.StepOutcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,8 +56,8 @@ class FlowEntityTest extends EntityHarness {
     assertEquals("etl-a-1", started.job());
     assertEquals(WRITER, started.meta().writer());
     assertEquals(clock.instant(), started.meta().at());
-    // The audit hash chain: each event links to the hash of the one before it (dev.jobflow.audit.HashChain).
-    assertEquals(dev.jobflow.audit.HashChain.hash(events("u-run").get(0)), started.meta().previousHash());
+    // The audit hash chain: each event links to the hash of the one before it (dev.jobflow.flow.HashChain).
+    assertEquals(dev.jobflow.flow.HashChain.hash(events("u-run").get(0)), started.meta().previousHash());
     assertEquals(1, runtime.creations("etl-a-1"));
     assertEquals(decisions(events("u-run")), decisions(observer.events), "observer hears every event, in order");
     assertEquals(FlowPhase.Succeeded, observer.last().summary().phase());
@@ -106,7 +107,7 @@ class FlowEntityTest extends EntityHarness {
   @Test
   void theWakeTimerFiresByItself() {
     clock = null;
-    FlowEntity.Dependencies deps = new FlowEntity.Dependencies(settings, runtime, observer, java.time.Clock.systemUTC());
+    FlowEntity.Dependencies deps = new FlowEntity.Dependencies(settings, runtime, observer, observer, java.time.Clock.systemUTC());
     ActorRef<FlowCommand> entity = testKit.spawn(FlowEntity.create("u-timer", deps));
     entity.tell(new SpecSeen(flow("timer", "u-timer").retried("a", 1, Duration.ofMillis(200)).build()));
     await("Job a-1", () -> runtime.job("timer-a-1") != null);
@@ -259,8 +260,8 @@ class FlowEntityTest extends EntityHarness {
     entity.tell(new SpecSeen(flow("late", "u-late").step("a").build()));
     await("a started", () -> runtime.job("late-a-1") != null);
     awaitEvents("u-late", 3);
-    entity.tell(new FlowCommand.AttemptSucceeded("a", 7, "late-a-7", null, null, null, clock.instant()));
-    entity.tell(new FlowCommand.AttemptFailed("nope", 1, "late-nope-1", null, "X", null, clock.instant()));
+    entity.tell(new FlowCommand.AttemptReported(new StepOutcome.Succeeded("a", 7, "late-a-7", null, null, null, clock.instant())));
+    entity.tell(new FlowCommand.AttemptReported(new StepOutcome.Failed("nope", 1, "late-nope-1", null, "X", null, clock.instant())));
     assertEquals(3, settled("u-late").size());
     runtime.set("data", "late-a-1", JobState.Succeeded, null, null);
     awaitEvent("u-late", FlowSucceeded.class);
@@ -294,7 +295,7 @@ class FlowEntityTest extends EntityHarness {
   void eventsBeforeAcceptanceAndAfterDeletionDoNothing() {
     ActorRef<FlowCommand> entity = spawn("u-empty");
     TestProbe<FlowStatusUpdate> status = testKit.createTestProbe();
-    entity.tell(new FlowCommand.AttemptSucceeded("a", 1, "x-a-1", null, null, null, clock.instant()));
+    entity.tell(new FlowCommand.AttemptReported(new StepOutcome.Succeeded("a", 1, "x-a-1", null, null, null, clock.instant())));
     entity.tell(new GetStatus(status.getRef()));
     FlowStatusUpdate s = status.receiveMessage();
     assertEquals(FlowPhase.Pending, s.summary().phase());

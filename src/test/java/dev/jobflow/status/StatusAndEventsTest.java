@@ -1,4 +1,4 @@
-package dev.jobflow.kube;
+package dev.jobflow.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
