@@ -162,7 +162,7 @@ class FlowEntityTest extends EntityHarness {
     entity.tell(new SpecSeen(f.generation(3).build()));  // a resync of a seen generation changes nothing
     entity.tell(new SpecSeen(f.step("d").generation(4).build()));
     awaitEvent("u-gen", FlowGenerationObserved.class);
-    List<String> types = types(settled("u-gen"));
+    List<String> types = types(events("u-gen"));
     assertEquals(List.of("FlowAccepted", "FlowResumed", "StepAttemptStarted", "StepJobCreated",
         "FlowParallelismChanged", "StepAttemptStarted", "StepAttemptStarted"), types.subList(0, 7));
     FlowGenerationObserved ignored = last("u-gen", FlowGenerationObserved.class);
@@ -184,7 +184,7 @@ class FlowEntityTest extends EntityHarness {
     entity.tell(new SpecSeen(f.shutdown(ShutdownPolicy.Terminate).generation(2).build()));
     awaitEvent("u-term", FlowCancelled.class);
     assertEquals(List.of("FlowShutdownRequested", "StepCancelled a", "StepSkipped b", "StepSkipped f", "FlowCancelled"),
-        decisions(settled("u-term")).subList(3, 8));
+        decisions(events("u-term")).subList(3, 8));
     await("Job deleted", () -> runtime.job("term-a-1") == null);
     assertNull(runtime.job("term-f-1"));
   }
@@ -230,6 +230,7 @@ class FlowEntityTest extends EntityHarness {
     ActorRef<FlowCommand> again = spawn("u-delfin");
     again.tell(new Deleted());
     probe.expectTerminated(again, Duration.ofSeconds(10));
+    awaitEvent("u-delfin", FlowDeleted.class);
     assertEquals(List.of("FlowSucceeded", "FlowDeleted"), types(events("u-delfin")).subList(4, 6));
   }
 
@@ -262,7 +263,7 @@ class FlowEntityTest extends EntityHarness {
     awaitEvents("u-late", 3);
     entity.tell(new FlowCommand.AttemptReported(new StepOutcome.Succeeded("a", 7, "late-a-7", null, null, null, clock.instant())));
     entity.tell(new FlowCommand.AttemptReported(new StepOutcome.Failed("nope", 1, "late-nope-1", null, "X", null, clock.instant())));
-    assertEquals(3, settled("u-late").size());
+    assertEquals(3, eventsAfterCommandsHandled(entity, "u-late").size());
     runtime.set("data", "late-a-1", JobState.Succeeded, null, null);
     awaitEvent("u-late", FlowSucceeded.class);
   }
