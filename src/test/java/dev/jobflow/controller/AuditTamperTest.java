@@ -48,9 +48,8 @@ class AuditTamperTest {
     harness = new ControllerHarness(dir);
     // The harness's controller snapshots every 100 events; this one every 3, so recovery starts from snapshots.
     config = ConfigFactory.parseMap(Map.of("jobflow.engine.snapshot-every", "3")).withFallback(ControllerHarness.config());
-    settings = new ControllerSettings(harness.emulator.config(), List.of(),
-        JournalSettings.fromConfig(config).withDataDir(harness.journalDir), null, "127.0.0.1", 0, false,
-        Duration.ofMillis(50), 500, Duration.ofSeconds(30), Duration.ofMillis(300));
+    settings = ControllerHarness.settings(harness.emulator,
+        JournalSettings.fromConfig(config).withDataDir(harness.journalDir), config);
     harness.controller.close();
     harness.controller = Controller.start(settings, config);
   }

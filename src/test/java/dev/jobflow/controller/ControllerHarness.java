@@ -64,6 +64,9 @@ final class ControllerHarness implements AutoCloseable {
         "jobflow.engine.create-retry.min-backoff", "100ms",
         "jobflow.journal.persist-failure-backoff.min", "200ms",
         "jobflow.journal.persist-failure-backoff.max", "2s",
+        "jobflow.controller.status-interval", "50ms",
+        "jobflow.controller.resync", "30s",
+        "jobflow.controller.ttl-sweep", "300ms",
         "akka.loglevel", "WARNING",
         "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
         "akka.coordinated-shutdown.exit-jvm", "off"))
@@ -73,10 +76,13 @@ final class ControllerHarness implements AutoCloseable {
   void startController() throws Exception {
     Config config = config();
     journalSettings = journal.apply(config);
-    ControllerSettings settings = new ControllerSettings(emulator.config(), List.of(), journalSettings, null,
-        "127.0.0.1", 0,
-        false, Duration.ofMillis(50), 500, Duration.ofSeconds(30), Duration.ofMillis(300));
-    controller = Controller.start(settings, config);
+    controller = Controller.start(settings(emulator, journalSettings, config), config);
+  }
+
+  /** A controller of this emulator on a free port, without /metrics, timed as {@link #config()} says. */
+  static ControllerSettings settings(Emulator emulator, JournalSettings journal, Config config) {
+    return ControllerSettings.fromConfig(config, new ControllerSettings.Cluster(emulator.config(), List.of()), journal,
+        null).withHttp(new ControllerSettings.Http("127.0.0.1", 0, true)).withoutMetrics();
   }
 
   void restartController() throws Exception {
