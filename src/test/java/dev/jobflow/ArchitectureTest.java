@@ -114,10 +114,9 @@ class ArchitectureTest {
    * (e.g. {@code Reasons}) leaves no trace in their bytecode: for those, the sources say who uses them.
    */
   static boolean isConstantsOnly(JavaClass c) {
-    return !c.getFields().isEmpty() && c.getFields().stream().allMatch(f -> f.getModifiers().contains(JavaModifier.STATIC)
-        && f.getModifiers().contains(JavaModifier.FINAL)
-        && (f.getRawType().isPrimitive() || f.getRawType().getName().equals(String.class.getName())))
-        && c.getMethods().isEmpty();
+    return !c.getFields().isEmpty() && c.getMethods().isEmpty() && c.getFields().stream().allMatch(f ->
+        f.getModifiers().contains(JavaModifier.STATIC) && f.getModifiers().contains(JavaModifier.FINAL)
+            && (f.getRawType().isPrimitive() || f.getRawType().getName().equals(String.class.getName())));
   }
 
   static boolean namedInOtherMainSources(JavaClass c) {

@@ -219,8 +219,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   public CommandHandler<FlowCommand, FlowEvent, FlowState> commandHandler() {
     CommandHandlerBuilder<FlowCommand, FlowEvent, FlowState> builder = newCommandHandlerBuilder();
     builder.forState(state -> !state.isAccepted())
-        .onCommand(SpecSeen.class, (state, cmd) -> persistThenAct(state, Recording.of(new FlowEvent.FlowAccepted(meta(),
-            cmd.definition()))))
+        .onCommand(SpecSeen.class, (state, cmd) ->
+            persistThenAct(state, Recording.of(new FlowEvent.FlowAccepted(meta(), cmd.definition()))))
         .onCommand(Deleted.class, cmd -> {
           acknowledge(cmd);
           return Effect().stop();
@@ -349,7 +349,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   private Effect<FlowEvent, FlowState> decide(FlowState state) {
     if (state.invalid() != null) {
-      return persistThenAct(state, Recording.of(new FlowEvent.FlowFailed(meta(), Reasons.INVALID_SPEC, state.invalid())));
+      FlowEvent failed = new FlowEvent.FlowFailed(meta(), Reasons.INVALID_SPEC, state.invalid());
+      return persistThenAct(state, Recording.of(failed));
     }
     Instant now = now();
     Decision decision = Scheduler.decide(state.dag(), now);

@@ -71,8 +71,8 @@ public final class KubeApiMetrics implements Interceptor {
       } catch (IllegalArgumentException notAnApiMethod) {
         // counted under its own method name below
       }
-      String verb = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD") ? "get" : method.toLowerCase(Locale.ROOT);
-      return new Call(verb, "");
+      boolean read = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
+      return new Call(read ? "get" : method.toLowerCase(Locale.ROOT), "");
     }
   }
 }

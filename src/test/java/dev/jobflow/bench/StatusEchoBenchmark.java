@@ -66,7 +66,8 @@ public final class StatusEchoBenchmark {
 
     @Override
     public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-      String path = request.uri().getRawPath() + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());
+      String query = request.uri().getRawQuery();
+      String path = request.uri().getRawPath() + (query == null ? "" : "?" + query);
       String key = ApiCall.parse(request.method(), path).map(c -> c.verb() + " " + c.resource()).orElse("discovery");
       calls.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
     }
@@ -83,8 +84,9 @@ public final class StatusEchoBenchmark {
     String statusInterval = args.length > 3 ? args[3] : "250ms";
     System.out.printf("%d flows x %d steps (a chain, each step a simulated Job of %s), status interval %s%n",
         flows, steps, stepDuration, statusInterval);
-    Map<String, Long> before = run(true, flows, steps, stepDuration, Duration.parse("PT" + seconds(statusInterval) + "S"));
-    Map<String, Long> after = run(false, flows, steps, stepDuration, Duration.parse("PT" + seconds(statusInterval) + "S"));
+    Duration interval = dev.jobflow.api.GoDuration.parse(statusInterval);
+    Map<String, Long> before = run(true, flows, steps, stepDuration, interval);
+    Map<String, Long> after = run(false, flows, steps, stepDuration, interval);
     double allSteps = flows * (double) steps;
     System.out.printf("%-34s %10s %10s%n", "API calls (verb resource)", "before", "after");
     TreeMap<String, Long> keys = new TreeMap<>(before);
@@ -98,10 +100,6 @@ public final class StatusEchoBenchmark {
     System.out.printf("%-34s %10.1f %10.1f   (saved %.1f per step, %.0f%%)%n", "per step", b / allSteps, a / allSteps,
         (b - a) / allSteps, 100.0 * (b - a) / b);
     System.exit(0);
-  }
-
-  static double seconds(String goDuration) {
-    return dev.jobflow.api.GoDuration.parse(goDuration).toMillis() / 1000.0;
   }
 
   /** One controller pipeline against a fresh emulator; returns its calls by "verb resource". */
@@ -166,7 +164,8 @@ public final class StatusEchoBenchmark {
 
   /** The JobFlow informer as it was before issue 13: every add and update goes to the reconciler. */
   static AutoCloseable everyUpdate(KubernetesClient client, FlowInformer.Listener listener, long resyncMillis) {
-    SharedIndexInformer<JobFlow> informer = client.resources(JobFlow.class).inAnyNamespace().runnableInformer(resyncMillis);
+    SharedIndexInformer<JobFlow> informer =
+        client.resources(JobFlow.class).inAnyNamespace().runnableInformer(resyncMillis);
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(JobFlow flow) {

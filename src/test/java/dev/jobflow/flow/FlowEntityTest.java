@@ -107,7 +107,8 @@ class FlowEntityTest extends EntityHarness {
   @Test
   void theWakeTimerFiresByItself() {
     clock = null;
-    FlowEntity.Dependencies deps = new FlowEntity.Dependencies(settings, runtime, observer, observer, java.time.Clock.systemUTC());
+    FlowEntity.Dependencies deps = new FlowEntity.Dependencies(settings, runtime, observer, observer,
+        java.time.Clock.systemUTC());
     ActorRef<FlowCommand> entity = testKit.spawn(FlowEntity.create("u-timer", deps));
     entity.tell(new SpecSeen(flow("timer", "u-timer").retried("a", 1, Duration.ofMillis(200)).build()));
     await("Job a-1", () -> runtime.job("timer-a-1") != null);
@@ -261,8 +262,8 @@ class FlowEntityTest extends EntityHarness {
     entity.tell(new SpecSeen(flow("late", "u-late").step("a").build()));
     await("a started", () -> runtime.job("late-a-1") != null);
     awaitEvents("u-late", 3);
-    entity.tell(new FlowCommand.AttemptReported(new StepOutcome.Succeeded("a", 7, "late-a-7", null, null, null, clock.instant())));
-    entity.tell(new FlowCommand.AttemptReported(new StepOutcome.Failed("nope", 1, "late-nope-1", null, "X", null, clock.instant())));
+    entity.tell(report(new StepOutcome.Succeeded("a", 7, "late-a-7", null, null, null, clock.instant())));
+    entity.tell(report(new StepOutcome.Failed("nope", 1, "late-nope-1", null, "X", null, clock.instant())));
     assertEquals(3, eventsAfterCommandsHandled(entity, "u-late").size());
     runtime.set("data", "late-a-1", JobState.Succeeded, null, null);
     awaitEvent("u-late", FlowSucceeded.class);
@@ -296,7 +297,7 @@ class FlowEntityTest extends EntityHarness {
   void eventsBeforeAcceptanceAndAfterDeletionDoNothing() {
     ActorRef<FlowCommand> entity = spawn("u-empty");
     TestProbe<FlowStatusUpdate> status = testKit.createTestProbe();
-    entity.tell(new FlowCommand.AttemptReported(new StepOutcome.Succeeded("a", 1, "x-a-1", null, null, null, clock.instant())));
+    entity.tell(report(new StepOutcome.Succeeded("a", 1, "x-a-1", null, null, null, clock.instant())));
     entity.tell(new GetStatus(status.getRef()));
     FlowStatusUpdate s = status.receiveMessage();
     assertEquals(FlowPhase.Pending, s.summary().phase());
@@ -305,5 +306,10 @@ class FlowEntityTest extends EntityHarness {
     entity.tell(new Deleted());
     probe.expectTerminated(entity);
     assertEquals(List.of(), events("u-empty"));
+  }
+
+  /** A step actor's report, as the entity's message adapter delivers it. */
+  static FlowCommand report(StepOutcome outcome) {
+    return new FlowCommand.AttemptReported(outcome);
   }
 }
