@@ -21,6 +21,8 @@ final class DagDriver {
   /** "step#attempt" in start order. */
   final List<String> starts = new ArrayList<>();
   final List<Decision> decisions = new ArrayList<>();
+  /** "step=RUN|SKIP|FAIL" in evaluation order. */
+  final List<String> evaluated = new ArrayList<>();
   int maxRunning;
 
   DagDriver(FlowGraph graph, Integer parallelism, FailurePolicy policy, Duration timeout, boolean suspended) {
@@ -74,6 +76,19 @@ final class DagDriver {
     public Void skipSteps(Decision.SkipSteps d) {
       d.skips().forEach(s -> state.onSkipped(s.step(), now, s.reason(), s.message()));
       d.abandons().forEach(a -> state.onFailed(a.step(), now, a.reason(), a.message()));
+      return null;
+    }
+
+    @Override
+    public Void evaluateConditions(Decision.EvaluateConditions d) {
+      for (Decision.Evaluation e : d.evaluations()) {
+        switch (e.verdict().kind()) {
+          case RUN -> state.onConditionMet(e.step());
+          case SKIP -> state.onSkipped(e.step(), now, Reasons.WHEN_FALSE, "when is false");
+          case FAIL -> state.onFailed(e.step(), now, Reasons.EXPRESSION_ERROR, e.verdict().message());
+        }
+        evaluated.add(name(e.step()) + "=" + e.verdict().kind());
+      }
       return null;
     }
 
