@@ -118,11 +118,22 @@ final class DagDriver {
   }
 
   DagDriver succeed(String step) {
+    return succeed(step, null);
+  }
+
+  /** The step's Job succeeded and wrote these outputs (null: not read). */
+  DagDriver succeed(String step, java.util.Map<String, String> outputs) {
     int i = index(step);
     if (!Scheduler.isCurrent(state, i, state.attempts(i))) {
       throw new AssertionError(step + " is not running but " + state.phase(i));
     }
-    state.onSucceeded(i, now, null, null);
+    state.onSucceeded(i, now, null, null, outputs);
+    return settle();
+  }
+
+  /** A restart: the state rebuilt from a snapshot of itself, as a recovery does, then decided again. */
+  DagDriver restart() {
+    state = state.snapshot().restore(state.graph());
     return settle();
   }
 
