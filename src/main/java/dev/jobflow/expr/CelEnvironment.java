@@ -39,7 +39,8 @@ final class CelEnvironment {
       .comprehensionMaxIterations(MAX_ITERATIONS)
       .maxExpressionCodePointSize(MAX_LENGTH)
       .build();
-  private static final CelCompiler PARSER = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS).build();
+  private static final CelCompiler PARSER = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
+      .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS).build();
   static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
   private static final CelContainer CONTAINER = CelContainer.ofName("");
   private static final ThreadLocal<Checker> CHECKER = ThreadLocal.withInitial(Checker::new);

@@ -46,16 +46,23 @@ public final class WhenExpression implements Condition {
     }
   }
 
-  /** Something wrong with the expression, at a 1-based line and column. */
-  public record Problem(String message, int line, int column) {
+  /** Something wrong with the expression, at a 1-based line and column; {@code cel}: found by CEL itself. */
+  public record Problem(String message, int line, int column, boolean cel) {
     @Override
     public String toString() {
-      return message + (line > 1 ? " at line " + line + ", column " + column : " at column " + column);
+      return (cel ? "CEL: " : "") + message + (line > 1 ? " at line " + line + ", column " + column : " at column " + column);
     }
   }
 
-  /** The compiled expression, or its problems (then {@code expression} is null). */
-  public record Compilation(WhenExpression expression, List<Problem> problems) {}
+  /**
+   * The compiled expression and its problems: with CEL's problems there is no expression; with Jobflow's (what it
+   * reads) there is one, so that every problem of a flow can be reported at once, but it must not run.
+   */
+  public record Compilation(WhenExpression expression, List<Problem> problems) {
+    public boolean isValid() {
+      return expression != null && problems.isEmpty();
+    }
+  }
 
   private final String source;
   private final CelAbstractSyntaxTree ast;
@@ -90,18 +97,17 @@ public final class WhenExpression implements Condition {
 
   private static Compilation compileUncached(String text) {
     if (text == null || text.isBlank()) {
-      return new Compilation(null, List.of(new Problem("an empty condition: write a CEL expression, or leave when out", 1, 1)));
+      return new Compilation(null, List.of(new Problem("an empty condition: write a CEL expression, or leave when out", 1, 1,
+          false)));
     }
     CelEnvironment.Checked checked = CelEnvironment.check(text);
     if (checked.ast() == null) {
-      return new Compilation(null, checked.issues().stream().map(i -> new Problem(i.message(), i.line(), i.column())).toList());
+      return new Compilation(null, checked.issues().stream()
+          .map(i -> new Problem(i.message(), i.line(), i.column(), true)).toList());
     }
     Analysis a = new Analysis(checked.ast());
     a.walk(checked.ast().getExpr());
-    if (!a.problems.isEmpty()) {
-      return new Compilation(null, List.copyOf(a.problems));
-    }
-    return new Compilation(new WhenExpression(text, checked.ast(), a), List.of());
+    return new Compilation(new WhenExpression(text, checked.ast(), a), List.copyOf(a.problems));
   }
 
   @Override
@@ -302,13 +308,13 @@ public final class WhenExpression implements Condition {
         return;
       }
       String key = "outputs".equals(field) && chain.size() > 3 ? segment(chain.get(3)) : null;
-      int[] at = position(chain.get(1));
+      int[] at = position(chain.get(0));
       reads.add(new StepRead(step, field, key, at[0], at[1]));
     }
 
     private void problem(CelExpr e, String message) {
       int[] at = position(e);
-      problems.add(new Problem(message, at[0], at[1]));
+      problems.add(new Problem(message, at[0], at[1], false));
     }
 
     /** Line and 1-based column of a node. */

@@ -96,7 +96,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
       return null;
     }
     WhenExpression.Compilation c = WhenExpression.compile(s.when());
-    if (c.expression() == null) {
+    if (!c.isValid()) {
       throw new IllegalArgumentException("step '" + s.name() + "': when: " + c.problems().get(0));
     }
     return c.expression();

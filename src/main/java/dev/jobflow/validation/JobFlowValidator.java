@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The one validator: used by {@code jobflow validate}, the admission webhook and the controller.
  * Reports every problem at once, each with its field path, in document order: the flow's own fields,
- * then each step in turn, then dependency cycles. The rules live in small classes by concern.
+ * then each step in turn, then dependency cycles, then what conditions and placeholders read of other steps. The
+ * rules live in small classes by concern.
  */
 public final class JobFlowValidator {
 
@@ -38,6 +39,7 @@ public final class JobFlowValidator {
       problems.add(new Problem("spec.steps", "a flow needs at least one step"));
     }
     GraphRules graph = new GraphRules(steps, finallySteps);
+    ConditionRules conditions = new ConditionRules(parameters, steps.size());
     Map<String, String> names = new HashMap<>();
     for (List<StepAt> list : List.of(steps, finallySteps)) {
       for (StepAt at : list) {
@@ -48,10 +50,12 @@ public final class JobFlowValidator {
         graph.checkDependencies(at, problems);
         BoundsRules.checkStep(at, problems);
         TemplateRules.checkStep(at, problems);
-        parameters.checkReferences(at, problems);
+        parameters.checkReferences(at, conditions, problems);
+        conditions.checkWhen(at, problems);
       }
     }
     graph.checkCycles(problems);
+    conditions.checkReads(graph, problems);
     return problems;
   }
 
