@@ -36,6 +36,8 @@ import dev.jobflow.metrics.FlowCensus;
 import dev.jobflow.metrics.JobflowMetrics;
 import dev.jobflow.metrics.KubeApiMetrics;
 import dev.jobflow.metrics.MetricsServer;
+import dev.jobflow.ui.UiRoutes;
+import dev.jobflow.ui.LiveFlows;
 import dev.jobflow.validation.JobFlowValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -55,7 +57,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller process: the JobFlow and Job informers, one event-sourced entity per flow, the status
- * writer and Event recorder, the HTTP front (health, readiness, API), the embedded admission webhooks and
+ * writer and Event recorder, the HTTP front (health, readiness, the audit API, the web view under {@code /ui/}), the embedded admission webhooks and
  * {@code /metrics}. Shut down through CoordinatedShutdown (SIGTERM): stop taking work, flush statuses,
  * then the actor system closes the journal.
  */
@@ -108,8 +110,9 @@ public final class Controller implements AutoCloseable {
         () -> metrics.informerRelisted("jobs"));
     KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock);
 
-    FlowObserver observer = new ControllerObserver(statusWriter, events, settings.fullStatusLimit(),
-        new MetricsFlowObserver(metrics));
+    LiveFlows live = new LiveFlows();
+    FlowObserver observer = new StatusFanOut(new ControllerObserver(statusWriter, events, settings.fullStatusLimit(),
+        new MetricsFlowObserver(metrics)), live);
     var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime, observer, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
@@ -124,6 +127,7 @@ public final class Controller implements AutoCloseable {
     AtomicBoolean journalUp = new AtomicBoolean(false);
     AtomicBoolean stopping = new AtomicBoolean(false);
     timers.scheduleWithFixedDelay(() -> journalHealth.check().thenAccept(journalUp::set), 0, 5, TimeUnit.SECONDS);
+    FlowHistory history = new FlowHistory(system);
     ApiAuthorizer authorizer = settings.authorization() ? ApiAuthorizer.kubernetes(client, io) : ApiAuthorizer.disabled();
     Route routes = concat(
         HealthRoutes.withReason(() -> {
@@ -135,7 +139,8 @@ public final class Controller implements AutoCloseable {
           }
           return journalUp.get() ? null : "journal " + settings.journal().displayUrl() + " unreachable";
         }),
-        AuditRoutes.create(system, new FlowHistory(system), authorizer));
+        AuditRoutes.create(system, history, authorizer),
+        UiRoutes.create(system, live, flowInformer::list, history, authorizer, client, io));
     HttpFront http = HttpFront.http(system, settings.httpInterface(), settings.httpPort(), routes)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     http.stopOnShutdown(system, Duration.ofSeconds(5));
