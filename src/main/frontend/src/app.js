@@ -64,5 +64,8 @@ async function session() {
 }
 
 window.addEventListener('hashchange', route);
+// Leaving the page ends its streams, so a page kept in the back-forward cache holds no connection.
+window.addEventListener('pagehide', () => leave());
+window.addEventListener('pageshow', (e) => { if (e.persisted) route(); });
 session();
 route();

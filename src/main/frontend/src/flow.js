@@ -50,7 +50,7 @@ export function showFlow({ main, refused }, namespace, name, tab) {
   function renderSummary() {
     const counts = Object.entries(flow.counts || {}).map(([p, n]) => `${n} ${p}`).join(', ');
     summary.replaceChildren(badge(flow.phase), ` ${flow.progress} steps finished`,
-      flow.suspend ? el('span', { class: 'tag' }, 'suspend requested') : '',
+      flow.suspend && flow.phase !== 'Suspended' ? el('span', { class: 'tag' }, 'suspend requested') : '',
       flow.shutdown ? el('span', { class: 'tag' }, `${flow.shutdown} requested`) : '',
       el('span', { class: 'muted' }, counts ? ` · ${counts}` : ''),
       flow.startedAt ? el('span', { class: 'muted' }, ` · running for ${between(flow.startedAt, flow.finishedAt)}`) : '',
@@ -74,7 +74,8 @@ export function showFlow({ main, refused }, namespace, name, tab) {
       }
       renderSummary();
     } catch (e) {
-      fail(e);
+      // A refused action leaves the page as it is: reading may still be allowed.
+      actions.after(el('p', { class: 'error', role: 'alert' }, e.message));
     }
   }
 

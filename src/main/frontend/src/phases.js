@@ -1,7 +1,7 @@
 // Every phase has a word and a symbol beside its colour, so it never depends on colour alone.
 const SYMBOLS = {
-  Pending: '○', Running: '▶', Retrying: '↻', Succeeded: '✓', Failed: '✗', Skipped: '⤼', Cancelled: '■',
-  Suspended: '⏸',
+  Pending: '○', Running: '▶', Retrying: '↻', Succeeded: '✓', Failed: '✗', Skipped: '↷', Cancelled: '■',
+  Suspended: '‖',
 };
 
 export const STEP_PHASES = ['Pending', 'Running', 'Retrying', 'Succeeded', 'Failed', 'Skipped', 'Cancelled'];

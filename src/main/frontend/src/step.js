@@ -30,6 +30,11 @@ export function attempts(events) {
   return [...list.values()].sort((x, y) => x.attempt - y.attempt);
 }
 
+/** The time of day, with the full instant on hover. */
+function clock(iso) {
+  return iso ? el('time', { datetime: iso, title: iso }, iso.slice(11, 19)) : '';
+}
+
 export function showStep(panel, { base, step, status, close, fail }) {
   panel.cleanup?.();
   const control = { abort: new AbortController(), job: null };
@@ -85,9 +90,9 @@ export function showStep(panel, { base, step, status, close, fail }) {
     attemptsBox.replaceChildren(list.length ? el('table', {},
       el('thead', {}, el('tr', {}, ['#', 'Job', 'Started', 'Finished', 'Took', 'Outcome', ''].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, list.map((a) => el('tr', {},
-        el('td', {}, String(a.attempt)), el('td', {}, a.job || ''), el('td', {}, time_el(a.startedAt)),
-        el('td', {}, time_el(a.finishedAt)), el('td', {}, between(a.startedAt, a.finishedAt)),
-        el('td', {}, a.outcome ? `${a.outcome}${a.reason ? ` (${a.reason}${a.message ? `: ${a.message}` : ''})` : ''}` : 'running'),
+        el('td', {}, String(a.attempt)), el('td', {}, a.job || ''), el('td', {}, clock(a.startedAt)),
+        el('td', {}, clock(a.finishedAt)), el('td', {}, between(a.startedAt, a.finishedAt)),
+        el('td', { title: a.message || '' }, a.outcome ? `${a.outcome}${a.reason ? ` (${a.reason})` : ''}` : 'running'),
         el('td', {}, a.job ? el('button', { type: 'button', onclick: () => loadLog(a.job) }, 'Log') : '')))))
       : el('p', { class: 'muted' }, 'no attempt yet'));
     if (!control.job && list.length) {

@@ -10,6 +10,7 @@ import akka.http.javadsl.model.headers.RawHeader;
 import akka.japi.Pair;
 import akka.stream.BoundedSourceQueue;
 import akka.stream.QueueOfferResult;
+import akka.stream.SharedKillSwitch;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import java.time.Duration;
@@ -33,12 +34,14 @@ final class EventStream {
     this.source = source;
   }
 
-  static EventStream open(ActorSystem<?> system, Duration maxAge, Runnable onClose) {
+  /** {@code ending} completes every stream at once (a shutdown), so none is cut off mid-event. */
+  static EventStream open(ActorSystem<?> system, SharedKillSwitch ending, Duration maxAge, Runnable onClose) {
     Pair<BoundedSourceQueue<ByteString>, Source<ByteString, NotUsed>> pair =
         Source.<ByteString>queue(BUFFER).preMaterialize(system);
     Source<ByteString, NotUsed> source = pair.second()
         .keepAlive(Duration.ofSeconds(15), () -> KEEP_ALIVE)
         .takeWithin(maxAge)
+        .via(ending.flow())
         .watchTermination((mat, done) -> {
           done.whenComplete((d, e) -> {
             pair.first().complete();

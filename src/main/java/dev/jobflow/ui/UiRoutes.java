@@ -18,7 +18,11 @@ import static akka.http.javadsl.server.Directives.redirect;
 import static akka.http.javadsl.server.Directives.respondWithHeaders;
 import static akka.http.javadsl.server.PathMatchers.segment;
 
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
+import akka.stream.KillSwitches;
+import akka.stream.SharedKillSwitch;
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpCharsets;
@@ -81,6 +85,7 @@ public final class UiRoutes {
   private final PodLogs logs;
   private final io.fabric8.kubernetes.client.KubernetesClient client;
   private final Executor io;
+  private final SharedKillSwitch ending = KillSwitches.shared("ui-streams");
 
   private UiRoutes(ActorSystem<?> system, LiveFlows live, Supplier<List<JobFlow>> flows, FlowHistory history,
       UiAccess access, io.fabric8.kubernetes.client.KubernetesClient client, Executor io) {
@@ -92,6 +97,11 @@ public final class UiRoutes {
     this.client = client;
     this.io = io;
     this.logs = new PodLogs(client, io);
+    // Open event streams end before the HTTP front unbinds: browsers reconnect to the next controller.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "end-ui-streams", () -> {
+      ending.shutdown();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
   }
 
   /**
@@ -210,7 +220,7 @@ public final class UiRoutes {
   private CompletionStage<HttpResponse> listStream(String auth) {
     return withVisible(auth, visible -> {
       AutoCloseable[] subscription = new AutoCloseable[1];
-      EventStream stream = EventStream.open(system, STREAM_MAX_AGE, () -> close(subscription[0]));
+      EventStream stream = EventStream.open(system, ending, STREAM_MAX_AGE, () -> close(subscription[0]));
       subscription[0] = live.subscribe(change -> {
         if (!visible.includes(change.id().namespace())) {
           return;
@@ -261,7 +271,7 @@ public final class UiRoutes {
     }
     JobFlow flow = found.get();
     AutoCloseable[] subscription = new AutoCloseable[1];
-    EventStream stream = EventStream.open(system, STREAM_MAX_AGE, () -> close(subscription[0]));
+    EventStream stream = EventStream.open(system, ending, STREAM_MAX_AGE, () -> close(subscription[0]));
     subscription[0] = live.subscribe(flow.getMetadata().getUid(), change -> {
       if (change.removed()) {
         stream.send("removed", UiJson.write(UiJson.MAPPER.createObjectNode().put("version", change.version())));
