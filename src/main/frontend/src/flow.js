@@ -55,9 +55,16 @@ export function showFlow({ main, refused }, namespace, name, tab) {
       el('span', { class: 'muted' }, counts ? ` · ${counts}` : ''),
       flow.startedAt ? el('span', { class: 'muted' }, ` · running for ${between(flow.startedAt, flow.finishedAt)}`) : '',
       flow.message ? el('p', { class: 'message' }, flow.message) : '');
-    actions.replaceChildren(...ACTIONS.filter((a) => a.when(flow)).map((a) => el('button', {
-      type: 'button', 'data-action': a.name, onclick: () => act(a),
-    }, a.label)));
+    // Rebuilt only when the choice changes, so a live update never takes a button from under the pointer or
+    // the keyboard focus.
+    const available = ACTIONS.filter((a) => a.when(flow));
+    const key = available.map((a) => a.name).join(',');
+    if (actions.dataset.shown !== key) {
+      actions.dataset.shown = key;
+      actions.replaceChildren(...available.map((a) => el('button', {
+        type: 'button', 'data-action': a.name, onclick: () => act(a),
+      }, a.label)));
+    }
   }
 
   async function act(action) {

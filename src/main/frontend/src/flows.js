@@ -35,6 +35,8 @@ export function showFlows({ main, refused }) {
   }
 
   function render() {
+    // Live updates rebuild the rows: keep the keyboard where it was.
+    const focused = document.activeElement?.closest?.('tr[data-flow]')?.dataset.flow;
     const now = Date.now();
     const shown = [...rows.values()]
       .filter((r) => !filters.namespace || r.namespace === filters.namespace)
@@ -53,6 +55,9 @@ export function showFlows({ main, refused }) {
         el('td', {}, between(r.startedAt, r.finishedAt, now)));
     }));
     count.textContent = `${shown.length} of ${rows.size} flows`;
+    if (focused) {
+      body.querySelector(`tr[data-flow="${CSS.escape(focused)}"] a`)?.focus();
+    }
   }
 
   const stop = follow('flows/stream', (event, data) => {

@@ -54,8 +54,14 @@ final class EventStream {
 
   /** Queues one event ({@code data} is one line of JSON); a full buffer ends the stream. */
   void send(String event, String data) {
-    QueueOfferResult result = queue.offer(ByteString.fromString("event: " + event + "\ndata: " + data + "\n\n"));
-    if (result != QueueOfferResult.enqueued() && !(result instanceof QueueOfferResult.QueueClosed$)) {
+    QueueOfferResult result;
+    try {
+      result = queue.offer(ByteString.fromString("event: " + event + "\ndata: " + data + "\n\n"));
+    } catch (IllegalStateException closed) {
+      // The stream ended between the client's leaving and its unsubscription: nobody to tell.
+      return;
+    }
+    if (result != QueueOfferResult.enqueued()) {
       queue.complete();
     }
   }

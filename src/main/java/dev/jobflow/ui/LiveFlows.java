@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the entities' threads and must not block (the SSE streams offer to a bounded queue).
  */
 public final class LiveFlows implements FlowObserver {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LiveFlows.class);
 
   /** A flow's status now; {@code version} grows with every change of this flow. */
   public record Flow(FlowId id, long version, FlowSummary summary, List<StepView> steps) {}
@@ -88,7 +89,13 @@ public final class LiveFlows implements FlowObserver {
 
   private void publish(Change change) {
     for (Listener l : listeners) {
-      l.changed(change);
+      try {
+        l.changed(change);
+      } catch (RuntimeException e) {
+        // The entity that called must never fail for the web view: drop the listener, its stream reconnects.
+        log.warn("dropping a web view listener that failed on {}: {}", change.id(), e.toString());
+        listeners.remove(l);
+      }
     }
   }
 

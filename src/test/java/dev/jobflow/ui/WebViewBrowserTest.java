@@ -129,6 +129,43 @@ class WebViewBrowserTest {
     browser.screenshot("step-panel");
   }
 
+  /**
+   * Fan-out arrives with its own issue; the page's model is ready for it: nodes sharing a group draw as one node
+   * with per-phase counts, and expand on demand. Run in the page, on the page's own modules.
+   */
+  static void fanOutsCollapseIntoOneNodeWithPerPhaseCounts() {
+    Object result = browser.driver.executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        import('./graph.js').then(async (g) => {
+          const members = ['shard-0', 'shard-1', 'shard-2'];
+          const model = {
+            nodes: [{id: 'split', kind: 'step', group: null}, ...members.map((id) => ({id, kind: 'step', group: 'shard'})),
+              {id: 'join', kind: 'step', group: null}],
+            edges: [...members.map((m) => ({from: 'split', to: m, kind: 'dependency'})),
+              ...members.map((m) => ({from: m, to: 'join', kind: 'dependency'}))],
+          };
+          const collapsed = g.visibleGraph(model, new Set());
+          const open = g.visibleGraph(model, new Set(['fanout:shard']));
+          const div = document.createElement('div');
+          document.body.append(div);
+          const steps = new Map([['shard-0', {phase: 'Succeeded'}], ['shard-1', {phase: 'Failed'}]]);
+          g.draw(div, collapsed, await g.layout(collapsed), steps, () => {});
+          const node = div.querySelector("g.node[data-node='fanout:shard']");
+          done([collapsed.nodes.map((n) => n.id).join(','), collapsed.edges.map((e) => e.from + '>' + e.to).join(','),
+            String(open.nodes.length), node.getAttribute('data-phase'), node.querySelector('text.state').textContent,
+            node.getAttribute('aria-label')].join('|'));
+          div.remove();
+        }).catch((e) => done('error ' + e));
+        """);
+    String[] parts = String.valueOf(result).split("\\|");
+    assertEquals("split,fanout:shard,join", parts[0], String.valueOf(result));
+    assertEquals("split>fanout:shard,fanout:shard>join", parts[1]);
+    assertEquals("5", parts[2], "expanded, every member is its own node");
+    assertEquals("Failed", parts[3], "a collapsed node shows its most urgent phase");
+    assertEquals("○1 ✓1 ✗1", parts[4]);
+    assertTrue(parts[5].contains("1 Succeeded") && parts[5].contains("1 Failed"), parts[5]);
+  }
+
   @Test
   void suspendAndResumeFromThePage() throws Exception {
     submit(flow("pausable", step("first", List.of(), "sleep 2") + step("second", List.of("first"), "sleep 1")
@@ -175,6 +212,8 @@ class WebViewBrowserTest {
     browser.waiting(WAIT).until(d -> !browser.find("#step-panel").isDisplayed());
     assertEquals(focused, browser.driver.switchTo().activeElement().getAttribute("data-node"),
         "closing the panel gives focus back to the node");
+
+    fanOutsCollapseIntoOneNodeWithPerPhaseCounts();
 
     browser.find("#tab-audit").click();
     browser.await("#audit .verdict", WAIT);
