@@ -311,8 +311,11 @@ function paint(g, n, steps) {
   if (n.kind === 'fanout' || n.kind === 'rank') {
     const c = counts(n.members, steps);
     phase = groupPhase(c);
-    state = STEP_PHASES.filter((p) => c[p]).map((p) => `${symbol(p)}${c[p]}`).join(' ');
-    label = `${n.kind === 'rank' ? n.label : n.label} · ${n.members.length} steps`;
+    const present = STEP_PHASES.filter((p) => c[p]);
+    // Words when they fit (one phase), symbols and counts otherwise; the accessible name always has the words.
+    state = present.length === 1 ? `${symbol(present[0])} ${c[present[0]]} ${present[0]}`
+      : present.map((p) => `${symbol(p)}${c[p]}`).join(' ');
+    label = `${n.label} · ${n.members.length} steps`;
     g.setAttribute('aria-label', `${label}, collapsed: ${STEP_PHASES.filter((p) => c[p]).map((p) => `${c[p]} ${p}`).join(', ')}`
       + '. Enter expands.');
   } else {

@@ -59,7 +59,12 @@ public final class WebViewBenchmark {
         System.out.printf("  %,d-step flow:          median %.0f ms, min %.0f ms, max %.0f ms (%d nodes drawn: ranks"
             + " collapsed; goal: at most 2000 ms)%n", steps + 1, large[runs / 2], large[0], large[runs - 1], drawn);
         System.out.printf("  ratio large/baseline: %.1fx%n", large[runs / 2] / small[runs / 2]);
+        Path shots = Path.of("target", "ui-screenshots");
+        Files.createDirectories(shots);
+        Files.write(shots.resolve("large-flow.png"), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
         double expand = expandOneRank(driver);
+        Files.write(shots.resolve("large-flow-rank-expanded.png"),
+            driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
         System.out.printf("  expanding one rank of 100 steps in place: %.0f ms to redraw%n", expand);
         System.out.printf("  load average: %.1f on %d cores%n",
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
