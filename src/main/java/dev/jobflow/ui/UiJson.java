@@ -102,14 +102,20 @@ final class UiJson {
   }
 
   static ObjectNode step(StepView v) {
-    ObjectNode s = MAPPER.createObjectNode().put("name", v.name()).put("finally", v.isFinally())
-        .put("phase", v.phase().name()).put("attempts", v.attempts());
-    put(s, "job", v.job());
-    put(s, "startedAt", v.startedAt());
-    put(s, "finishedAt", v.finishedAt());
-    put(s, "nextAttemptAt", v.nextAttemptAt());
-    put(s, "reason", v.reason());
-    put(s, "message", v.message());
+    return step(v.name(), v.isFinally(), v.phase(), v.attempts(), v.job(), v.startedAt(), v.finishedAt(),
+        v.nextAttemptAt(), v.reason(), v.message());
+  }
+
+  private static ObjectNode step(String name, boolean isFinally, StepPhase phase, int attempts, String job,
+      Object startedAt, Object finishedAt, Object nextAttemptAt, String reason, String message) {
+    ObjectNode s = MAPPER.createObjectNode().put("name", name).put("finally", isFinally)
+        .put("phase", (phase == null ? StepPhase.Pending : phase).name()).put("attempts", attempts);
+    put(s, "job", job);
+    put(s, "startedAt", startedAt);
+    put(s, "finishedAt", finishedAt);
+    put(s, "nextAttemptAt", nextAttemptAt);
+    put(s, "reason", reason);
+    put(s, "message", message);
     return s;
   }
 
@@ -121,17 +127,9 @@ final class UiJson {
       flow.getSpec().getFinallySteps().forEach(s -> finallyNames.add(s.getName()));
     }
     Map<String, StepStatus> steps = flow.getStatus() == null ? Map.of() : flow.getStatus().getSteps();
-    steps.forEach((name, st) -> {
-      ObjectNode s = list.addObject().put("name", name).put("finally", finallyNames.contains(name))
-          .put("phase", (st.getPhase() == null ? StepPhase.Pending : st.getPhase()).name())
-          .put("attempts", st.getAttempts() == null ? 0 : st.getAttempts());
-      put(s, "job", st.getJob());
-      put(s, "startedAt", st.getStartedAt());
-      put(s, "finishedAt", st.getFinishedAt());
-      put(s, "nextAttemptAt", st.getNextAttemptAt());
-      put(s, "reason", st.getReason());
-      put(s, "message", st.getMessage());
-    });
+    steps.forEach((name, st) -> list.add(step(name, finallyNames.contains(name), st.getPhase(),
+        st.getAttempts() == null ? 0 : st.getAttempts(), st.getJob(), st.getStartedAt(), st.getFinishedAt(),
+        st.getNextAttemptAt(), st.getReason(), st.getMessage())));
     return list;
   }
 
