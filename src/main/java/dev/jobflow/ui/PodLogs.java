@@ -63,19 +63,20 @@ final class PodLogs {
       return AuditRoutes.error(StatusCodes.NOT_FOUND, "Job " + job + " has no Pod yet");
     }
     String pod = newest.getMetadata().getName();
+    // No wait for the Pod to be ready: fabric8 would watch pods for it, which the controller may not.
     var resource = client.pods().inNamespace(namespace).withName(pod);
     boolean running = newest.getStatus() != null
         && ("Running".equals(newest.getStatus().getPhase()) || "Pending".equals(newest.getStatus().getPhase()));
     Source<ByteString, ?> body;
     if (running) {
-      LogWatch watch = resource.tailingLines(TAIL_LINES).watchLog();
+      LogWatch watch = resource.tailingLines(TAIL_LINES).withReadyWaitTimeout(0).watchLog();
       body = StreamConverters.fromInputStream(watch::getOutput)
           .watchTermination((mat, done) -> {
             done.whenComplete((d, e) -> watch.close());
             return mat;
           });
     } else {
-      body = Source.single(ByteString.fromString(resource.tailingLines(TAIL_LINES).getLog()));
+      body = Source.single(ByteString.fromString(resource.tailingLines(TAIL_LINES).withReadyWaitTimeout(0).getLog()));
     }
     return HttpResponse.create()
         .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, body))
