@@ -2,7 +2,7 @@ package dev.jobflow.ui;
 
 import dev.jobflow.flow.FlowEvent;
 import dev.jobflow.flow.FlowId;
-import dev.jobflow.flow.FlowObserver;
+import dev.jobflow.flow.FlowListener;
 import dev.jobflow.flow.FlowStatusUpdate;
 import dev.jobflow.flow.FlowSummary;
 import dev.jobflow.flow.StepView;
@@ -21,7 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * that lock too: a listener sees every change after its snapshot, in order, and none before. Listeners run on
  * the entities' threads and must not block (the SSE streams offer to a bounded queue).
  */
-public final class LiveFlows implements FlowObserver {
+public final class LiveFlows implements FlowListener {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LiveFlows.class);
 
   /** A flow's status now; {@code version} grows with every change of this flow. */

@@ -42,9 +42,10 @@ public final class WebViewBenchmark {
         .withDataDir(dir.resolve("emulator")))) {
       create(emulator, "small", layered(9, 3));
       create(emulator, "large", layered(steps, 100));
-      Controller controller = Controller.start(new ControllerSettings(emulator.config(), List.of(),
-          JournalSettings.fromConfig(config).withDataDir(dir.resolve("journal")), null, "127.0.0.1", 0, false,
-          Duration.ofMillis(200), 500, Duration.ofMinutes(10), Duration.ofMinutes(1)).withAuthorization(false), config);
+      Controller controller = Controller.start(ControllerSettings.fromConfig(config,
+          new ControllerSettings.Cluster(emulator.config(), List.of()),
+          JournalSettings.fromConfig(config).withDataDir(dir.resolve("journal")), null)
+          .withHttp(new ControllerSettings.Http("127.0.0.1", 0, false)).withoutMetrics(), config);
       awaitStatus(emulator, "small");
       awaitStatus(emulator, "large");
       String ui = "http://127.0.0.1:" + controller.httpPort() + "/ui/#/flows/default/";

@@ -54,9 +54,10 @@ class WebViewAuthTest {
     Config config = ConfigFactory.parseMap(Map.of("akka.loglevel", "WARNING",
         "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off", "akka.coordinated-shutdown.exit-jvm", "off"))
         .withFallback(ConfigFactory.load());
-    controller = Controller.start(new ControllerSettings(emulator.config(), List.of(),
-        JournalSettings.fromConfig(config).withDataDir(dir.resolve("journal")), null, "127.0.0.1", 0, false,
-        Duration.ofMillis(50), 500, Duration.ofSeconds(30), Duration.ofMillis(300)), config);
+    controller = Controller.start(ControllerSettings.fromConfig(config,
+        new ControllerSettings.Cluster(emulator.config(), List.of()),
+        JournalSettings.fromConfig(config).withDataDir(dir.resolve("journal")), null)
+        .withHttp(new ControllerSettings.Http("127.0.0.1", 0, true)).withoutMetrics(), config);
     ui = "http://127.0.0.1:" + controller.httpPort() + "/ui/";
     submit("default", "visible", "30s");
     submit("other", "hidden", "50ms");
