@@ -54,8 +54,21 @@ public final class FlowDefaults {
     ifUnset(spec, "concurrencyPolicy", pointer, NODES.textNode(CONCURRENCY_POLICY), sink);
     ifUnset(spec, "ttlSecondsAfterFinished", pointer, NODES.numberNode(TTL_SECONDS_AFTER_FINISHED), sink);
     ifUnset(spec, "failurePolicy", pointer, NODES.textNode(FAILURE_POLICY), sink);
+    visitParameters(spec.get("parameters"), pointer + "/parameters", sink);
     visitSteps(spec.get("steps"), pointer + "/steps", sink);
     visitSteps(spec.get("finally"), pointer + "/finally", sink);
+  }
+
+  /** A parameter submitted without a value takes its default. */
+  private static void visitParameters(JsonNode parameters, String pointer, Sink sink) {
+    if (parameters == null || !parameters.isArray()) {
+      return;
+    }
+    for (int i = 0; i < parameters.size(); i++) {
+      if (parameters.get(i) instanceof ObjectNode p && p.get("default") != null && p.get("default").isTextual()) {
+        ifUnset(p, "value", pointer + "/" + i, p.get("default"), sink);
+      }
+    }
   }
 
   private static void visitSteps(JsonNode steps, String pointer, Sink sink) {

@@ -155,6 +155,29 @@ public final class Depends {
     return reactsTo(root, step);
   }
 
+  /** The results an operand names for {@code step} ({@code Failed} for {@code step.Failed}), in order; bare names none. */
+  public List<String> resultsNamed(String step) {
+    Set<String> out = new LinkedHashSet<>();
+    collectResults(root, step, out);
+    return List.copyOf(out);
+  }
+
+  private static void collectResults(Node n, String step, Set<String> out) {
+    if (n instanceof Operand o) {
+      if (o.result() != null && o.step().equals(step)) {
+        out.add(o.result().name());
+      }
+    } else if (n instanceof Not not) {
+      collectResults(not.operand(), step, out);
+    } else if (n instanceof And and) {
+      collectResults(and.left(), step, out);
+      collectResults(and.right(), step, out);
+    } else if (n instanceof Or or) {
+      collectResults(or.left(), step, out);
+      collectResults(or.right(), step, out);
+    }
+  }
+
   private static boolean reactsTo(Node n, String step) {
     if (n == null) {
       return false;
