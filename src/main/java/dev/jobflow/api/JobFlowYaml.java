@@ -13,7 +13,10 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads and writes JobFlows as YAML or JSON documents, as users and the API server send them. */
+/**
+ * Reads and writes JobFlows (and the other jobflow.dev kinds: JobFlowTemplate, CronJobFlow) as YAML or JSON
+ * documents, as users and the API server send them.
+ */
 public final class JobFlowYaml {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final ObjectMapper JSON = JsonMapper.builder()
@@ -79,6 +82,53 @@ public final class JobFlowYaml {
       return JSON.treeToValue(doc, JobFlow.class);
     } catch (IOException | IllegalArgumentException e) {
       throw new NotAJobFlowException(where + " does not fit the JobFlow schema: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** The jobflow.dev kinds by name: JobFlow, JobFlowTemplate, CronJobFlow. */
+  public static final java.util.Map<String, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> KINDS =
+      java.util.Map.of(JobFlow.KIND, JobFlow.class, JobFlowTemplate.KIND, JobFlowTemplate.class,
+          CronJobFlow.KIND, CronJobFlow.class);
+
+  /** Reads every non-empty document of a (multi-document) stream as a JobFlow, JobFlowTemplate or CronJobFlow. */
+  public static List<io.fabric8.kubernetes.api.model.HasMetadata> readAllObjects(Reader in) throws IOException {
+    List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new ArrayList<>();
+    try (var parser = new YAMLFactory().createParser(in)) {
+      var docs = YAML.readValues(parser, JsonNode.class);
+      int index = 0;
+      while (docs.hasNextValue()) {
+        JsonNode doc = docs.nextValue();
+        index++;
+        if (doc == null || doc.isNull() || doc.isMissingNode()) {
+          continue;
+        }
+        objects.add(objectFromTree(doc, "document " + index));
+      }
+    } catch (NotAJobFlowException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new NotAJobFlowException("not valid YAML: " + firstLine(e.getMessage()), e);
+    }
+    return objects;
+  }
+
+  /** Converts a parsed document to the jobflow.dev kind it names, checking its apiVersion and kind first. */
+  public static io.fabric8.kubernetes.api.model.HasMetadata objectFromTree(JsonNode doc, String where)
+      throws NotAJobFlowException {
+    if (!doc.isObject()) {
+      throw new NotAJobFlowException(where + " is not an object");
+    }
+    String apiVersion = doc.path("apiVersion").asText("");
+    String kind = doc.path("kind").asText("");
+    Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type = KINDS.get(kind);
+    if (type == null || !JobFlow.API_VERSION.equals(apiVersion)) {
+      throw new NotAJobFlowException(where + " is " + describe(apiVersion, kind) + ", not a " + JobFlow.API_VERSION
+          + " JobFlow, JobFlowTemplate or CronJobFlow");
+    }
+    try {
+      return JSON.treeToValue(doc, type);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NotAJobFlowException(where + " does not fit the " + kind + " schema: " + firstLine(e.getMessage()), e);
     }
   }
 
