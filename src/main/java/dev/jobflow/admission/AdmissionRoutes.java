@@ -20,6 +20,7 @@ import akka.stream.Materializer;
 import akka.util.ByteString;
 import dev.jobflow.admission.AdmissionObserver.Endpoint;
 import dev.jobflow.admission.AdmissionObserver.Verdict;
+import dev.jobflow.template.TemplateLookup;
 import dev.jobflow.validation.JobFlowValidator;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +48,17 @@ public final class AdmissionRoutes {
   private final long maxRequestBytes;
   private final long timeoutMillis;
 
-  public AdmissionRoutes(JobFlowValidator validator, AdmissionObserver observer, AdmissionSettings settings) {
-    this.validating = new ValidatingAdmission(validator);
+  /** Where templates are read while a review waits: never the dispatcher that serves the routes. */
+  private final java.util.concurrent.Executor blocking;
+
+  /**
+   * @param templates where flows' templateRefs are looked up
+   * @param blocking runs the reviews that read a template (they wait on the API server)
+   */
+  public AdmissionRoutes(JobFlowValidator validator, TemplateLookup templates, AdmissionObserver observer,
+                         AdmissionSettings settings, java.util.concurrent.Executor blocking) {
+    this.validating = new ValidatingAdmission(validator, templates);
+    this.blocking = blocking;
     this.observer = observer;
     this.maxRequestBytes = settings.maxRequestBytes();
     this.timeoutMillis = settings.requestTimeout().toMillis();
@@ -66,9 +76,11 @@ public final class AdmissionRoutes {
         extractRequestEntity(entity -> extractMaterializer(materializer -> {
           long start = System.nanoTime();
           return completeWithFuture(readBody(entity, materializer)
-              .handle((body, failure) -> failure != null ? unreadable(endpoint, failure, start)
-                  : body.overLimit() ? tooLarge(endpoint, start)
-                  : answer(endpoint, decide, body.bytes(), start)));
+              .handle((body, failure) -> failure != null
+                  ? CompletableFuture.completedFuture(unreadable(endpoint, failure, start))
+                  : body.overLimit() ? CompletableFuture.completedFuture(tooLarge(endpoint, start))
+                  : answerOffTheRoutes(endpoint, decide, body.bytes(), start))
+              .thenCompose(answer -> answer));
         })));
   }
 
@@ -104,6 +116,21 @@ public final class AdmissionRoutes {
   private HttpResponse tooLarge(Endpoint endpoint, long start) {
     observe(endpoint, "", Verdict.TOO_LARGE, start);
     return reason(StatusCodes.PAYLOAD_TOO_LARGE, "request body is over the " + maxRequestBytes + "-byte limit");
+  }
+
+  /** Answers at once, unless the review reads a template: then on the blocking executor. */
+  private CompletionStage<HttpResponse> answerOffTheRoutes(Endpoint endpoint,
+      Function<AdmissionRequest, AdmissionResponse> decide, byte[] body, long start) {
+    if (endpoint == Endpoint.VALIDATE) {
+      try {
+        if (ValidatingAdmission.readsTemplates(AdmissionRequest.parse(body))) {
+          return CompletableFuture.supplyAsync(() -> answer(endpoint, decide, body, start), blocking);
+        }
+      } catch (BadAdmissionReview e) {
+        // answered below, with the reason
+      }
+    }
+    return CompletableFuture.completedFuture(answer(endpoint, decide, body, start));
   }
 
   private HttpResponse answer(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide, byte[] body,

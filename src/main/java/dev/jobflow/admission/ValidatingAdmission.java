@@ -1,8 +1,13 @@
 package dev.jobflow.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobflow.api.CronJobFlow;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowTemplate;
 import dev.jobflow.api.JobFlowYaml;
+import dev.jobflow.template.Resolution;
+import dev.jobflow.template.TemplateLookup;
+import dev.jobflow.template.TemplateResolver;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
 import java.util.ArrayList;
@@ -12,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /validate}: admits a JobFlow when the one validator finds no problem and, once the flow has
- * started, its spec changed only in {@link SpecChanges#MUTABLE_WHILE_STARTED}. A denial lists every
- * problem with its path.
+ * started, its spec changed only in {@link SpecChanges#MUTABLE_WHILE_STARTED}. A flow (or a schedule's flow spec)
+ * that names a JobFlowTemplate is admitted only when the template exists and gets every parameter it requires.
+ * JobFlowTemplates and CronJobFlows are judged by the same validator. A denial lists every problem with its path.
  */
 public final class ValidatingAdmission {
   private static final Logger log = LoggerFactory.getLogger(ValidatingAdmission.class);
@@ -21,9 +27,26 @@ public final class ValidatingAdmission {
   private static final int MAX_CHANGED_PATHS = 20;
 
   private final JobFlowValidator validator;
+  private final TemplateResolver templates;
 
-  public ValidatingAdmission(JobFlowValidator validator) {
+  /** @param templates where flows' templateRefs are looked up (the API server, for the webhook) */
+  public ValidatingAdmission(JobFlowValidator validator, TemplateLookup templates) {
     this.validator = validator;
+    this.templates = new TemplateResolver(templates);
+  }
+
+  /** Reads no templates: a flow that names one is denied ({@link AdmissionServer#NO_TEMPLATES}). */
+  public ValidatingAdmission(JobFlowValidator validator) {
+    this(validator, AdmissionServer.NO_TEMPLATES);
+  }
+
+  /** Whether judging the request reads a JobFlowTemplate (so may block on the API server). */
+  public static boolean readsTemplates(AdmissionRequest request) {
+    JsonNode spec = request.object() == null ? null : request.object().path("spec");
+    if (spec == null) {
+      return false;
+    }
+    return spec.hasNonNull("templateRef") || spec.path("flowSpec").hasNonNull("templateRef");
   }
 
   public AdmissionResponse review(AdmissionRequest request) {
@@ -32,6 +55,45 @@ public final class ValidatingAdmission {
     if (!request.hasNewObject() || request.isSubResource()) {
       return AdmissionResponse.allow(request.uid());
     }
+    return switch (request.kind()) {
+      case JobFlowTemplate.KIND -> reviewTemplate(request);
+      case CronJobFlow.KIND -> reviewSchedule(request);
+      default -> reviewFlow(request);
+    };
+  }
+
+  private AdmissionResponse reviewTemplate(AdmissionRequest request) {
+    List<Problem> problems = new ArrayList<>();
+    try {
+      JobFlowTemplate template = (JobFlowTemplate) JobFlowYaml.objectFromTree(request.object(), "request.object");
+      problems.addAll(validator.validate(template));
+    } catch (JobFlowYaml.NotAJobFlowException | RuntimeException e) {
+      problems.add(unjudged(request, e));
+    }
+    return problems.isEmpty() ? AdmissionResponse.allow(request.uid()) : deny(request, problems);
+  }
+
+  private AdmissionResponse reviewSchedule(AdmissionRequest request) {
+    List<Problem> problems = new ArrayList<>();
+    try {
+      CronJobFlow schedule = (CronJobFlow) JobFlowYaml.objectFromTree(request.object(), "request.object");
+      problems.addAll(validator.validate(schedule));
+      if (problems.isEmpty() && schedule.getSpec().getFlowSpec().usesTemplate()) {
+        JobFlow flow = new JobFlow();
+        flow.getMetadata().setName(schedule.getMetadata().getName());
+        flow.getMetadata().setNamespace(namespaceOf(request, schedule.getMetadata().getNamespace()));
+        flow.setSpec(schedule.getSpec().getFlowSpec());
+        for (Problem p : resolutionProblems(flow)) {
+          problems.add(new Problem("spec.flowSpec" + p.path().substring("spec".length()), p.message()));
+        }
+      }
+    } catch (JobFlowYaml.NotAJobFlowException | RuntimeException e) {
+      problems.add(unjudged(request, e));
+    }
+    return problems.isEmpty() ? AdmissionResponse.allow(request.uid()) : deny(request, problems);
+  }
+
+  private AdmissionResponse reviewFlow(AdmissionRequest request) {
     JsonNode object = request.object();
     List<Problem> problems = new ArrayList<>();
     boolean onlyMutableFieldsChanged = false;
@@ -64,12 +126,18 @@ public final class ValidatingAdmission {
       return deny(request, problems);
     }
     try {
-      for (Problem problem : validator.validate(flow)) {
+      List<Problem> own = validator.validate(flow);
+      for (Problem problem : own) {
         // The frozen rest of a started flow was admitted under the rules of its day: suspending or
         // cancelling it must not fail on a rule added since.
         if (!onlyMutableFieldsChanged || isMutableField(problem.path())) {
           problems.add(problem);
         }
+      }
+      // A started flow runs what it was accepted with: its template may have changed or gone since.
+      if (own.isEmpty() && !onlyMutableFieldsChanged && flow.getSpec().usesTemplate()) {
+        flow.getMetadata().setNamespace(namespaceOf(request, flow.getMetadata().getNamespace()));
+        problems.addAll(resolutionProblems(flow));
       }
     } catch (RuntimeException e) {
       // Fail closed: an object the validator cannot judge is not admitted.
@@ -77,6 +145,41 @@ public final class ValidatingAdmission {
       problems.add(new Problem("spec", "could not be validated: " + e));
     }
     return problems.isEmpty() ? AdmissionResponse.allow(request.uid()) : deny(request, problems);
+  }
+
+  /** Problems of the flow against its template: missing, parameters that do not fit, or steps that are invalid. */
+  private List<Problem> resolutionProblems(JobFlow flow) {
+    Resolution resolution;
+    try {
+      resolution = templates.resolve(flow);
+    } catch (TemplateLookup.TemplateLookupException e) {
+      // Fail closed: a flow whose template cannot be read now is not admitted unchecked.
+      return List.of(new Problem("spec.templateRef.name", e.getMessage()));
+    }
+    if (!(resolution instanceof Resolution.Resolved resolved)) {
+      return resolution.problems();
+    }
+    List<Problem> problems = new ArrayList<>();
+    String name = flow.getSpec().getTemplateRef().getName();
+    for (Problem p : validator.validate(resolved.flow())) {
+      // The flow's own name and fields were judged above; what remains comes from the template.
+      if (!p.path().startsWith("metadata")) {
+        problems.add(new Problem("spec.templateRef", "JobFlowTemplate '" + name + "': " + p));
+      }
+    }
+    return problems;
+  }
+
+  private static String namespaceOf(AdmissionRequest request, String own) {
+    return own != null && !own.isEmpty() ? own : request.namespace();
+  }
+
+  private static Problem unjudged(AdmissionRequest request, Exception e) {
+    if (e instanceof JobFlowYaml.NotAJobFlowException) {
+      return new Problem("spec", e.getMessage());
+    }
+    log.warn("validator failed on {} {}", request.kind(), request.flowName(), e);
+    return new Problem("spec", "could not be validated: " + e);
   }
 
   private static boolean isMutableField(String path) {
@@ -101,7 +204,8 @@ public final class ValidatingAdmission {
   }
 
   private static AdmissionResponse deny(AdmissionRequest request, List<Problem> problems) {
-    StringBuilder message = new StringBuilder("JobFlow ").append(request.flowName()).append(" is not valid: ");
+    StringBuilder message = new StringBuilder(request.kind()).append(' ').append(request.flowName())
+        .append(" is not valid: ");
     for (int i = 0; i < problems.size(); i++) {
       message.append(i == 0 ? "" : "; ").append(problems.get(i));
     }

@@ -36,6 +36,7 @@ import dev.jobflow.metrics.FlowCensus;
 import dev.jobflow.metrics.JobflowMetrics;
 import dev.jobflow.metrics.KubeApiMetrics;
 import dev.jobflow.metrics.MetricsServer;
+import dev.jobflow.template.ClusterTemplates;
 import dev.jobflow.validation.JobFlowValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -142,7 +143,8 @@ public final class Controller implements AutoCloseable {
 
     AdmissionServer webhook = null;
     if (settings.webhook() != null) {
-      webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), new AdmissionMetrics(metrics))
+      webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), new ClusterTemplates(client),
+              new AdmissionMetrics(metrics))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
