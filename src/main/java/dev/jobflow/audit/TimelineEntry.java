@@ -38,6 +38,12 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
       if (!def.finallySteps().isEmpty()) {
         detail.add("finally=" + String.join(",", def.finallySteps().stream().map(s -> s.name()).toList()));
       }
+      if (def.template() != null) {
+        // Which template, and which version of it, the steps came from.
+        detail.add("template=" + def.template().name() + (def.template().found()
+            ? " templateUid=" + def.template().uid() + " templateResourceVersion=" + def.template().resourceVersion()
+            : " (not found)"));
+      }
     }
     // Generic over the record's fields, so event types added later show up without a change here.
     for (RecordComponent c : event.getClass().getRecordComponents()) {

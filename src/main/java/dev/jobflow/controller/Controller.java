@@ -37,6 +37,7 @@ import dev.jobflow.metrics.JobflowMetrics;
 import dev.jobflow.metrics.KubeApiMetrics;
 import dev.jobflow.metrics.MetricsServer;
 import dev.jobflow.template.ClusterTemplates;
+import dev.jobflow.template.TemplateResolver;
 import dev.jobflow.validation.JobFlowValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -114,7 +115,7 @@ public final class Controller implements AutoCloseable {
     var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime, observer, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
-        statusWriter, events, io, clock);
+        statusWriter, events, io, clock, new TemplateResolver(new ClusterTemplates(client)));
 
     // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
     jobHub.synced().get(60, TimeUnit.SECONDS);

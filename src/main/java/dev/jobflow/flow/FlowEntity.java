@@ -245,14 +245,24 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       return Effect().none();
     }
     if (!state.isAccepted()) {
-      return persist(state, List.of(new FlowEvent.FlowAccepted(meta(), def)));
+      return persist(state, accepting(def));
     }
     if (state.isFinished() || def.generation() <= state.observedGeneration()) {
       // A resync: the controller may have missed our last status (e.g. it restarted): tell it again.
       deps.observer().statusChanged(fullStatus(state));
       return Effect().none();
     }
-    return persist(state, SpecChanges.between(state, def, meta()));
+    return persist(state, SpecChanges.between(state, def.keepingWhatRunsFrom(state.definition()), meta()));
+  }
+
+  /** The flow starts with this definition; one whose template was gone at acceptance fails at once. */
+  private List<FlowEvent> accepting(FlowDefinition def) {
+    if (def.template() != null && !def.template().found()) {
+      return List.of(new FlowEvent.FlowAccepted(meta(), def), new FlowEvent.FlowFailed(meta(),
+          Reasons.TEMPLATE_NOT_FOUND, "JobFlowTemplate '" + def.template().name() + "' not found in namespace '"
+          + def.namespace() + "' when the flow was accepted"));
+    }
+    return List.of(new FlowEvent.FlowAccepted(meta(), def));
   }
 
   private Effect<FlowEvent, FlowState> onDeleted(FlowState state, Deleted cmd) {
