@@ -31,7 +31,12 @@ import dev.jobflow.kube.EventRecorder;
 import dev.jobflow.kube.FlowInformer;
 import dev.jobflow.kube.JobInformerHub;
 import dev.jobflow.kube.KubeJobRuntime;
+import dev.jobflow.kube.KubeScheduleRuntime;
+import dev.jobflow.kube.ScheduleInformer;
 import dev.jobflow.kube.StatusWriter;
+import dev.jobflow.schedule.ScheduleClock;
+import dev.jobflow.schedule.ScheduleEntity;
+import dev.jobflow.schedule.ScheduleRouter;
 import dev.jobflow.metrics.FlowCensus;
 import dev.jobflow.metrics.JobflowMetrics;
 import dev.jobflow.metrics.KubeApiMetrics;
@@ -117,10 +122,20 @@ public final class Controller implements AutoCloseable {
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
         statusWriter, events, io, clock, new TemplateResolver(new ClusterTemplates(client)));
 
+    ScheduleClock scheduleClock = settings.scheduleClockSpeed() == 1.0 ? ScheduleClock.of(clock)
+        : ScheduleClock.scaled(clock, settings.scheduleClockSpeed());
+    var scheduleDeps = new ScheduleEntity.Dependencies(deps.settings().instanceId(), new KubeScheduleRuntime(client, io),
+        new SchedulePublisher(client, io, events, metrics, clock), scheduleClock, Duration.ofSeconds(5));
+    ActorRef<ScheduleRouter.Command> scheduleRouter = system.systemActorOf(ScheduleRouter.create(scheduleDeps),
+        "schedules", Props.empty());
+    ScheduleReconciler schedules = new ScheduleReconciler(scheduleRouter, new JobFlowValidator(), events);
+
     // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
     jobHub.synced().get(60, TimeUnit.SECONDS);
     FlowInformer flowInformer = FlowInformer.start(client, settings.namespaces(), settings.resync().toMillis(),
-        reconciler, () -> metrics.informerRelisted("jobflows"));
+        both(reconciler, schedules), () -> metrics.informerRelisted("jobflows"));
+    ScheduleInformer scheduleInformer = ScheduleInformer.start(client, settings.namespaces(),
+        settings.resync().toMillis(), schedules, () -> metrics.informerRelisted("cronjobflows"));
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);
@@ -132,7 +147,7 @@ public final class Controller implements AutoCloseable {
           if (stopping.get()) {
             return "shutting down";
           }
-          if (!flowInformer.hasSynced() || !jobHub.hasSynced()) {
+          if (!flowInformer.hasSynced() || !jobHub.hasSynced() || !scheduleInformer.hasSynced()) {
             return "informers not synced with the API server yet";
           }
           return journalUp.get() ? null : "journal " + settings.journal().displayUrl() + " unreachable";
@@ -155,7 +170,10 @@ public final class Controller implements AutoCloseable {
     timers.scheduleWithFixedDelay(() -> safely("flow census", () -> census(flowInformer, metrics)), 1, 15,
         TimeUnit.SECONDS);
 
-    registerShutdown(system, stopping, flowInformer, jobHub, statusWriter, client, io, timers, metricsServer);
+    registerShutdown(system, stopping, () -> {
+      flowInformer.close();
+      scheduleInformer.close();
+    }, jobHub, statusWriter, client, io, timers, metricsServer);
     Controller controller = new Controller(system, client, http, webhook, metricsServer);
     log.info("jobflow controller started: http {} webhook {} metrics {} {}", http.port(),
         webhook == null ? "off" : webhook.port(), metricsServer == null ? "off" : metricsServer.port(),
@@ -163,13 +181,30 @@ public final class Controller implements AutoCloseable {
     return controller;
   }
 
-  private static void registerShutdown(ActorSystem<Void> system, AtomicBoolean stopping, FlowInformer flowInformer,
+  /** One JobFlow informer feeds the flows' entities and the schedules' (for the flows they created). */
+  private static FlowInformer.FlowListener both(FlowInformer.FlowListener first, FlowInformer.FlowListener second) {
+    return new FlowInformer.FlowListener() {
+      @Override
+      public void onFlow(JobFlow flow) {
+        first.onFlow(flow);
+        second.onFlow(flow);
+      }
+
+      @Override
+      public void onFlowGone(JobFlow lastKnown) {
+        first.onFlowGone(lastKnown);
+        second.onFlowGone(lastKnown);
+      }
+    };
+  }
+
+  private static void registerShutdown(ActorSystem<Void> system, AtomicBoolean stopping, Runnable stopInformers,
       JobInformerHub jobHub, StatusWriter statusWriter, KubernetesClient client, ExecutorService io,
       ScheduledExecutorService timers, MetricsServer metricsServer) {
     CoordinatedShutdown cs = CoordinatedShutdown.get(system);
     cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-taking-work", () -> {
       stopping.set(true);
-      flowInformer.close();
+      stopInformers.run();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-status", () ->

@@ -21,13 +21,27 @@ import java.util.List;
  * @param ttlSweep how often finished flows are checked against {@code ttlSecondsAfterFinished}
  * @param authorization check the audit API's callers with TokenReview and SubjectAccessReview; false only in
  *     dev mode ({@code jobflow dev})
+ * @param scheduleClockSpeed how many times faster than the wall clock schedules run: 1 in production; {@code jobflow
+ *     dev --clock-speed} sets more so a schedule is seen to fire
  */
 public record ControllerSettings(Config kube, List<String> namespaces, JournalSettings journal,
     AdmissionSettings webhook, String httpInterface, int httpPort, boolean metricsEnabled,
-    Duration statusInterval, int fullStatusLimit, Duration resync, Duration ttlSweep, boolean authorization) {
+    Duration statusInterval, int fullStatusLimit, Duration resync, Duration ttlSweep, boolean authorization,
+    double scheduleClockSpeed) {
 
   public ControllerSettings {
     namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+    if (!(scheduleClockSpeed > 0)) {
+      throw new IllegalArgumentException("the schedule clock speed must be positive, got " + scheduleClockSpeed);
+    }
+  }
+
+  /** Settings with schedules on the wall clock. */
+  public ControllerSettings(Config kube, List<String> namespaces, JournalSettings journal,
+      AdmissionSettings webhook, String httpInterface, int httpPort, boolean metricsEnabled,
+      Duration statusInterval, int fullStatusLimit, Duration resync, Duration ttlSweep, boolean authorization) {
+    this(kube, namespaces, journal, webhook, httpInterface, httpPort, metricsEnabled, statusInterval,
+        fullStatusLimit, resync, ttlSweep, authorization, 1.0);
   }
 
   /** Settings with the audit API's authorization on. */
@@ -50,6 +64,12 @@ public record ControllerSettings(Config kube, List<String> namespaces, JournalSe
   /** Dev mode only: {@code false} lets anyone read the audit API. */
   public ControllerSettings withAuthorization(boolean enabled) {
     return new ControllerSettings(kube, namespaces, journal, webhook, httpInterface, httpPort, metricsEnabled,
-        statusInterval, fullStatusLimit, resync, ttlSweep, enabled);
+        statusInterval, fullStatusLimit, resync, ttlSweep, enabled, scheduleClockSpeed);
+  }
+
+  /** Dev mode and tests only: schedules run {@code speed} times faster than the wall clock. */
+  public ControllerSettings withScheduleClockSpeed(double speed) {
+    return new ControllerSettings(kube, namespaces, journal, webhook, httpInterface, httpPort, metricsEnabled,
+        statusInterval, fullStatusLimit, resync, ttlSweep, authorization, speed);
   }
 }

@@ -25,6 +25,8 @@ public final class FiringRules {
   public static final int MAX_MISSED_COUNTED = 100;
   /** Why a run was skipped under Forbid. */
   public static final String CONCURRENCY_FORBIDDEN = "ConcurrencyForbidden";
+  /** Why runs were missed: they could not start within startingDeadlineSeconds. */
+  public static final String MISSED_STARTING_DEADLINE = "MissedStartingDeadline";
 
   private FiringRules() {}
 
