@@ -26,6 +26,7 @@ final class ControllerHarness implements AutoCloseable {
   final Emulator emulator;
   final Path journalDir;
   final java.util.function.Function<Config, JournalSettings> journal;
+  java.util.function.UnaryOperator<ControllerSettings> customize = s -> s;
   Controller controller;
 
   ControllerHarness(Path dir) throws Exception {
@@ -35,6 +36,16 @@ final class ControllerHarness implements AutoCloseable {
 
   ControllerHarness(Emulator emulator, Path journalDir) throws Exception {
     this(emulator, journalDir, config -> JournalSettings.fromConfig(config).withDataDir(journalDir));
+  }
+
+  /** With schedules {@code scheduleClockSpeed} times faster than the wall clock. */
+  ControllerHarness(Path dir, double scheduleClockSpeed) throws Exception {
+    this.emulator = Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.SIMULATE)
+        .withDataDir(dir.resolve("emulator")));
+    this.journalDir = dir.resolve("journal");
+    this.journal = config -> JournalSettings.fromConfig(config).withDataDir(journalDir);
+    this.customize = s -> s.withScheduleClockSpeed(scheduleClockSpeed);
+    startController();
   }
 
   /** With a journal of the test's choosing (e.g. PostgreSQL through a proxy). */
@@ -67,7 +78,7 @@ final class ControllerHarness implements AutoCloseable {
     ControllerSettings settings = new ControllerSettings(emulator.config(), List.of(), journal.apply(config), null,
         "127.0.0.1", 0,
         false, Duration.ofMillis(50), 500, Duration.ofSeconds(30), Duration.ofMillis(300));
-    controller = Controller.start(settings, config);
+    controller = Controller.start(customize.apply(settings), config);
   }
 
   void restartController() throws Exception {
