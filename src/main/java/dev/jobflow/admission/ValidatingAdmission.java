@@ -5,7 +5,6 @@ import dev.jobflow.api.CronJobFlow;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowTemplate;
 import dev.jobflow.api.JobFlowYaml;
-import dev.jobflow.template.Resolution;
 import dev.jobflow.template.TemplateLookup;
 import dev.jobflow.template.TemplateResolver;
 import dev.jobflow.validation.JobFlowValidator;
@@ -79,12 +78,11 @@ public final class ValidatingAdmission {
       CronJobFlow schedule = (CronJobFlow) JobFlowYaml.objectFromTree(request.object(), "request.object");
       problems.addAll(validator.validate(schedule));
       if (problems.isEmpty() && schedule.getSpec().getFlowSpec().usesTemplate()) {
-        JobFlow flow = new JobFlow();
-        flow.getMetadata().setName(schedule.getMetadata().getName());
-        flow.getMetadata().setNamespace(namespaceOf(request, schedule.getMetadata().getNamespace()));
-        flow.setSpec(schedule.getSpec().getFlowSpec());
-        for (Problem p : resolutionProblems(flow)) {
-          problems.add(new Problem("spec.flowSpec" + p.path().substring("spec".length()), p.message()));
+        try {
+          problems.addAll(templates.problems(schedule, namespaceOf(request, schedule.getMetadata().getNamespace()),
+              validator));
+        } catch (TemplateLookup.TemplateLookupException e) {
+          problems.add(new Problem("spec.flowSpec.templateRef.name", e.getMessage()));
         }
       }
     } catch (JobFlowYaml.NotAJobFlowException | RuntimeException e) {
@@ -147,27 +145,14 @@ public final class ValidatingAdmission {
     return problems.isEmpty() ? AdmissionResponse.allow(request.uid()) : deny(request, problems);
   }
 
-  /** Problems of the flow against its template: missing, parameters that do not fit, or steps that are invalid. */
+  /** Problems of the flow against its template (see {@link TemplateResolver#problems}); fails closed. */
   private List<Problem> resolutionProblems(JobFlow flow) {
-    Resolution resolution;
     try {
-      resolution = templates.resolve(flow);
+      return templates.problems(flow, validator);
     } catch (TemplateLookup.TemplateLookupException e) {
       // Fail closed: a flow whose template cannot be read now is not admitted unchecked.
       return List.of(new Problem("spec.templateRef.name", e.getMessage()));
     }
-    if (!(resolution instanceof Resolution.Resolved resolved)) {
-      return resolution.problems();
-    }
-    List<Problem> problems = new ArrayList<>();
-    String name = flow.getSpec().getTemplateRef().getName();
-    for (Problem p : validator.validate(resolved.flow())) {
-      // The flow's own name and fields were judged above; what remains comes from the template.
-      if (!p.path().startsWith("metadata")) {
-        problems.add(new Problem("spec.templateRef", "JobFlowTemplate '" + name + "': " + p));
-      }
-    }
-    return problems;
   }
 
   private static String namespaceOf(AdmissionRequest request, String own) {

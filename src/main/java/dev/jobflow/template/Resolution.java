@@ -18,8 +18,9 @@ public sealed interface Resolution {
   /** The flow names a template that does not exist (in its namespace). */
   record TemplateNotFound(String namespace, String name) implements Resolution {
     public Problem problem() {
-      return new Problem("spec.templateRef.name", "no JobFlowTemplate '" + name + "' in namespace '" + namespace
-          + "'");
+      return new Problem("spec.templateRef.name", "no JobFlowTemplate '" + name + "' "
+          + (namespace == null ? "among the files given (pass the template's file too)"
+          : "in namespace '" + namespace + "'"));
     }
   }
 

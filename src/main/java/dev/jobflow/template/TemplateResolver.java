@@ -1,11 +1,13 @@
 package dev.jobflow.template;
 
+import dev.jobflow.api.CronJobFlow;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowSpec;
 import dev.jobflow.api.JobFlowTemplate;
 import dev.jobflow.api.JobFlowTemplateSpec;
 import dev.jobflow.api.Parameter;
 import dev.jobflow.api.TemplateParameter;
+import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
@@ -51,6 +53,47 @@ public final class TemplateResolver {
       return new Resolution.TemplateNotFound(namespace, name);
     }
     return resolve(flow, template);
+  }
+
+  /**
+   * What is wrong with the flow against its template, as the webhook and {@code jobflow validate} report it: the
+   * template missing, parameters that do not fit it, or (rare: templates are validated when applied) steps that do
+   * not make a valid flow, under {@code spec.templateRef}. Empty when the flow names no template, or fits it.
+   *
+   * @throws TemplateLookup.TemplateLookupException when the template's existence cannot be known
+   */
+  public List<Problem> problems(JobFlow flow, JobFlowValidator validator) {
+    Resolution resolution = resolve(flow);
+    if (!(resolution instanceof Resolution.Resolved resolved)) {
+      return resolution.problems();
+    }
+    List<Problem> problems = new ArrayList<>();
+    if (resolved.template() == null) {
+      return problems;
+    }
+    String name = resolved.template().getMetadata().getName();
+    for (Problem p : validator.validate(resolved.flow())) {
+      if (!p.path().startsWith("metadata")) { // the flow's own name was judged with the flow
+        problems.add(new Problem("spec.templateRef", "JobFlowTemplate '" + name + "': " + p));
+      }
+    }
+    return problems;
+  }
+
+  /** {@link #problems(JobFlow, JobFlowValidator)} of the flows a schedule creates, under {@code spec.flowSpec}. */
+  public List<Problem> problems(CronJobFlow schedule, String namespace, JobFlowValidator validator) {
+    if (schedule.getSpec() == null || schedule.getSpec().getFlowSpec() == null) {
+      return List.of();
+    }
+    JobFlow flow = new JobFlow();
+    flow.getMetadata().setName(schedule.getMetadata().getName());
+    flow.getMetadata().setNamespace(namespace);
+    flow.setSpec(schedule.getSpec().getFlowSpec());
+    List<Problem> problems = new ArrayList<>();
+    for (Problem p : problems(flow, validator)) {
+      problems.add(new Problem("spec.flowSpec" + p.path().substring("spec".length()), p.message()));
+    }
+    return problems;
   }
 
   /** The flow run from this template (which it must name). */
