@@ -121,37 +121,38 @@ public final class AdmissionRoutes {
   /** Answers at once, unless the review reads a template: then on the blocking executor. */
   private CompletionStage<HttpResponse> answerOffTheRoutes(Endpoint endpoint,
       Function<AdmissionRequest, AdmissionResponse> decide, byte[] body, long start) {
-    if (endpoint == Endpoint.VALIDATE) {
-      try {
-        if (ValidatingAdmission.readsTemplates(AdmissionRequest.parse(body))) {
-          return CompletableFuture.supplyAsync(() -> answer(endpoint, decide, body, start), blocking);
-        }
-      } catch (BadAdmissionReview e) {
-        // answered below, with the reason
-      }
+    AdmissionRequest request;
+    try {
+      request = AdmissionRequest.parse(body);
+    } catch (BadAdmissionReview e) {
+      observe(endpoint, "", Verdict.BAD_REQUEST, start);
+      return CompletableFuture.completedFuture(reason(StatusCodes.BAD_REQUEST, e.getMessage()));
+    } catch (RuntimeException | StackOverflowError e) {
+      return CompletableFuture.completedFuture(failed(endpoint, "", e, start));
     }
-    return CompletableFuture.completedFuture(answer(endpoint, decide, body, start));
+    if (endpoint == Endpoint.VALIDATE && ValidatingAdmission.readsTemplates(request)) {
+      return CompletableFuture.supplyAsync(() -> answer(endpoint, decide, request, start), blocking);
+    }
+    return CompletableFuture.completedFuture(answer(endpoint, decide, request, start));
   }
 
-  private HttpResponse answer(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide, byte[] body,
-      long start) {
-    String operation = "";
+  private HttpResponse answer(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide,
+      AdmissionRequest request, long start) {
     try {
-      AdmissionRequest request = AdmissionRequest.parse(body);
-      operation = request.operation();
       AdmissionResponse response = decide.apply(request);
       Verdict verdict = !response.allowed() ? Verdict.DENIED : response.patched() ? Verdict.PATCHED : Verdict.ALLOWED;
-      observe(endpoint, operation, verdict, start);
+      observe(endpoint, request.operation(), verdict, start);
       return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, response.toJsonBytes());
-    } catch (BadAdmissionReview e) {
-      observe(endpoint, operation, Verdict.BAD_REQUEST, start);
-      return reason(StatusCodes.BAD_REQUEST, e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
-      // A bug of ours on odd input: still an answer, never a 500 or a dropped connection.
-      log.error("{} failed on a {} request", endpoint, operation.isEmpty() ? "unparsed" : operation, e);
-      observe(endpoint, operation, Verdict.BAD_REQUEST, start);
-      return reason(StatusCodes.BAD_REQUEST, "could not process the AdmissionReview: " + e);
+      return failed(endpoint, request.operation(), e, start);
     }
+  }
+
+  /** A bug of ours on odd input: still an answer, never a 500 or a dropped connection. */
+  private HttpResponse failed(Endpoint endpoint, String operation, Throwable e, long start) {
+    log.error("{} failed on a {} request", endpoint, operation.isEmpty() ? "unparsed" : operation, e);
+    observe(endpoint, operation, Verdict.BAD_REQUEST, start);
+    return reason(StatusCodes.BAD_REQUEST, "could not process the AdmissionReview: " + e);
   }
 
   private HttpResponse unreadable(Endpoint endpoint, Throwable failure, long start) {
