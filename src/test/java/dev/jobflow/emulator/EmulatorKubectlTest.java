@@ -108,8 +108,8 @@ class EmulatorKubectlTest {
         templates);
     String schedules = kubectl.run("get", "cjf").ok().out();
     assertTrue(schedules.lines().findFirst().orElse("")
-        .matches("NAME\\s+SCHEDULE\\s+TIMEZONE\\s+SUSPEND\\s+LAST SCHEDULE\\s+AGE\\s*"), schedules);
-    assertTrue(schedules.lines().anyMatch(l -> l.matches("nightly-eu\\s+30 2 \\* \\* \\*\\s+Europe/Berlin\\s+.*")),
+        .matches("NAME\\s+SCHEDULE\\s+SUSPEND\\s+TIMEZONE\\s+LAST SCHEDULE\\s+AGE\\s*"), schedules);
+    assertTrue(schedules.lines().anyMatch(l -> l.matches("nightly-eu\\s+30 2 \\* \\* \\*\\s+(false\\s+)?Europe/Berlin\\s+.*")),
         schedules);
   }
 
