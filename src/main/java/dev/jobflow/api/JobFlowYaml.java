@@ -38,7 +38,17 @@ public final class JobFlowYaml {
 
   /** Reads every non-empty document of a (multi-document) YAML or JSON stream as a JobFlow. */
   public static List<JobFlow> readAll(Reader in) throws IOException {
-    List<JobFlow> flows = new ArrayList<>();
+    return readDocuments(in, JobFlowYaml::fromTree);
+  }
+
+  /** Converts one parsed document, or says why it is not what is wanted. */
+  @FunctionalInterface
+  private interface Converter<T> {
+    T convert(JsonNode doc, String where) throws NotAJobFlowException;
+  }
+
+  private static <T> List<T> readDocuments(Reader in, Converter<T> converter) throws IOException {
+    List<T> out = new ArrayList<>();
     try (var parser = new YAMLFactory().createParser(in)) {
       var docs = YAML.readValues(parser, JsonNode.class);
       int index = 0;
@@ -48,14 +58,14 @@ public final class JobFlowYaml {
         if (doc == null || doc.isNull() || doc.isMissingNode()) {
           continue;
         }
-        flows.add(fromTree(doc, "document " + index));
+        out.add(converter.convert(doc, "document " + index));
       }
     } catch (NotAJobFlowException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new NotAJobFlowException("not valid YAML: " + firstLine(e.getMessage()), e);
     }
-    return flows;
+    return out;
   }
 
   /** Reads exactly one JobFlow from YAML or JSON text. */
@@ -92,24 +102,7 @@ public final class JobFlowYaml {
 
   /** Reads every non-empty document of a (multi-document) stream as a JobFlow, JobFlowTemplate or CronJobFlow. */
   public static List<io.fabric8.kubernetes.api.model.HasMetadata> readAllObjects(Reader in) throws IOException {
-    List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new ArrayList<>();
-    try (var parser = new YAMLFactory().createParser(in)) {
-      var docs = YAML.readValues(parser, JsonNode.class);
-      int index = 0;
-      while (docs.hasNextValue()) {
-        JsonNode doc = docs.nextValue();
-        index++;
-        if (doc == null || doc.isNull() || doc.isMissingNode()) {
-          continue;
-        }
-        objects.add(objectFromTree(doc, "document " + index));
-      }
-    } catch (NotAJobFlowException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new NotAJobFlowException("not valid YAML: " + firstLine(e.getMessage()), e);
-    }
-    return objects;
+    return readDocuments(in, JobFlowYaml::objectFromTree);
   }
 
   /** Converts a parsed document to the jobflow.dev kind it names, checking its apiVersion and kind first. */
