@@ -77,7 +77,11 @@ public final class ValidatingAdmission {
     try {
       CronJobFlow schedule = (CronJobFlow) JobFlowYaml.objectFromTree(request.object(), "request.object");
       problems.addAll(validator.validate(schedule));
-      if (problems.isEmpty() && schedule.getSpec().getFlowSpec().usesTemplate()) {
+      // An update that leaves the flow spec as it was (suspend, schedule, limits) never reads the template: a schedule
+      // whose template was deleted can still be suspended.
+      boolean flowSpecChanged = !request.isUpdate() || !SpecChanges.same(request.oldObject().path("spec").get("flowSpec"),
+          request.object().path("spec").get("flowSpec"));
+      if (problems.isEmpty() && flowSpecChanged && schedule.getSpec().getFlowSpec().usesTemplate()) {
         try {
           problems.addAll(templates.problems(schedule, namespaceOf(request, schedule.getMetadata().getNamespace()),
               validator));

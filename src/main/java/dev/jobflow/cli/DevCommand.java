@@ -46,7 +46,8 @@ public final class DevCommand implements Callable<Integer> {
 
   @Option(names = "--clock-speed", defaultValue = "1", paramLabel = "N",
       description = "Run schedules (CronJobFlows) N times faster than the wall clock, to see them fire: 60 makes a "
-          + "minute pass every second, 86400 a day. Dev mode only; flows and their timeouts keep real time. "
+          + "minute pass every second, 86400 a day. Dev mode only; flows, their timeouts and schedules' starting "
+          + "deadlines keep real time. "
           + "Default: ${DEFAULT-VALUE}.")
   double clockSpeed;
 

@@ -26,6 +26,8 @@ public final class ScheduleReconciler implements ScheduleInformer.ScheduleListen
   private final ActorRef<ScheduleRouter.Command> router;
   private final JobFlowValidator validator;
   private final EventRecorder events;
+  /** The generation last warned about per schedule uid: status writes re-deliver a schedule, not a new problem. */
+  private final java.util.Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ScheduleReconciler(ActorRef<ScheduleRouter.Command> router, JobFlowValidator validator, EventRecorder events) {
     this.router = router;
@@ -41,7 +43,8 @@ public final class ScheduleReconciler implements ScheduleInformer.ScheduleListen
     List<Problem> problems = validator.validate(schedule);
     String invalid = problems.isEmpty() ? null
         : problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
-    if (invalid != null) {
+    long generation = schedule.getMetadata().getGeneration() == null ? 0 : schedule.getMetadata().getGeneration();
+    if (invalid != null && !Long.valueOf(generation).equals(warned.put(schedule.getMetadata().getUid(), generation))) {
       events.record(ref(schedule), EventRecorder.Type.Warning, "InvalidSpec", invalid);
     }
     ScheduleDefinition definition;
@@ -55,6 +58,7 @@ public final class ScheduleReconciler implements ScheduleInformer.ScheduleListen
 
   @Override
   public void onScheduleGone(CronJobFlow lastKnown) {
+    warned.remove(lastKnown.getMetadata().getUid());
     router.tell(new ScheduleRouter.Deliver(lastKnown.getMetadata().getUid(), new ScheduleCommand.Deleted()));
   }
 

@@ -14,6 +14,12 @@ public interface ScheduleClock {
   /** How long to wait in real time for {@code scheduleTime} to pass. */
   Duration realDelay(Duration scheduleTime);
 
+  /**
+   * A real duration in schedule time: starting deadlines are kept in real seconds, or on a faster clock the
+   * controller's own milliseconds of work would already miss every run.
+   */
+  Duration scheduleTime(Duration real);
+
   static ScheduleClock of(Clock clock) {
     return new ScheduleClock() {
       public Instant now() {
@@ -22,6 +28,10 @@ public interface ScheduleClock {
 
       public Duration realDelay(Duration scheduleTime) {
         return scheduleTime;
+      }
+
+      public Duration scheduleTime(Duration real) {
+        return real;
       }
     };
   }
@@ -40,6 +50,11 @@ public interface ScheduleClock {
 
       public Duration realDelay(Duration scheduleTime) {
         return Duration.ofNanos((long) (scheduleTime.toNanos() / speed));
+      }
+
+      public Duration scheduleTime(Duration real) {
+        double nanos = real.toNanos() * speed;
+        return nanos >= Long.MAX_VALUE ? Duration.ofDays(365L * 1000) : Duration.ofNanos((long) nanos);
       }
     };
   }

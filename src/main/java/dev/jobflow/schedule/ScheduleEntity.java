@@ -166,6 +166,10 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
       return Effect().none();
     }
     ScheduleSpec spec = definition.scheduleSpec();
+    if (spec != null && spec.startingDeadline() != null) {
+      spec = new ScheduleSpec(spec.schedule(), spec.concurrencyPolicy(),
+          deps.clock().scheduleTime(spec.startingDeadline()), spec.suspend());
+    }
     Instant now = deps.clock().now();
     Firing firing = spec == null ? new Firing.Wait(null)
         : FiringRules.decide(spec, definition.createdAt(), state.lastHandled(), state.activeNames(), now);

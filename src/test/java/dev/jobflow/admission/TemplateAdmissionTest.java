@@ -169,6 +169,18 @@ class TemplateAdmissionTest {
   }
 
   @Test
+  void aScheduleWhoseTemplateIsGoneCanStillBeSuspendedButNotPointedAtAnotherMissingOne() throws Exception {
+    ObjectNode before = (ObjectNode) Reviews.request(scheduleReview("  schedule: '@daily'\n"
+        + "  flowSpec: {templateRef: {name: deleted-since}}\n")).get("object");
+    ObjectNode suspended = before.deepCopy();
+    Reviews.spec(suspended).put("suspend", true);
+    assertTrue(webhook.post("/validate", Reviews.update(before, suspended)).allowed());
+    ObjectNode repointed = before.deepCopy();
+    ((ObjectNode) Reviews.spec(repointed).at("/flowSpec/templateRef")).put("name", "also-missing");
+    assertFalse(webhook.post("/validate", Reviews.update(before, repointed)).allowed());
+  }
+
+  @Test
   void mutatingGivesSchedulesCronJobsDefaultsAndLeavesATemplatedFlowsFailurePolicyToItsTemplate() throws Exception {
     ObjectNode schedule = scheduleReview("  schedule: '@daily'\n  flowSpec: {templateRef: {name: nightly-etl}}\n");
     JsonNode patched = Reviews.applyPatch((ObjectNode) Reviews.request(schedule).get("object"),

@@ -18,6 +18,7 @@ class DevScheduleTest {
   Path dir;
 
   @Test
+  @org.junit.jupiter.api.Timeout(300)
   void aNightlyScheduleFiresVisiblyOnAFasterClock() throws Exception {
     Path examples = Path.of(System.getProperty("jobflow.project.dir", "."), "examples");
     PrintStream stdout = System.out;

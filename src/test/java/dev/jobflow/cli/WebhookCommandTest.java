@@ -52,13 +52,15 @@ class WebhookCommandTest {
       // Kamon publishes on its tick: wait for the bad request to show as an admission error.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       String scrape = "";
-      while (System.nanoTime() < deadline && !scrape.contains("verdict=\"error\"")) {
+      // The series exist at 0 from the start (registerKnownSeries): wait for a non-zero one, not for the name.
+      java.util.function.Predicate<String> counted = text -> text.lines().anyMatch(l ->
+          l.startsWith("jobflow_admission_requests_total") && l.contains("verdict=\"error\"") && !l.endsWith(" 0.0"));
+      while (System.nanoTime() < deadline && !counted.test(scrape)) {
         scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
             HttpResponse.BodyHandlers.ofString()).body();
         Thread.sleep(500);
       }
-      assertTrue(scrape.lines().anyMatch(l -> l.startsWith("jobflow_admission_requests_total")
-          && l.contains("verdict=\"error\"") && !l.endsWith(" 0.0")), scrape);
+      assertTrue(counted.test(scrape), scrape);
 
       process.destroy(); // SIGTERM
       assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
