@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobflow.api.CronJobFlow;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowTemplate;
+import dev.jobflow.api.MutableSpecFields;
 import dev.jobflow.api.JobFlowYaml;
 import dev.jobflow.template.TemplateLookup;
 import dev.jobflow.template.TemplateResolver;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /validate}: admits a JobFlow when the one validator finds no problem and, once the flow has
- * started, its spec changed only in {@link SpecChanges#MUTABLE_WHILE_STARTED}. A flow (or a schedule's flow spec)
- * that names a JobFlowTemplate is admitted only when the template exists and gets every parameter it requires.
+ * started, its spec changed only in {@link MutableSpecFields}. A flow (or a schedule's flow spec) that names a
+ * JobFlowTemplate is admitted only when the template exists and gets every parameter it requires.
  * JobFlowTemplates and CronJobFlows are judged by the same validator. A denial lists every problem with its path.
  */
 public final class ValidatingAdmission {
@@ -111,7 +112,7 @@ public final class ValidatingAdmission {
         List<String> changed = SpecChanges.immutableChanges(before, after);
         for (String path : changed.subList(0, Math.min(changed.size(), MAX_CHANGED_PATHS))) {
           problems.add(new Problem(path, "cannot change once the flow has started (phase " + phase
-              + "); only spec.suspend, spec.parallelism and spec.shutdown can"));
+              + "); only " + MutableSpecFields.paths() + " can"));
         }
         if (changed.size() > MAX_CHANGED_PATHS) {
           problems.add(new Problem("spec", "and " + (changed.size() - MAX_CHANGED_PATHS) + " more changed fields"));
@@ -132,7 +133,7 @@ public final class ValidatingAdmission {
       for (Problem problem : own) {
         // The frozen rest of a started flow was admitted under the rules of its day: suspending or
         // cancelling it must not fail on a rule added since.
-        if (!onlyMutableFieldsChanged || isMutableField(problem.path())) {
+        if (!onlyMutableFieldsChanged || MutableSpecFields.contains(problem.path())) {
           problems.add(problem);
         }
       }
@@ -169,16 +170,6 @@ public final class ValidatingAdmission {
     }
     log.warn("validator failed on {} {}", request.kind(), request.flowName(), e);
     return new Problem("spec", "could not be validated: " + e);
-  }
-
-  private static boolean isMutableField(String path) {
-    for (String field : SpecChanges.MUTABLE_WHILE_STARTED) {
-      String prefix = "spec." + field;
-      if (path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "[")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The phase that makes the flow immutable, or null while it has not started. */

@@ -7,7 +7,6 @@ import akka.actor.typed.javadsl.AskPattern;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
-import dev.jobflow.dag.Reasons;
 import dev.jobflow.flow.FlowCommand;
 import dev.jobflow.flow.FlowDefinition;
 import dev.jobflow.flow.FlowRouter;
@@ -15,22 +14,18 @@ import dev.jobflow.flow.TemplateSource;
 import dev.jobflow.template.Resolution;
 import dev.jobflow.template.TemplateLookup;
 import dev.jobflow.template.TemplateResolver;
-import scala.concurrent.ExecutionContext;
-import dev.jobflow.kube.EventRecorder;
 import dev.jobflow.kube.Finalizers;
-import dev.jobflow.kube.FlowInformer;
-import dev.jobflow.kube.StatusWriter;
+import dev.jobflow.status.FlowReporter;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContext;
 
 /**
  * Turns what the JobFlow informer sees into commands for the flows' entities: a new or changed flow is
@@ -42,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * it); a template gone by then makes the entity fail the flow with {@code TemplateNotFound}. Once the flow runs,
  * its template is not read again: the entity keeps what it accepted.
  */
-public final class FlowReconciler implements FlowInformer.FlowListener {
+public final class FlowReconciler implements FlowInformer.Listener {
   private static final Logger log = LoggerFactory.getLogger(FlowReconciler.class);
 
   private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(30);
@@ -53,23 +48,19 @@ public final class FlowReconciler implements FlowInformer.FlowListener {
   private final Scheduler scheduler;
   private final KubernetesClient client;
   private final JobFlowValidator validator;
-  private final StatusWriter statusWriter;
-  private final EventRecorder events;
+  private final FlowReporter reporter;
   private final Executor io;
-  private final Clock clock;
   private final TemplateResolver templates;
 
-  public FlowReconciler(ActorRef<FlowRouter.Command> router, Scheduler scheduler, KubernetesClient client, JobFlowValidator validator,
-      StatusWriter statusWriter, EventRecorder events, Executor io, Clock clock, TemplateResolver templates) {
+  public FlowReconciler(ActorRef<FlowRouter.Command> router, Scheduler scheduler, KubernetesClient client,
+      JobFlowValidator validator, FlowReporter reporter, Executor io, TemplateResolver templates) {
     this.templates = templates;
     this.router = router;
     this.scheduler = scheduler;
     this.client = client;
     this.validator = validator;
-    this.statusWriter = statusWriter;
-    this.events = events;
+    this.reporter = reporter;
     this.io = io;
-    this.clock = clock;
   }
 
   @Override
@@ -205,20 +196,6 @@ public final class FlowReconciler implements FlowInformer.FlowListener {
 
   /** A flow the validator refuses never starts: its status and an Event say every problem. */
   private void reject(JobFlow flow, List<Problem> problems) {
-    String message = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
-    JobFlowStatus status = new JobFlowStatus();
-    status.setPhase(FlowPhase.Failed);
-    status.setObservedGeneration(flow.getMetadata().getGeneration());
-    status.setMessage("invalid spec: " + message);
-    status.setProgress("0/" + (flow.getSpec() == null || flow.getSpec().getSteps() == null ? 0 : flow.getSpec().getSteps().size()));
-    status.setFinishedAt(clock.instant().toString());
-    status.setConditions(List.of(
-        new ConditionBuilder().withType("Ready").withStatus("False").withReason(Reasons.INVALID_SPEC)
-            .withMessage(message).withLastTransitionTime(clock.instant().toString()).build(),
-        new ConditionBuilder().withType("Failed").withStatus("True").withReason(Reasons.INVALID_SPEC)
-            .withMessage(message).withLastTransitionTime(clock.instant().toString()).build()));
-    statusWriter.offer(new StatusWriter.Target(flow.getMetadata().getNamespace(), flow.getMetadata().getName(),
-        flow.getMetadata().getUid()), status);
-    events.record(EventRecorder.FlowRef.of(flow), EventRecorder.Type.Warning, Reasons.INVALID_SPEC, message);
+    reporter.rejected(flow, problems.stream().map(Problem::toString).collect(Collectors.joining("; ")));
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jobflow.api.CronJobFlow;
-import dev.jobflow.kube.EventRecorder;
+import dev.jobflow.status.EventRecorder;
 import dev.jobflow.metrics.JobflowMetrics;
 import dev.jobflow.schedule.FiringRules;
 import dev.jobflow.schedule.ScheduleDefinition;

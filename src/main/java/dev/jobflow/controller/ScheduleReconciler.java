@@ -3,8 +3,7 @@ package dev.jobflow.controller;
 import akka.actor.typed.ActorRef;
 import dev.jobflow.api.CronJobFlow;
 import dev.jobflow.api.JobFlow;
-import dev.jobflow.kube.EventRecorder;
-import dev.jobflow.kube.FlowInformer;
+import dev.jobflow.status.EventRecorder;
 import dev.jobflow.kube.ScheduleInformer;
 import dev.jobflow.schedule.ScheduleCommand;
 import dev.jobflow.schedule.ScheduleDefinition;
@@ -19,10 +18,10 @@ import java.util.stream.Collectors;
 
 /**
  * Turns what the CronJobFlow informer sees into commands for the schedules' entities (validated by the one
- * validator: an invalid spec fires nothing and says why), and what the JobFlow informer sees of the flows a
- * schedule created into reports to its entity, found by the flow's ownerReference.
+ * validator: an invalid spec fires nothing and says why), and what it sees of the flows a schedule created into
+ * reports to its entity, found by the flow's ownerReference.
  */
-public final class ScheduleReconciler implements ScheduleInformer.ScheduleListener, FlowInformer.FlowListener {
+public final class ScheduleReconciler implements ScheduleInformer.Listener {
   private final ActorRef<ScheduleRouter.Command> router;
   private final JobFlowValidator validator;
   private final EventRecorder events;
@@ -63,7 +62,7 @@ public final class ScheduleReconciler implements ScheduleInformer.ScheduleListen
   }
 
   @Override
-  public void onFlow(JobFlow flow) {
+  public void onRun(JobFlow flow) {
     String schedule = ScheduledFlows.scheduleUid(flow);
     if (schedule == null) {
       return;
@@ -75,7 +74,7 @@ public final class ScheduleReconciler implements ScheduleInformer.ScheduleListen
   }
 
   @Override
-  public void onFlowGone(JobFlow lastKnown) {
+  public void onRunGone(JobFlow lastKnown) {
     String schedule = ScheduledFlows.scheduleUid(lastKnown);
     if (schedule != null) {
       router.tell(new ScheduleRouter.Deliver(schedule, new ScheduleCommand.FlowGone(lastKnown.getMetadata().getName(),
