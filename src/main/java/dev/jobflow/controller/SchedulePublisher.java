@@ -60,6 +60,9 @@ public final class SchedulePublisher implements ScheduleObserver {
     if (last != null && last.status().equals(status)) {
       return;
     }
+    if (last == null) {
+      metrics.scheduleSeen(status.namespace());
+    }
     if (pending.put(status.uid(), status) == null) {
       io.execute(() -> write(status.uid()));
     }

@@ -143,6 +143,16 @@ public final class JobflowMetrics {
 
   // --- schedules ---
 
+  /** A schedule of this namespace exists: its series start at 0, so rate() and the panels see them from the start. */
+  public void scheduleSeen(String namespace) {
+    String ns = labels.namespace(namespace);
+    counter(JobflowMetric.SCHEDULE_FIRINGS, TagSet.of("namespace", ns));
+    counter(JobflowMetric.SCHEDULE_MISSED_TIMES, TagSet.of("namespace", ns));
+    for (String reason : LabelValues.SCHEDULE_SKIP_REASONS) {
+      counter(JobflowMetric.SCHEDULE_SKIPPED, TagSet.builder().add("namespace", ns).add("reason", reason).build());
+    }
+  }
+
   /** A CronJobFlow started a run; {@code missedBefore} earlier times were not run. */
   public void scheduleFired(String namespace, int missedBefore) {
     String ns = labels.namespace(namespace);
