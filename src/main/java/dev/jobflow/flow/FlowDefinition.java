@@ -25,27 +25,57 @@ import java.util.Map;
  *
  * @param parallelism most attempts running at once, null for unlimited
  * @param timeout whole-flow deadline, null for none
+ * @param template the JobFlowTemplate the steps came from, null when the flow lists its own (an optional field,
+ *     absent from events written before templates existed)
  * @param labels the flow's labels when it was accepted, which conditions read as {@code flow.labels}; null when it had
  *     none (and in events written before conditions existed)
  */
 public record FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
-                             List<StepDefinition> finallySteps, Map<String, String> labels) implements JsonSerializable {
-  /** A flow as written before conditions existed. */
-  public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
-                        FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
-                        Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps) {
-    this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
-        finallySteps, null);
-  }
-
+                             List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels)
+    implements JsonSerializable {
   public FlowDefinition {
     labels = labels == null || labels.isEmpty() ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     steps = steps == null ? List.of() : List.copyOf(steps);
     finallySteps = finallySteps == null ? List.of() : List.copyOf(finallySteps);
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
+  }
+
+  /** A definition whose steps are its own (no template), without labels. */
+  public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
+                        FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
+                        Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps) {
+    this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
+        finallySteps, null, null);
+  }
+
+  /**
+   * Reads a JobFlow whose template (if it names one) was resolved by {@code dev.jobflow.template.TemplateResolver}:
+   * {@code resolved} carries the template's steps, {@code source} says which template and version they came from.
+   */
+  public static FlowDefinition from(JobFlow resolved, TemplateSource source) {
+    return from(resolved).withTemplate(source);
+  }
+
+  public FlowDefinition withTemplate(TemplateSource source) {
+    return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
+        parameters, steps, finallySteps, source, labels);
+  }
+
+  /**
+   * A later generation of a flow run from a template, as the flow accepted with {@code accepted} sees it: what it
+   * runs (steps, finally, parameters, failure policy, timeout) stays what it was accepted with, whatever the
+   * template says now or whether it still exists. Only the flow's own controls (suspend, parallelism, shutdown)
+   * come from this generation.
+   */
+  public FlowDefinition keepingWhatRunsFrom(FlowDefinition accepted) {
+    if (template == null || accepted == null) {
+      return this;
+    }
+    return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
+        suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels);
   }
 
   public FlowId id() {
@@ -68,7 +98,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     return new FlowDefinition(meta.getNamespace(), meta.getName(), meta.getUid(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(), spec.getParallelism(), spec.effectiveFailurePolicy(),
         duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
-        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), meta.getLabels());
+        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels());
   }
 
   /** The graph the scheduler runs; throws naming the step when names, dependencies or conditions are unusable. */
