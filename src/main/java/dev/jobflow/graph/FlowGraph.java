@@ -62,7 +62,7 @@ public record FlowGraph(String name, List<Node> steps, List<Node> finallySteps, 
           missing.add(unknown);
           return unknown;
         });
-        String results = depends == null ? null : String.join("|", depends.resultsNamed(dep));
+        String results = depends == null ? null : String.join(" or ", depends.resultsNamed(dep));
         String label = results != null && !results.isEmpty() ? results : step.getWhen() != null ? "when" : null;
         edges.add(new Edge(from, to, label != null, label));
       }

@@ -23,7 +23,7 @@ public final class MermaidGraph {
     }
     for (FlowGraph.Edge e : graph.edges()) {
       // A conditional edge is dotted and says on what: the results depends names, or the target's when.
-      String arrow = e.conditional() ? " -. \"" + label(e.label()) + "\" .-> " : " --> ";
+      String arrow = e.conditional() ? " -.->|\"" + label(e.label()) + "\"| " : " --> ";
       out.append("  ").append(e.from().id()).append(arrow).append(e.to().id()).append('\n');
     }
     if (!graph.finallySteps().isEmpty()) {
