@@ -7,6 +7,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowYaml;
+import dev.jobflow.validation.JobFlowValidator;
+import dev.jobflow.validation.Problem;
+import dev.jobflow.validation.UnknownFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -30,6 +33,16 @@ final class FlowFiles {
   record Document(String file, JobFlow flow, JsonNode tree, String error) {
     boolean isFlow() {
       return flow != null;
+    }
+
+    /**
+     * Every problem of the flow as it is now: field names the model does not know (typos are lost when
+     * the document is read, so they are looked for in its text), then the one validator's.
+     */
+    List<Problem> problems(JobFlowValidator validator) {
+      List<Problem> problems = new ArrayList<>(UnknownFields.find(tree));
+      problems.addAll(validator.validate(flow));
+      return problems;
     }
 
     /** The flow's name, or null when it has none. */

@@ -5,9 +5,7 @@ import dev.jobflow.graph.FlowGraph;
 import dev.jobflow.graph.MermaidGraph;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
-import dev.jobflow.validation.UnknownFields;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -69,8 +67,7 @@ final class GraphCommand implements Callable<Integer> {
     FlowFiles.Document doc = flows.get(0);
     FlowGraph graph = FlowGraph.of(doc.flow());
     out.print(format == Format.dot ? DotGraph.render(graph) : MermaidGraph.render(graph));
-    List<Problem> problems = new ArrayList<>(UnknownFields.find(doc.tree()));
-    problems.addAll(new JobFlowValidator().validate(doc.flow()));
+    List<Problem> problems = doc.problems(new JobFlowValidator());
     if (problems.isEmpty()) {
       return ExitCodes.OK;
     }

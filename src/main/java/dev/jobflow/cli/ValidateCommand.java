@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
-import dev.jobflow.validation.UnknownFields;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,9 +66,7 @@ final class ValidateCommand implements Callable<Integer> {
           report.add(entry);
           continue;
         }
-        // Typos in field names are lost when the document is read, so they are looked for in the text.
-        List<Problem> problems = new ArrayList<>(UnknownFields.find(doc.tree()));
-        problems.addAll(validator.validate(doc.flow()));
+        List<Problem> problems = doc.problems(validator);
         invalid |= !problems.isEmpty();
         entry.put("valid", problems.isEmpty());
         entry.put("problems", problems.stream().map(p -> Map.of("path", p.path(), "message", p.message())).toList());

@@ -1,0 +1,38 @@
+package dev.jobflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/** Kubernetes objects as {@code -o json} (indented, like kubectl) or {@code -o yaml} prints them. */
+final class ObjectOutput {
+  private static final KubernetesSerialization KUBE = new KubernetesSerialization();
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
+
+  private ObjectOutput() {}
+
+  /** Prints one object; in a stream of YAML objects each but the first is preceded by {@code ---}. */
+  static void print(PrintWriter out, OutputFormat format, Object object, boolean first) {
+    JsonNode tree = KUBE.convertValue(object, JsonNode.class);
+    try {
+      if (format == OutputFormat.yaml) {
+        if (!first) {
+          out.println("---");
+        }
+        out.print(YAML.writeValueAsString(tree));
+      } else {
+        out.println(JSON.writeValueAsString(tree));
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.flush();
+  }
+}
