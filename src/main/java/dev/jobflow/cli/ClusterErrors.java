@@ -45,7 +45,8 @@ final class ClusterErrors {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage();
+    // fabric8 names no server in its timeout message ("for server null"): the caller's message does.
+    String message = root.getMessage() == null ? null : root.getMessage().replace(" for server null", "");
     String kind = root instanceof TimeoutException || root.getClass().getSimpleName().contains("Timeout")
         ? "timed out" : root.getClass().getSimpleName();
     return message == null || message.isBlank() ? kind : kind + " (" + message + ")";

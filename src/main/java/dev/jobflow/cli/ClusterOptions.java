@@ -61,7 +61,7 @@ final class ClusterOptions implements AutoCloseable {
     }
     if (context != null && (c.getCurrentContext() == null || !context.equals(c.getCurrentContext().getName()))) {
       String known = c.getContexts() == null || c.getContexts().isEmpty() ? "none"
-          : c.getContexts().stream().map(NamedContext::getName).collect(Collectors.joining(", "));
+          : c.getContexts().stream().map(NamedContext::getName).sorted().collect(Collectors.joining(", "));
       throw new CommandFailure(ExitCodes.ERROR, "--context " + context + ": no such context in the kubeconfig (contexts: "
           + known + ")");
     }

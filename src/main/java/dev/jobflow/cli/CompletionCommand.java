@@ -8,14 +8,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jobflow completion bash|zsh}: the shell completion script, generated from the commands themselves. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
+@Command(name = "completion",
+    header = "Print the bash or zsh completion script.", mixinStandardHelpOptions = true,
     description = {"Prints a completion script for bash or zsh: every command, option and enum value of jobflow.",
         "The script is generated from the command line itself (picocli's AutoComplete), so it never lags behind."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  source <(jobflow completion bash)                     # this bash session",
         "  jobflow completion bash > /etc/bash_completion.d/jobflow",
-        "  source <(jobflow completion zsh)                      # this zsh session (or add it to ~/.zshrc)"})
+        "  source <(jobflow completion zsh)                      # this zsh session"})
 final class CompletionCommand implements Callable<Integer> {
   enum Shell { bash, zsh }
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jobflow delete}: remove flows; their Jobs go with them, their journal stays. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete",
+    header = "Delete flows; their history stays in the journal.", mixinStandardHelpOptions = true,
     description = {"Deletes flows. A running flow is cancelled first; its Jobs are deleted with it. The journal keeps",
         "its history (jobflow audit NAMESPACE/NAME). Exit status: 0 deleted; 1 not found; 3 unreachable or",
         "--wait timed out."},

@@ -14,13 +14,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jobflow get}: one flow in full: its steps as a tree, its conditions and its latest Events. */
-@Command(name = "get", mixinStandardHelpOptions = true,
+@Command(name = "get",
+    header = "Show one flow: its step tree, conditions and Events.", mixinStandardHelpOptions = true,
     description = {"Shows one JobFlow: its steps as a tree (phase, attempt, duration, message), its conditions",
         "and its latest Events. Exit status: 0 shown; 1 no such flow; 3 the cluster could not be reached."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  jobflow get etl-diamond",
-        "  jobflow get -n data nightly -o wide      # also each step's Job, start time and dependencies",
+        "  jobflow get -n data nightly -o wide   # also Jobs, start times, dependencies",
         "  jobflow get hello -o json | jq .status.phase"})
 final class GetCommand extends ClusterCommand {
   @Parameters(index = "0", paramLabel = "NAME", description = "The flow's name.")

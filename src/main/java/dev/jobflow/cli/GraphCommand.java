@@ -18,6 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code jobflow graph}: draws a flow's DAG, finally steps apart, for docs, reviews and debugging cycles. */
 @Command(name = "graph",
+    header = "Draw a flow's DAG as Mermaid or Graphviz DOT.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow graph examples/etl-diamond.yaml", "  jobflow graph --format dot flow.yaml | dot -Tsvg > flow.svg"},
     description = {
         "Prints the DAG of a JobFlow as Mermaid (default) or Graphviz DOT; finally steps are drawn apart.",
         "An invalid flow is still drawn as written (to see a cycle or a typo), its problems go to stderr,",

@@ -37,11 +37,11 @@ import picocli.CommandLine.Option;
     },
     footerHeading = "%nExamples:%n",
     footer = {
-        "  jobflow submit --watch examples/hello.yaml      # run a flow on the current cluster and watch it",
-        "  jobflow list -A                                 # every flow of every namespace",
-        "  jobflow logs hello -f                           # its steps' logs as they are written",
-        "  jobflow dev --exit-when-done examples/hello.yaml  # no cluster: everything in one process",
-        "  jobflow COMMAND --help                          # each command, with examples"})
+        "  jobflow submit --watch examples/hello.yaml   # run and watch a flow",
+        "  jobflow list -A                              # every flow, every namespace",
+        "  jobflow logs hello -f                        # its steps' logs, followed",
+        "  jobflow dev --exit-when-done examples/hello.yaml   # no cluster needed",
+        "  jobflow COMMAND --help                       # each command, with examples"})
 public final class JobflowCommand implements Runnable {
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

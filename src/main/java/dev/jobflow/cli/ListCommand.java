@@ -13,13 +13,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code jobflow list}: the flows of a namespace (or all), with the columns of {@code kubectl get jf}. */
-@Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true,
+@Command(name = "list",
+    header = "List flows with their phase, progress and age.", aliases = "ls", mixinStandardHelpOptions = true,
     description = {"Lists JobFlows with the columns of kubectl get jf: name, phase, progress and age",
         "(-o wide: and the message). Exit status: 0 listed (also when none); 3 the cluster could not be reached."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  jobflow list",
-        "  jobflow list -A -o wide                 # every namespace, with each flow's message",
+        "  jobflow list -A -o wide                 # every namespace, with messages",
         "  jobflow list -l team=data,tier!=dev     # by label selector",
         "  jobflow list -o json | jq -r '.items[].metadata.name'"})
 final class ListCommand extends ClusterCommand {

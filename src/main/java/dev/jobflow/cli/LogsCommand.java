@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
  * {@code jobflow logs}: the pod logs of a flow's steps, each line prefixed by its step. Pods are found by
  * the {@code jobflow.dev/*} labels every Job's pod template carries (the flow's uid, step, attempt).
  */
-@Command(name = "logs", mixinStandardHelpOptions = true,
+@Command(name = "logs",
+    header = "Print or follow the pod logs of a flow's steps.", mixinStandardHelpOptions = true,
     description = {"Prints the pod logs of each step's Job (the newest pod of the step's latest attempt, or of",
         "--attempt N), each line prefixed by its step. With -f, follows them as they are written, also the",
         "steps and retries that start later, until the flow ends.",
@@ -33,7 +34,7 @@ import picocli.CommandLine.Parameters;
     footerHeading = "%nExamples:%n",
     footer = {
         "  jobflow logs etl-diamond                   # every step that has run",
-        "  jobflow logs etl-diamond transform -f      # one step, as it runs, and its retries",
+        "  jobflow logs etl-diamond transform -f      # one step as it runs, retries too",
         "  jobflow logs etl-diamond transform --attempt 1",
         "  jobflow logs nightly -n data -f --no-prefix"})
 final class LogsCommand extends ClusterCommand {

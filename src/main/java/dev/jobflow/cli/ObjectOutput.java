@@ -14,7 +14,8 @@ final class ObjectOutput {
   private static final KubernetesSerialization KUBE = new KubernetesSerialization();
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
+      // Minimal quotes, but a string that reads as a number keeps them ("35" stays a string).
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build();
 
   private ObjectOutput() {}
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jobflow submit}: create flows from a file or a template, and optionally stay until they end. */
-@Command(name = "submit", mixinStandardHelpOptions = true,
+@Command(name = "submit",
+    header = "Create flows from a file or a template; optionally wait.", mixinStandardHelpOptions = true,
     description = {
         "Creates the JobFlows of FILE (or - for standard input), or one JobFlow from a JobFlowTemplate (--from).",
         "A file is checked by the same validator as the admission webhook first: if any flow has a problem,",
@@ -31,8 +32,8 @@ import picocli.CommandLine.Parameters;
     footerHeading = "%nExamples:%n",
     footer = {
         "  jobflow submit examples/hello.yaml",
-        "  jobflow submit --watch --generate-name examples/etl-diamond.yaml   # a fresh name per run, live tree",
-        "  jobflow submit --wait --timeout 30m -p date=2026-11-23 nightly.yaml && echo done",
+        "  jobflow submit --watch --generate-name examples/etl-diamond.yaml",
+        "  jobflow submit --wait --timeout 30m -p date=2026-11-23 nightly.yaml",
         "  cat flow.yaml | jobflow submit -n data -",
         "  jobflow submit --from template/nightly-etl -p date=2026-11-23 --watch"})
 final class SubmitCommand extends ClusterCommand {

@@ -5,7 +5,8 @@ import dev.jobflow.client.LifecycleChange;
 import picocli.CommandLine.Command;
 
 /** {@code jobflow terminate}: end a flow now. */
-@Command(name = "terminate", mixinStandardHelpOptions = true,
+@Command(name = "terminate",
+    header = "End a flow now, stopping its running steps.", mixinStandardHelpOptions = true,
     description = {"Terminates flows (spec.shutdown: Terminate): running steps are stopped at once, finally steps",
         "are skipped, and the flow ends Cancelled. Also after stop. Not allowed once finished.",
         "Exit status: 0 terminating (or already); 1 not found or not allowed."},

@@ -19,6 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jobflow validate}: the one validator on files, for people and for CI scripts. */
 @Command(name = "validate",
+    header = "Check flow files with the admission validator.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow validate examples/*.yaml", "  jobflow validate -o json flow.yaml", "  cat flow.yaml | jobflow validate -"},
     description = {
         "Checks JobFlows with the same validator as the admission webhook and the controller.",
         "Reports every problem of every flow, each with its field path.",

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jobflow watch}: a live view of running flows until they end, exiting with their outcome. */
-@Command(name = "watch", mixinStandardHelpOptions = true,
+@Command(name = "watch",
+    header = "Follow flows live until they end.", mixinStandardHelpOptions = true,
     description = {"Shows a live tree of the flows' steps (phase, attempt, duration) until they end; on a pipe,",
         "a progress line per change instead. Exit status: 0 every flow Succeeded; 1 one Failed, was Cancelled or",
         "deleted, or does not exist; 3 the cluster could not be reached, or --timeout ran out."},
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
     footer = {
         "  jobflow watch etl-diamond",
         "  jobflow watch -n data nightly --timeout 2h && echo succeeded",
-        "  jobflow watch hello -o json             # each new state of the object, as JSON"})
+        "  jobflow watch hello -o json             # each new state of the object"})
 final class WatchCommand extends ClusterCommand {
   @Parameters(arity = "1..*", paramLabel = "NAME", description = "The flows to watch.")
   List<String> names;

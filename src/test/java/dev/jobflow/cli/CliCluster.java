@@ -71,9 +71,18 @@ final class CliCluster implements ExtensionContext.Store.CloseableResource {
   }
 
   CliRun cliWithStdin(String stdin, String... args) {
+    return CliRun.withStdin(stdin, withKubeconfig(args));
+  }
+
+  /** The command line started on another thread, against this cluster. */
+  CliRun.Running start(String... args) {
+    return CliRun.start("", withKubeconfig(args));
+  }
+
+  private String[] withKubeconfig(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--kubeconfig", dev.kubeconfig().toString()));
-    return CliRun.withStdin(stdin, all.toArray(String[]::new));
+    return all.toArray(String[]::new);
   }
 
   KubernetesClient client() {

@@ -14,8 +14,6 @@ import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -159,10 +157,10 @@ class SubmitCommandTest {
   void waitEndsWithExitOneWhenTheFlowIsTerminatedMeanwhile() throws Exception {
     String name = unique("cut");
     Path file = cluster.write(name + ".yaml", flow(name, "sleeps: sleep 60"));
-    CompletableFuture<CliRun> waiting = CompletableFuture.supplyAsync(() -> cluster.cli("submit", "--wait", file.toString()));
+    CliRun.Running waiting = cluster.start("submit", "--wait", file.toString());
     cluster.await(name, f -> f.getStatus() != null && f.getStatus().getPhase() == FlowPhase.Running);
     assertEquals(0, cluster.cli("terminate", name).exit());
-    CliRun run = waiting.get(90, TimeUnit.SECONDS);
+    CliRun run = waiting.await();
     assertEquals(1, run.exit(), run.toString());
     assertTrue(run.out().contains("default/" + name + " Cancelled"), run.out());
   }
