@@ -31,6 +31,10 @@ final class DeleteCommand extends ClusterCommand {
       description = "With --wait: give up after this long, exit 3 (default: ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(names = {"-o", "--output"}, paramLabel = "table|wide|json|yaml", defaultValue = "table",
+      description = "table or wide: a line per flow; json or yaml: each flow as it was when deleted.")
+  OutputFormat output;
+
   @Override
   int run() {
     Duration limit = FlowFollower.timeout(timeout);
@@ -47,10 +51,15 @@ final class DeleteCommand extends ClusterCommand {
         continue;
       }
       var phase = FlowStates.phase(flow);
-      out.println(FlowStates.ref(flow) + " deleted" + (phase.isFinished() ? "" : " (it was " + phase
-          + ": its running steps are cancelled)") + "; its Jobs go with it, its history stays: jobflow audit "
-          + FlowStates.ref(flow));
+      if (!output.isObjects()) {
+        out.println(FlowStates.ref(flow) + " deleted" + (phase.isFinished() ? "" : " (it was " + phase
+            + ": its running steps are cancelled)") + "; its Jobs go with it, its history stays: jobflow audit "
+            + FlowStates.ref(flow));
+      }
       deleted.add(flow);
+    }
+    if (output.isObjects()) {
+      ObjectOutput.printAll(out, output, deleted);
     }
     out.flush();
     err().flush();

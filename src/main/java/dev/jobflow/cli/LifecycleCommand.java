@@ -4,6 +4,7 @@ import dev.jobflow.client.ChangeResult;
 import dev.jobflow.client.FlowChange;
 import dev.jobflow.client.FlowChanges;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,15 +31,13 @@ abstract class LifecycleCommand extends ClusterCommand {
     PrintWriter out = out();
     PrintWriter err = err();
     int exit = ExitCodes.OK;
-    boolean first = true;
+    List<Object> changed = new ArrayList<>();
     for (String name : names) {
       ChangeResult result = changes.apply(cluster.namespace(), name, change());
       switch (result.outcome()) {
         case CHANGED, UNCHANGED -> {
-          if (output.isObjects()) {
-            ObjectOutput.print(out, output, result.flow(), first);
-            first = false;
-          } else {
+          changed.add(result.flow());
+          if (!output.isObjects()) {
             out.println(result.message());
           }
         }
@@ -47,6 +46,9 @@ abstract class LifecycleCommand extends ClusterCommand {
           exit = ExitCodes.INVALID;
         }
       }
+    }
+    if (output.isObjects()) {
+      ObjectOutput.printAll(out, output, changed);
     }
     out.flush();
     err.flush();

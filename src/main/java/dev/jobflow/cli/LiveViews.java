@@ -156,14 +156,9 @@ final class LiveViews {
 
     @Override
     public void end(List<FlowWatch.Seen> flows, Instant now) {
-      boolean first = true;
-      for (FlowWatch.Seen seen : flows) {
-        if (format.isObjects()) {
-          ObjectOutput.print(out, format, seen.flow(), first);
-          first = false;
-        }
-      }
-      if (!format.isObjects()) {
+      if (format.isObjects()) {
+        ObjectOutput.printAll(out, format, flows.stream().map(FlowWatch.Seen::flow).toList());
+      } else {
         summary(out, flows, now);
       }
     }
@@ -178,8 +173,6 @@ final class LiveViews {
   }
 
   private static FlowProgress progress(JobFlow flow) {
-    int declared = flow.getSpec() == null ? 0 : flow.getSpec().getSteps().size()
-        + (flow.getSpec().getFinallySteps() == null ? 0 : flow.getSpec().getFinallySteps().size());
-    return FlowProgress.of(flow, declared);
+    return FlowProgress.of(flow, StepRow.of(flow).size());
   }
 }

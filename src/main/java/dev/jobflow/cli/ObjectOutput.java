@@ -19,6 +19,13 @@ final class ObjectOutput {
 
   private ObjectOutput() {}
 
+  /** Prints objects one after the other: JSON documents, or YAML documents separated by {@code ---}. */
+  static void printAll(PrintWriter out, OutputFormat format, java.util.List<?> objects) {
+    for (int i = 0; i < objects.size(); i++) {
+      print(out, format, objects.get(i), i == 0);
+    }
+  }
+
   /** Prints one object; in a stream of YAML objects each but the first is preceded by {@code ---}. */
   static void print(PrintWriter out, OutputFormat format, Object object, boolean first) {
     JsonNode tree = KUBE.convertValue(object, JsonNode.class);

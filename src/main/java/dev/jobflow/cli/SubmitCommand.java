@@ -81,12 +81,8 @@ final class SubmitCommand extends ClusterCommand {
       out.flush();
     }
     if (!watch && !await) {
-      boolean first = true;
-      for (JobFlow flow : created) {
-        if (output.isObjects()) {
-          ObjectOutput.print(out, output, flow, first);
-          first = false;
-        }
+      if (output.isObjects()) {
+        ObjectOutput.printAll(out, output, created);
       }
       return ExitCodes.OK;
     }

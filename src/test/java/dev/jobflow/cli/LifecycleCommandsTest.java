@@ -118,6 +118,17 @@ class LifecycleCommandsTest {
   }
 
   @Test
+  void deleteWithOutputYamlPrintsTheFlowAsItWasWhenDeleted() throws Exception {
+    String name = unique("deleted-yaml");
+    assertEquals(0, cluster.cli("submit", "--wait", cluster.write(name + ".yaml", flow(name, "ok: true")).toString()).exit());
+    CliRun run = cluster.cli("delete", name, "-o", "yaml");
+    assertEquals(0, run.exit(), run.toString());
+    var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(run.out());
+    assertEquals(name, yaml.path("metadata").path("name").asText(), run.out());
+    assertEquals("Succeeded", yaml.path("status").path("phase").asText(), run.out());
+  }
+
+  @Test
   void severalNamesAreEachChangedOrReported() {
     String name = running("many", "long: sleep 60");
     CliRun run = cluster.cli("terminate", name, "no-such-flow");
@@ -135,6 +146,9 @@ class LifecycleCommandsTest {
     assertEquals("default/" + name + " deleted (it was Running: its running steps are cancelled); its Jobs go with it, "
         + "its history stays: jobflow audit default/" + name + "\n", run.out());
     assertNull(cluster.flow(name));
+    CliRun gone = cluster.cli("delete", name, "-o", "json");
+    assertEquals(1, gone.exit(), gone.toString());
+    assertEquals("", gone.out());
     cluster.client().batch().v1().jobs().inNamespace("default").withLabel("jobflow.dev/flow", name)
         .informOnCondition(jobs -> jobs.isEmpty()).orTimeout(60, TimeUnit.SECONDS).join();
   }
