@@ -83,12 +83,13 @@ final class LogsCommand extends ClusterCommand {
     Map<String, List<Pod>> pods = podsByAttempt(flow);
     int exit = ExitCodes.OK;
     for (StepRow row : rows) {
-      int n = attempt != null ? attempt : row.attempts();
-      if (n == 0 || n > row.attempts()) {
+      int attempts = attempts(row, pods);
+      int n = attempt != null ? attempt : attempts;
+      if (n == 0 || n > attempts) {
         if (step != null) {
-          if (attempt != null && row.attempts() > 0) {
+          if (attempt != null && attempts > 0) {
             throw new CommandFailure(ExitCodes.INVALID, "step " + row.name() + " of " + FlowStates.ref(flow) + " has had "
-                + row.attempts() + (row.attempts() == 1 ? " attempt" : " attempts") + ": there is no attempt " + n);
+                + attempts + (attempts == 1 ? " attempt" : " attempts") + ": there is no attempt " + n);
           }
           note("step " + row.name() + " of " + FlowStates.ref(flow) + " has not started yet (" + row.phase() + ")");
         }
@@ -113,6 +114,19 @@ final class LogsCommand extends ClusterCommand {
     }
     err().flush();
     return exit;
+  }
+
+  /**
+   * How many attempts the step has had: as its status says, or, where the status of a large flow does not
+   * list it (it succeeded), as its pods say.
+   */
+  private static int attempts(StepRow row, Map<String, List<Pod>> pods) {
+    if (row.attempts() > 0) {
+      return row.attempts();
+    }
+    String prefix = key(row.name(), 0).replace("#0", "#");
+    return pods.keySet().stream().filter(k -> k.startsWith(prefix))
+        .mapToInt(k -> Integer.parseInt(k.substring(prefix.length()))).max().orElse(0);
   }
 
   /**
