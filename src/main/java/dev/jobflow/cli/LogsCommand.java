@@ -124,7 +124,7 @@ final class LogsCommand extends ClusterCommand {
     if (row.attempts() > 0) {
       return row.attempts();
     }
-    String prefix = key(row.name(), 0).replace("#0", "#");
+    String prefix = row.name() + "#";
     return pods.keySet().stream().filter(k -> k.startsWith(prefix))
         .mapToInt(k -> Integer.parseInt(k.substring(prefix.length()))).max().orElse(0);
   }
