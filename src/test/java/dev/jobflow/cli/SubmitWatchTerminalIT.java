@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code jobflow submit --watch} in a real terminal (tmux), as a person runs it: the built jar against
- * {@code jobflow dev}; the tree is drawn in place and updated while the steps run, and the command ends with
- * the flow's exit code.
+ * {@code jobflow submit --watch} in a real terminal (tmux), as a person runs it: {@code bin/jobflow} (the built
+ * jar) against {@code jobflow dev}; the tree is drawn in place and updated while the steps run, and the command
+ * ends with the flow's exit code.
  */
 class SubmitWatchTerminalIT {
   @TempDir
@@ -59,9 +59,10 @@ class SubmitWatchTerminalIT {
       Files.writeString(flow, FLOW);
 
       run(tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-e", "LANG=C.UTF-8", "bash --norc --noprofile");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      run(tmux, "send-keys", "-t", session, java + " -Xmx256m -jar " + jar() + " submit --watch --kubeconfig " + kubeconfig
-          + " " + flow + "; echo EXIT=$?", "Enter");
+      // bin/jobflow, as the README has it: the jar was just built, so it runs it (as a client: C1, AppCDS).
+      Path launcher = Path.of(jar()).getParent().getParent().resolve("bin").resolve("jobflow");
+      run(tmux, "send-keys", "-t", session, "JOBFLOW_JAVA_OPTS=-Xmx256m " + launcher + " submit --watch --kubeconfig "
+          + kubeconfig + " " + flow + "; echo EXIT=$?", "Enter");
 
       // While the first step runs: its line says Running, the next is still Pending.
       String running = awaitPane(tmux, p -> p.matches("(?s).*first\\s+Running\\s+1\\s+\\S+.*second\\s+Pending.*"));
