@@ -1,5 +1,6 @@
 package dev.jobflow.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -15,6 +16,12 @@ final class ClusterErrors {
 
   static CommandFailure describe(KubernetesClientException e, String server) {
     int code = e.getCode();
+    JsonProcessingException unreadable = cause(e, JsonProcessingException.class);
+    if (unreadable != null) {
+      // An answer came, but not one this version of jobflow can read (e.g. a field of a newer API).
+      return new CommandFailure(ExitCodes.INVALID, "the answer of the cluster at " + server + " could not be read: "
+          + unreadable.getOriginalMessage(), e);
+    }
     if (code == 0 || isTransport(e)) {
       return new CommandFailure(ExitCodes.UNREACHABLE, "cannot reach the cluster at " + server + ": " + rootCause(e)
           + " (check --kubeconfig, --context or $KUBECONFIG; --request-timeout bounds each call)", e);
@@ -29,6 +36,15 @@ final class ClusterErrors {
       case HttpURLConnection.HTTP_FORBIDDEN -> new CommandFailure(ExitCodes.INVALID, "forbidden: " + said, e);
       default -> new CommandFailure(ExitCodes.INVALID, said, e);
     };
+  }
+
+  private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   private static boolean isTransport(Throwable e) {
