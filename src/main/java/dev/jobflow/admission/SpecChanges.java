@@ -1,6 +1,7 @@
 package dev.jobflow.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jobflow.api.MutableSpecFields;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -13,14 +14,11 @@ import java.util.TreeSet;
  * backoffLimit}), skipping the fields that may change while a flow runs.
  */
 public final class SpecChanges {
-  /** What a running flow may still change: pausing, throttling and ending it. */
-  public static final Set<String> MUTABLE_WHILE_STARTED = Set.of("suspend", "parallelism", "shutdown");
-
   private SpecChanges() {}
 
-  /** Paths of every difference between {@code before} and {@code after} outside the mutable fields. */
+  /** Paths of every difference between {@code before} and {@code after} outside the {@link MutableSpecFields}. */
   public static List<String> immutableChanges(JsonNode before, JsonNode after) {
-    return changes(before, after, MUTABLE_WHILE_STARTED);
+    return changes(before, after, Set.copyOf(MutableSpecFields.NAMES));
   }
 
   /** True when the specs mean the same, mutable fields included. */

@@ -2,6 +2,7 @@ package dev.jobflow.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.MutableSpecFields;
 import dev.jobflow.api.JobFlowYaml;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /validate}: admits a JobFlow when the one validator finds no problem and, once the flow has
- * started, its spec changed only in {@link SpecChanges#MUTABLE_WHILE_STARTED}. A denial lists every
+ * started, its spec changed only in {@link MutableSpecFields}. A denial lists every
  * problem with its path.
  */
 public final class ValidatingAdmission {
@@ -47,7 +48,7 @@ public final class ValidatingAdmission {
         List<String> changed = SpecChanges.immutableChanges(before, after);
         for (String path : changed.subList(0, Math.min(changed.size(), MAX_CHANGED_PATHS))) {
           problems.add(new Problem(path, "cannot change once the flow has started (phase " + phase
-              + "); only spec.suspend, spec.parallelism and spec.shutdown can"));
+              + "); only " + MutableSpecFields.paths() + " can"));
         }
         if (changed.size() > MAX_CHANGED_PATHS) {
           problems.add(new Problem("spec", "and " + (changed.size() - MAX_CHANGED_PATHS) + " more changed fields"));
@@ -67,7 +68,7 @@ public final class ValidatingAdmission {
       for (Problem problem : validator.validate(flow)) {
         // The frozen rest of a started flow was admitted under the rules of its day: suspending or
         // cancelling it must not fail on a rule added since.
-        if (!onlyMutableFieldsChanged || isMutableField(problem.path())) {
+        if (!onlyMutableFieldsChanged || MutableSpecFields.contains(problem.path())) {
           problems.add(problem);
         }
       }
@@ -77,16 +78,6 @@ public final class ValidatingAdmission {
       problems.add(new Problem("spec", "could not be validated: " + e));
     }
     return problems.isEmpty() ? AdmissionResponse.allow(request.uid()) : deny(request, problems);
-  }
-
-  private static boolean isMutableField(String path) {
-    for (String field : SpecChanges.MUTABLE_WHILE_STARTED) {
-      String prefix = "spec." + field;
-      if (path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "[")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The phase that makes the flow immutable, or null while it has not started. */

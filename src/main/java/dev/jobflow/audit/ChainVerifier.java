@@ -1,6 +1,7 @@
 package dev.jobflow.audit;
 
 import dev.jobflow.flow.FlowEvent;
+import dev.jobflow.flow.HashChain;
 import dev.jobflow.flow.FlowId;
 import java.util.HashMap;
 import java.util.List;

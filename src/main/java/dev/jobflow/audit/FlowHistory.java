@@ -8,10 +8,10 @@ import akka.persistence.query.Offset;
 import akka.persistence.query.PersistenceQuery;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
-import dev.jobflow.flow.EngineSettings;
 import dev.jobflow.flow.FlowEntity;
 import dev.jobflow.flow.FlowEvent;
 import dev.jobflow.flow.FlowId;
+import dev.jobflow.flow.FlowTags;
 import dev.jobflow.api.GoDuration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,13 +30,10 @@ import java.util.concurrent.CompletionStage;
  * {@link JdbcReadJournal}); it never writes.
  *
  * <p>Finding the flows of a namespace/name: each flow's first event ({@code FlowAccepted}, which carries the
- * name) is tagged {@link #nameTag}, so one indexed tag query finds every uid the name ever had, in the order
+ * name) is tagged {@link FlowTags#name}, so one indexed tag query finds every uid the name ever had, in the order
  * they were accepted, without reading the first event of every flow in the journal.
  */
 public final class FlowHistory {
-  private static final String NAME_TAG_PREFIX = "jf:";
-  // PostgreSQL's event_tag.tag is VARCHAR(256); a namespace (63) and a name (253) can be longer.
-  private static final int MAX_PLAIN_TAG = 200;
   private static final String PID_PREFIX = FlowEntity.ENTITY_TYPE + "|";
 
   private final ActorSystem<?> system;
@@ -54,12 +51,6 @@ public final class FlowHistory {
     return journal;
   }
 
-  /** The tag of the first event of every flow named {@code namespace/name}: {@code jf:ns/name}, hashed when long. */
-  public static String nameTag(String namespace, String name) {
-    String plain = NAME_TAG_PREFIX + namespace + "/" + name;
-    return plain.length() <= MAX_PLAIN_TAG ? plain : NAME_TAG_PREFIX + "sha256:" + HashChain.sha256(namespace + "/" + name);
-  }
-
   /** One flow that ran under a name: its uid and when it was accepted. */
   public record FlowRun(FlowId id, String persistenceId, Instant acceptedAt) {}
 
@@ -68,7 +59,7 @@ public final class FlowHistory {
 
   /** Every flow ever run as {@code namespace/name}, oldest first (the current one, if any, last). */
   public CompletionStage<List<FlowRun>> runs(String namespace, String name) {
-    return journal().currentEventsByTag(nameTag(namespace, name), Offset.noOffset())
+    return journal().currentEventsByTag(FlowTags.name(namespace, name), Offset.noOffset())
         .filter(env -> env.event() instanceof FlowEvent.FlowAccepted a
             && namespace.equals(a.definition().namespace()) && name.equals(a.definition().name()))
         .map(env -> {
@@ -112,8 +103,8 @@ public final class FlowHistory {
    */
   public Source<TimelineEntry, NotUsed> all(Instant since, String namespace, boolean follow) {
     Source<EventEnvelope, NotUsed> events = follow
-        ? journal().eventsByTag(EngineSettings.TAG, Offset.noOffset())
-        : journal().currentEventsByTag(EngineSettings.TAG, Offset.noOffset());
+        ? journal().eventsByTag(FlowTags.ALL, Offset.noOffset())
+        : journal().currentEventsByTag(FlowTags.ALL, Offset.noOffset());
     // From the start even with `since`: each flow's first event names its namespace and name.
     return events.statefulMapConcat(() -> {
       Map<String, FlowId> ids = new HashMap<>();

@@ -1,12 +1,12 @@
 package dev.jobflow.audit;
 
+import dev.jobflow.flow.FlowDefinition;
 import dev.jobflow.flow.FlowEvent;
 import dev.jobflow.flow.FlowId;
-import java.lang.reflect.RecordComponent;
+import dev.jobflow.flow.StepDefinition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One event of a flow's history as auditors read it (CLI, HTTP API, docs/audit.md).
@@ -23,46 +23,133 @@ import java.util.Set;
 public record TimelineEntry(String namespace, String name, String uid, long sequenceNr, Instant at, String type,
                             String step, Integer attempt, String job, String jobUid, String reason, String message,
                             String detail, String writer) {
-  private static final Set<String> SHOWN = Set.of("meta", "step", "attempt", "job", "jobUid", "reason", "message",
-      "definition");
-
   static TimelineEntry of(FlowId flow, long sequenceNr, FlowEvent event) {
-    Integer attempt = null;
-    String job = null;
-    String jobUid = null;
-    List<String> detail = new ArrayList<>();
-    if (event instanceof FlowEvent.FlowAccepted accepted) {
-      var def = accepted.definition();
-      detail.add("generation=" + def.generation());
-      detail.add("steps=" + String.join(",", def.steps().stream().map(s -> s.name()).toList()));
-      if (!def.finallySteps().isEmpty()) {
-        detail.add("finally=" + String.join(",", def.finallySteps().stream().map(s -> s.name()).toList()));
-      }
-    }
-    // Generic over the record's fields, so event types added later show up without a change here.
-    for (RecordComponent c : event.getClass().getRecordComponents()) {
-      Object value = read(c, event);
-      switch (c.getName()) {
-        case "attempt" -> attempt = (Integer) value;
-        case "job" -> job = (String) value;
-        case "jobUid" -> jobUid = (String) value;
-        default -> {
-          if (!SHOWN.contains(c.getName()) && value != null) {
-            detail.add(c.getName() + "=" + value);
-          }
-        }
-      }
-    }
+    Fields f = event.accept(new FieldsOf());
     return new TimelineEntry(flow.namespace(), flow.name(), flow.uid(), sequenceNr, event.meta().at(),
-        event.getClass().getSimpleName(), event.step(), attempt, job, jobUid, event.reason(), event.message(),
-        detail.isEmpty() ? null : String.join(" ", detail), event.meta().writer());
+        event.getClass().getSimpleName(), event.step(), f.attempt, f.job, f.jobUid, event.reason(), event.message(),
+        f.detail.isEmpty() ? null : String.join(" ", f.detail), event.meta().writer());
   }
 
-  private static Object read(RecordComponent c, FlowEvent event) {
-    try {
-      return c.getAccessor().invoke(event);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot read " + event.getClass().getSimpleName() + "." + c.getName(), e);
+  /** What an event says beyond its type, step, reason and message. */
+  private static final class Fields {
+    Integer attempt;
+    String job;
+    String jobUid;
+    final List<String> detail = new ArrayList<>();
+
+    Fields attempt(int n, String jobName, String uid) {
+      attempt = n;
+      job = jobName;
+      jobUid = uid;
+      return this;
+    }
+
+    /** {@code name=value}, in the event's field order; null values are left out. */
+    Fields detail(String name, Object value) {
+      if (value != null) {
+        detail.add(name + "=" + value);
+      }
+      return this;
+    }
+  }
+
+  /** Every event type's fields, each named as in the event record, so auditors see the journal's own words. */
+  private static final class FieldsOf implements FlowEvent.Handler<Fields> {
+    @Override
+    public Fields flowAccepted(FlowEvent.FlowAccepted e) {
+      FlowDefinition def = e.definition();
+      Fields f = new Fields().detail("generation", def.generation())
+          .detail("steps", String.join(",", def.steps().stream().map(StepDefinition::name).toList()));
+      if (!def.finallySteps().isEmpty()) {
+        f.detail("finally", String.join(",", def.finallySteps().stream().map(StepDefinition::name).toList()));
+      }
+      return f;
+    }
+
+    @Override
+    public Fields flowSuspended(FlowEvent.FlowSuspended e) {
+      return new Fields().detail("generation", e.generation());
+    }
+
+    @Override
+    public Fields flowResumed(FlowEvent.FlowResumed e) {
+      return new Fields().detail("generation", e.generation());
+    }
+
+    @Override
+    public Fields flowParallelismChanged(FlowEvent.FlowParallelismChanged e) {
+      return new Fields().detail("generation", e.generation()).detail("parallelism", e.parallelism());
+    }
+
+    @Override
+    public Fields flowShutdownRequested(FlowEvent.FlowShutdownRequested e) {
+      return new Fields().detail("generation", e.generation()).detail("policy", e.policy());
+    }
+
+    @Override
+    public Fields flowGenerationObserved(FlowEvent.FlowGenerationObserved e) {
+      return new Fields().detail("generation", e.generation());
+    }
+
+    @Override
+    public Fields flowTimedOut(FlowEvent.FlowTimedOut e) {
+      return new Fields().detail("deadline", e.deadline());
+    }
+
+    @Override
+    public Fields flowSucceeded(FlowEvent.FlowSucceeded e) {
+      return new Fields();
+    }
+
+    @Override
+    public Fields flowFailed(FlowEvent.FlowFailed e) {
+      return new Fields();
+    }
+
+    @Override
+    public Fields flowCancelled(FlowEvent.FlowCancelled e) {
+      return new Fields();
+    }
+
+    @Override
+    public Fields flowDeleted(FlowEvent.FlowDeleted e) {
+      return new Fields();
+    }
+
+    @Override
+    public Fields stepAttemptStarted(FlowEvent.StepAttemptStarted e) {
+      return new Fields().attempt(e.attempt(), e.job(), null);
+    }
+
+    @Override
+    public Fields stepJobCreated(FlowEvent.StepJobCreated e) {
+      return new Fields().attempt(e.attempt(), e.job(), e.jobUid()).detail("adopted", e.adopted());
+    }
+
+    @Override
+    public Fields stepSucceeded(FlowEvent.StepSucceeded e) {
+      return new Fields().attempt(e.attempt(), e.job(), e.jobUid());
+    }
+
+    @Override
+    public Fields stepRetryScheduled(FlowEvent.StepRetryScheduled e) {
+      return new Fields().attempt(e.attempt(), e.job(), e.jobUid())
+          .detail("nextAttempt", e.nextAttempt()).detail("nextAttemptAt", e.nextAttemptAt());
+    }
+
+    @Override
+    public Fields stepFailed(FlowEvent.StepFailed e) {
+      return new Fields().attempt(e.attempt(), e.job(), e.jobUid());
+    }
+
+    @Override
+    public Fields stepSkipped(FlowEvent.StepSkipped e) {
+      return new Fields();
+    }
+
+    @Override
+    public Fields stepCancelled(FlowEvent.StepCancelled e) {
+      return new Fields().attempt(e.attempt(), e.job(), e.jobUid());
     }
   }
 }

@@ -58,8 +58,12 @@ public final class ControllerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Config config = metrics.applyTo(ConfigFactory.load());
-    ControllerSettings settings = ControllerSettings.fromConfig(config, kubeConfig(), namespaces(),
-        journal.settings(config), webhook(config), httpPort);
+    ControllerSettings settings = ControllerSettings.fromConfig(config,
+        new ControllerSettings.Cluster(kubeConfig(), namespaces()), journal.settings(config), webhook(config));
+    if (httpPort != null) {
+      settings = settings.withHttp(new ControllerSettings.Http(settings.http().host(), httpPort,
+          settings.http().authorization()));
+    }
     Controller controller = Controller.start(settings, config);
     System.out.println("jobflow controller: running (http " + controller.httpPort()
         + (controller.webhookPort() > 0 ? ", webhook " + controller.webhookPort() : "")

@@ -1,17 +1,18 @@
 package dev.jobflow.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jobflow.admission.SpecChanges;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowSpec;
+import dev.jobflow.api.MutableSpecFields;
 import dev.jobflow.api.ShutdownPolicy;
 import java.util.Objects;
 
 /**
- * Pausing and ending a flow: each sets one of the fields a started flow may still change (the admission
- * webhook's {@link SpecChanges#MUTABLE_WHILE_STARTED}), and only while the engine still acts on it, i.e.
- * before the flow has finished ({@link FlowPhase#isFinished()}: a finished flow ignores spec changes).
+ * Pausing and ending a flow: each sets one of the fields a started flow may still change ({@link
+ * MutableSpecFields}, the rule the admission webhook and the engine apply), and only while the engine still
+ * acts on it, i.e. before the flow has finished ({@link FlowPhase#isFinished()}: a finished flow ignores
+ * spec changes).
  */
 public enum LifecycleChange implements FlowChange {
   SUSPEND("suspend", "suspend", true,
@@ -33,7 +34,7 @@ public enum LifecycleChange implements FlowChange {
   private final String unchanged;
 
   LifecycleChange(String verb, String field, Object value, String made, String unchanged) {
-    if (!SpecChanges.MUTABLE_WHILE_STARTED.contains(field)) {
+    if (!MutableSpecFields.NAMES.contains(field)) {
       // The webhook would refuse the patch on every started flow.
       throw new IllegalStateException(verb + " sets spec." + field + ", which a started flow may not change");
     }

@@ -15,11 +15,8 @@ import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.flow.EngineSettings;
 import dev.jobflow.flow.FlowEntity;
-import dev.jobflow.flow.FlowId;
-import dev.jobflow.flow.FlowObserver;
+import dev.jobflow.flow.FlowListener;
 import dev.jobflow.flow.FlowRouter;
-import dev.jobflow.flow.FlowStatusUpdate;
-import dev.jobflow.flow.FlowEvent;
 import dev.jobflow.audit.FlowHistory;
 import dev.jobflow.http.ApiAuthorizer;
 import dev.jobflow.http.AuditRoutes;
@@ -27,23 +24,22 @@ import dev.jobflow.http.HealthRoutes;
 import dev.jobflow.http.HttpFront;
 import dev.jobflow.journal.JournalHealth;
 import dev.jobflow.journal.JournalServer;
-import dev.jobflow.kube.EventRecorder;
-import dev.jobflow.kube.FlowInformer;
 import dev.jobflow.kube.JobInformerHub;
 import dev.jobflow.kube.KubeJobRuntime;
-import dev.jobflow.kube.StatusWriter;
 import dev.jobflow.metrics.FlowCensus;
+import dev.jobflow.metrics.FlowMetrics;
 import dev.jobflow.metrics.JobflowMetrics;
 import dev.jobflow.metrics.KubeApiMetrics;
 import dev.jobflow.metrics.MetricsServer;
+import dev.jobflow.status.EventRecorder;
+import dev.jobflow.status.FlowReporter;
+import dev.jobflow.status.StatusWriter;
 import dev.jobflow.validation.JobFlowValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,8 +81,8 @@ public final class Controller implements AutoCloseable {
     metrics.registerKnownSeries();
 
     KubernetesClientBuilder builder = new KubernetesClientBuilder();
-    if (settings.kube() != null) {
-      builder.withConfig(settings.kube());
+    if (settings.cluster().kube() != null) {
+      builder.withConfig(settings.cluster().kube());
     }
     KubernetesClient client = KubeApiMetrics.install(builder, metrics).build();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "jobflow", config);
@@ -98,33 +94,34 @@ public final class Controller implements AutoCloseable {
     ExecutorService io = Executors.newFixedThreadPool(8, daemon("jobflow-kube-io"));
     ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("jobflow-controller"));
 
-    StatusWriter statusWriter = new StatusWriter(client, timers, settings.statusInterval(), new StatusWriter.Observer() {
+    StatusWriter statusWriter = new StatusWriter(client, timers, settings.status().interval(), new StatusWriter.Observer() {
       public void written() { metrics.statusWritten(); }
       public void conflicted() { metrics.statusWriteConflicted(); }
       public void failed(int code) { metrics.kubeApiError("update", "jobflows/status", code); }
     });
-    EventRecorder events = new EventRecorder(client, io, clock, 25, 0.5, 100, 20);
-    JobInformerHub jobHub = JobInformerHub.start(client, settings.namespaces(), settings.resync().toMillis(),
+    EventRecorder events = new EventRecorder(client, io, clock, EventRecorder.Limits.DEFAULT);
+    JobInformerHub jobHub = JobInformerHub.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),
         () -> metrics.informerRelisted("jobs"));
     KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock);
 
-    FlowObserver observer = new ControllerObserver(statusWriter, events, settings.fullStatusLimit(),
-        new MetricsFlowObserver(metrics));
-    var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime, observer, clock);
+    FlowReporter reporter = new FlowReporter(statusWriter, events, settings.status().fullListLimit(), clock);
+    FlowMetrics flowMetrics = new FlowMetrics(metrics);
+    var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime,
+        FlowListener.all(reporter, flowMetrics), flowMetrics, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
-        statusWriter, events, io, clock);
+        reporter, io);
 
     // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
     jobHub.synced().get(60, TimeUnit.SECONDS);
-    FlowInformer flowInformer = FlowInformer.start(client, settings.namespaces(), settings.resync().toMillis(),
+    FlowInformer flowInformer = FlowInformer.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),
         reconciler, () -> metrics.informerRelisted("jobflows"));
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);
     AtomicBoolean stopping = new AtomicBoolean(false);
     timers.scheduleWithFixedDelay(() -> journalHealth.check().thenAccept(journalUp::set), 0, 5, TimeUnit.SECONDS);
-    ApiAuthorizer authorizer = settings.authorization() ? ApiAuthorizer.kubernetes(client, io) : ApiAuthorizer.disabled();
+    ApiAuthorizer authorizer = settings.http().authorization() ? ApiAuthorizer.kubernetes(client, io) : ApiAuthorizer.disabled();
     Route routes = concat(
         HealthRoutes.withReason(() -> {
           if (stopping.get()) {
@@ -136,7 +133,7 @@ public final class Controller implements AutoCloseable {
           return journalUp.get() ? null : "journal " + settings.journal().displayUrl() + " unreachable";
         }),
         AuditRoutes.create(system, new FlowHistory(system), authorizer));
-    HttpFront http = HttpFront.http(system, settings.httpInterface(), settings.httpPort(), routes)
+    HttpFront http = HttpFront.http(system, settings.http().host(), settings.http().port(), routes)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     http.stopOnShutdown(system, Duration.ofSeconds(5));
 
@@ -148,7 +145,7 @@ public final class Controller implements AutoCloseable {
 
     TtlReaper reaper = new TtlReaper(client, flowInformer::list, clock);
     timers.scheduleWithFixedDelay(() -> safely("ttl sweep", reaper::sweep), 1,
-        settings.ttlSweep().toMillis(), TimeUnit.MILLISECONDS);
+        settings.periods().ttlSweep().toMillis(), TimeUnit.MILLISECONDS);
     timers.scheduleWithFixedDelay(() -> safely("flow census", () -> census(flowInformer, metrics)), 1, 15,
         TimeUnit.SECONDS);
 

@@ -1,55 +1,74 @@
 package dev.jobflow.controller;
 
+import com.typesafe.config.Config;
 import dev.jobflow.admission.AdmissionSettings;
 import dev.jobflow.journal.JournalSettings;
-import io.fabric8.kubernetes.client.Config;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Everything {@code jobflow controller} (and {@code jobflow dev}, in-process) needs to start.
+ * Everything {@code jobflow controller} (and {@code jobflow dev}, in-process) needs to start, in parts named for
+ * what they are about. {@link #fromConfig} reads the parts {@code jobflow.controller} holds.
  *
- * @param kube how to reach the API server; null: kubeconfig or in-cluster config, as kubectl finds it
- * @param namespaces the namespaces to watch; empty: all
  * @param webhook the embedded admission webhooks; null: none ({@code --no-webhook})
- * @param httpInterface where {@code /healthz}, {@code /readyz} and the API listen
- * @param httpPort 0 picks a free port
  * @param metricsEnabled false starts no {@code /metrics} endpoint (tools, some tests)
- * @param statusInterval the shortest time between two status writes of one flow
- * @param fullStatusLimit flows with more steps keep only counts and the steps not succeeded in their status
- * @param resync how often the informers deliver every object again
- * @param ttlSweep how often finished flows are checked against {@code ttlSecondsAfterFinished}
- * @param authorization check the audit API's callers with TokenReview and SubjectAccessReview; false only in
- *     dev mode ({@code jobflow dev})
  */
-public record ControllerSettings(Config kube, List<String> namespaces, JournalSettings journal,
-    AdmissionSettings webhook, String httpInterface, int httpPort, boolean metricsEnabled,
-    Duration statusInterval, int fullStatusLimit, Duration resync, Duration ttlSweep, boolean authorization) {
+public record ControllerSettings(Cluster cluster, JournalSettings journal, AdmissionSettings webhook, Http http,
+                                 Status status, Periods periods, boolean metricsEnabled) {
 
-  public ControllerSettings {
-    namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+  /**
+   * Which API server, and which of its namespaces to watch.
+   *
+   * @param kube how to reach the API server; null: kubeconfig or in-cluster config, as kubectl finds it
+   * @param namespaces the namespaces to watch; empty: all
+   */
+  public record Cluster(io.fabric8.kubernetes.client.Config kube, List<String> namespaces) {
+    public Cluster {
+      namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+    }
   }
 
-  /** Settings with the audit API's authorization on. */
-  public ControllerSettings(Config kube, List<String> namespaces, JournalSettings journal,
-      AdmissionSettings webhook, String httpInterface, int httpPort, boolean metricsEnabled,
-      Duration statusInterval, int fullStatusLimit, Duration resync, Duration ttlSweep) {
-    this(kube, namespaces, journal, webhook, httpInterface, httpPort, metricsEnabled, statusInterval,
-        fullStatusLimit, resync, ttlSweep, true);
+  /**
+   * Where {@code /healthz}, {@code /readyz} and the audit API listen.
+   *
+   * @param port 0 picks a free port
+   * @param authorization check the audit API's callers with TokenReview and SubjectAccessReview; false only in
+   *     dev mode ({@code jobflow dev})
+   */
+  public record Http(String host, int port, boolean authorization) {}
+
+  /**
+   * How flows' statuses are written.
+   *
+   * @param interval the shortest time between two status writes of one flow
+   * @param fullListLimit flows with more steps keep only counts and the steps not succeeded in their status
+   */
+  public record Status(Duration interval, int fullListLimit) {}
+
+  /**
+   * How often the controller looks at everything again.
+   *
+   * @param resync how often the informers deliver every object again
+   * @param ttlSweep how often finished flows are checked against {@code ttlSecondsAfterFinished}
+   */
+  public record Periods(Duration resync, Duration ttlSweep) {}
+
+  /** Reads {@code jobflow.controller} for the HTTP front, status writing and periods; metrics on. */
+  public static ControllerSettings fromConfig(Config config, Cluster cluster, JournalSettings journal,
+      AdmissionSettings webhook) {
+    Config c = config.getConfig("jobflow.controller");
+    return new ControllerSettings(cluster, journal, webhook,
+        new Http(c.getString("http-interface"), c.getInt("http-port"), true),
+        new Status(c.getDuration("status-interval"), c.getInt("full-status-limit")),
+        new Periods(c.getDuration("resync"), c.getDuration("ttl-sweep")), true);
   }
 
-  /** Reads {@code jobflow.controller} for the values no flag gave. */
-  public static ControllerSettings fromConfig(com.typesafe.config.Config config, Config kube, List<String> namespaces,
-      JournalSettings journal, AdmissionSettings webhook, Integer httpPort) {
-    var c = config.getConfig("jobflow.controller");
-    return new ControllerSettings(kube, namespaces, journal, webhook, c.getString("http-interface"),
-        httpPort != null ? httpPort : c.getInt("http-port"), true, c.getDuration("status-interval"),
-        c.getInt("full-status-limit"), c.getDuration("resync"), c.getDuration("ttl-sweep"));
+  public ControllerSettings withHttp(Http newHttp) {
+    return new ControllerSettings(cluster, journal, webhook, newHttp, status, periods, metricsEnabled);
   }
 
-  /** Dev mode only: {@code false} lets anyone read the audit API. */
-  public ControllerSettings withAuthorization(boolean enabled) {
-    return new ControllerSettings(kube, namespaces, journal, webhook, httpInterface, httpPort, metricsEnabled,
-        statusInterval, fullStatusLimit, resync, ttlSweep, enabled);
+  /** Without a {@code /metrics} endpoint. */
+  public ControllerSettings withoutMetrics() {
+    return new ControllerSettings(cluster, journal, webhook, http, status, periods, false);
   }
 }

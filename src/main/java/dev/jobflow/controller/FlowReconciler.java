@@ -4,22 +4,16 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
-import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
-import dev.jobflow.dag.Reasons;
 import dev.jobflow.flow.FlowCommand;
 import dev.jobflow.flow.FlowDefinition;
 import dev.jobflow.flow.FlowRouter;
-import dev.jobflow.kube.EventRecorder;
 import dev.jobflow.kube.Finalizers;
-import dev.jobflow.kube.FlowInformer;
-import dev.jobflow.kube.StatusWriter;
+import dev.jobflow.status.FlowReporter;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -32,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * validated (the one validator, also when the webhook is not installed), given the finalizer and handed to
  * its entity by uid; a flow being deleted is told so, and its finalizer goes once FlowDeleted is journaled.
  */
-public final class FlowReconciler implements FlowInformer.FlowListener {
+public final class FlowReconciler implements FlowInformer.Listener {
   private static final Logger log = LoggerFactory.getLogger(FlowReconciler.class);
 
   private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(30);
@@ -41,21 +35,17 @@ public final class FlowReconciler implements FlowInformer.FlowListener {
   private final Scheduler scheduler;
   private final KubernetesClient client;
   private final JobFlowValidator validator;
-  private final StatusWriter statusWriter;
-  private final EventRecorder events;
+  private final FlowReporter reporter;
   private final Executor io;
-  private final Clock clock;
 
-  public FlowReconciler(ActorRef<FlowRouter.Command> router, Scheduler scheduler, KubernetesClient client, JobFlowValidator validator,
-      StatusWriter statusWriter, EventRecorder events, Executor io, Clock clock) {
+  public FlowReconciler(ActorRef<FlowRouter.Command> router, Scheduler scheduler, KubernetesClient client,
+      JobFlowValidator validator, FlowReporter reporter, Executor io) {
     this.router = router;
     this.scheduler = scheduler;
     this.client = client;
     this.validator = validator;
-    this.statusWriter = statusWriter;
-    this.events = events;
+    this.reporter = reporter;
     this.io = io;
-    this.clock = clock;
   }
 
   @Override
@@ -138,20 +128,6 @@ public final class FlowReconciler implements FlowInformer.FlowListener {
 
   /** A flow the validator refuses never starts: its status and an Event say every problem. */
   private void reject(JobFlow flow, List<Problem> problems) {
-    String message = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
-    JobFlowStatus status = new JobFlowStatus();
-    status.setPhase(FlowPhase.Failed);
-    status.setObservedGeneration(flow.getMetadata().getGeneration());
-    status.setMessage("invalid spec: " + message);
-    status.setProgress("0/" + (flow.getSpec() == null || flow.getSpec().getSteps() == null ? 0 : flow.getSpec().getSteps().size()));
-    status.setFinishedAt(clock.instant().toString());
-    status.setConditions(List.of(
-        new ConditionBuilder().withType("Ready").withStatus("False").withReason(Reasons.INVALID_SPEC)
-            .withMessage(message).withLastTransitionTime(clock.instant().toString()).build(),
-        new ConditionBuilder().withType("Failed").withStatus("True").withReason(Reasons.INVALID_SPEC)
-            .withMessage(message).withLastTransitionTime(clock.instant().toString()).build()));
-    statusWriter.offer(new StatusWriter.Target(flow.getMetadata().getNamespace(), flow.getMetadata().getName(),
-        flow.getMetadata().getUid()), status);
-    events.record(EventRecorder.FlowRef.of(flow), EventRecorder.Type.Warning, Reasons.INVALID_SPEC, message);
+    reporter.rejected(flow, problems.stream().map(Problem::toString).collect(Collectors.joining("; ")));
   }
 }

@@ -5,48 +5,138 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What happens next in a flow, decided by {@link Scheduler#decide} from its state and the time. The
- * engine records each part as an event before acting on it. At most one kind of change is decided at a
- * time (in the order of the fields); the engine decides again after recording it.
- *
- * @param flowTimedOut the flow's deadline has passed
- * @param failures attempts that failed (step timeouts), each with its retry time or final
- * @param cancellations running attempts to terminate (shutdown Terminate, flow timeout)
- * @param skips steps that will never run
- * @param abandons steps waiting for a retry that will not come: they fail for good
- * @param starts attempts to start now
- * @param outcome how the flow ends, when it does
- * @param wakeAt the earliest future time at which the decision may change by itself (retry, deadline), or null
+ * What happens next in a flow, decided by {@link Scheduler#decide} from its state and the time: one kind of change
+ * at a time, in the order of the cases below; the engine records it, applies it, and asks again. Each case names
+ * the side effects it implies ({@link #attemptsToStart}, {@link #attemptsToStop}), so whoever records it never
+ * re-derives them from what was recorded.
  */
-public record Decision(boolean flowTimedOut, List<AttemptFailure> failures, List<Cancellation> cancellations,
-                       List<Skip> skips, List<Abandon> abandons, List<Start> starts, Outcome outcome,
-                       Instant wakeAt) {
+public sealed interface Decision {
 
-  /** Start attempt {@code attempt} (1-based) of the step. */
-  public record Start(int step, int attempt) {}
+  /** The earliest future time at which the decision may change by itself (a retry, a deadline), or null. */
+  Instant wakeAt();
+
+  /** Calls the handler's method for this kind of decision. */
+  <R> R accept(Handler<R> handler);
+
+  /** Attempts to run once the decision is recorded. */
+  default List<Attempt> attemptsToStart() {
+    return List.of();
+  }
+
+  /** Running attempts whose Jobs are deleted once the decision is recorded. */
+  default List<Attempt> attemptsToStop() {
+    return List.of();
+  }
+
+  /** One method per kind of decision: a new kind does not compile until every handler says what it records. */
+  interface Handler<R> {
+    R nothing(Nothing d);
+
+    R timeOutFlow(TimeOutFlow d);
+
+    R failAttempts(FailAttempts d);
+
+    R cancelAttempts(CancelAttempts d);
+
+    R skipSteps(SkipSteps d);
+
+    R startAttempts(StartAttempts d);
+
+    R finishFlow(FinishFlow d);
+  }
+
+  /** Nothing to record now; wake up at {@code wakeAt} (null: only a new fact can change that). */
+  record Nothing(Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.nothing(this);
+    }
+  }
+
+  /** The flow's deadline ({@code spec.timeout}) passed. */
+  record TimeOutFlow(Instant deadline, Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.timeOutFlow(this);
+    }
+  }
+
+  /** Running attempts ran past their step's timeout: they fail (retried or for good) and their Jobs go. */
+  record FailAttempts(List<AttemptFailure> failures, Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.failAttempts(this);
+    }
+
+    @Override
+    public List<Attempt> attemptsToStop() {
+      return failures.stream().map(f -> new Attempt(f.step(), f.attempt())).toList();
+    }
+  }
+
+  /** Running attempts end Cancelled (shutdown Terminate, flow timeout) and their Jobs go. */
+  record CancelAttempts(List<Cancellation> cancellations, Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.cancelAttempts(this);
+    }
+
+    @Override
+    public List<Attempt> attemptsToStop() {
+      return cancellations.stream().map(c -> new Attempt(c.step(), c.attempt())).toList();
+    }
+  }
+
+  /**
+   * Steps that will never run: {@code skips} never started, {@code abandons} waited for a retry that will not come
+   * (they fail for good). Decided together: both follow from one reason to stop (at least one list is not empty).
+   */
+  record SkipSteps(List<Skip> skips, List<Abandon> abandons, Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.skipSteps(this);
+    }
+  }
+
+  /** Attempts to start now: due retries first, then ready steps. */
+  record StartAttempts(List<Attempt> starts, Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.startAttempts(this);
+    }
+
+    @Override
+    public List<Attempt> attemptsToStart() {
+      return starts;
+    }
+  }
+
+  /** Every step has finished and nothing runs: how the flow ends. */
+  record FinishFlow(FlowPhase phase, String reason, String message) implements Decision {
+    @Override
+    public Instant wakeAt() {
+      return null;
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.finishFlow(this);
+    }
+  }
+
+  /** Attempt {@code attempt} (1-based) of the step (by index). */
+  record Attempt(int step, int attempt) {}
 
   /** A failed attempt: retried at {@code retryAt}, or the step fails for good when it is null. */
-  public record AttemptFailure(int step, int attempt, String reason, String message, Instant retryAt) {
+  record AttemptFailure(int step, int attempt, String reason, String message, Instant retryAt) {
     public boolean retried() {
       return retryAt != null;
     }
   }
 
-  public record Cancellation(int step, int attempt, String reason, String message) {}
+  record Cancellation(int step, int attempt, String reason, String message) {}
 
-  public record Skip(int step, String reason, String message) {}
+  record Skip(int step, String reason, String message) {}
 
-  public record Abandon(int step, int attempt, String reason, String message) {}
-
-  public record Outcome(FlowPhase phase, String reason, String message) {}
-
-  static Decision nothing(Instant wakeAt) {
-    return new Decision(false, List.of(), List.of(), List.of(), List.of(), List.of(), null, wakeAt);
-  }
-
-  /** True when there is nothing to record now (there may still be a {@link #wakeAt}). */
-  public boolean isEmpty() {
-    return !flowTimedOut && failures.isEmpty() && cancellations.isEmpty() && skips.isEmpty() && abandons.isEmpty()
-        && starts.isEmpty() && outcome == null;
-  }
+  record Abandon(int step, int attempt, String reason, String message) {}
 }

@@ -6,11 +6,11 @@ import dev.jobflow.api.GoDuration;
 import dev.jobflow.api.ShutdownPolicy;
 import dev.jobflow.api.StepPhase;
 import dev.jobflow.dag.Decision.Abandon;
+import dev.jobflow.dag.Decision.Attempt;
 import dev.jobflow.dag.Decision.AttemptFailure;
 import dev.jobflow.dag.Decision.Cancellation;
-import dev.jobflow.dag.Decision.Outcome;
+import dev.jobflow.dag.Decision.FinishFlow;
 import dev.jobflow.dag.Decision.Skip;
-import dev.jobflow.dag.Decision.Start;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -27,17 +27,43 @@ import java.util.Set;
 public final class Scheduler {
   private Scheduler() {}
 
-  /** What happens next. Apply the recorded result to the state, then ask again until it is empty. */
+  /**
+   * What happens next: the first rule that has something to do decides, in this order. Apply the recorded result
+   * to the state, then ask again until it is {@link Decision.Nothing}.
+   */
   public static Decision decide(DagState s, Instant now) {
     if (s.outcome != null || s.flowStartedAt == null) {
-      return Decision.nothing(null);
+      return new Decision.Nothing(null);
     }
     Instant wake = wakeAt(s, now);
     Instant flowDeadline = flowDeadline(s);
     if (s.timedOutAt == null && flowDeadline != null && !now.isBefore(flowDeadline)) {
-      return new Decision(true, List.of(), List.of(), List.of(), List.of(), List.of(), null, wake);
+      return new Decision.TimeOutFlow(flowDeadline, wake);
     }
+    List<AttemptFailure> timedOut = timedOutAttempts(s, now);
+    if (!timedOut.isEmpty()) {
+      return new Decision.FailAttempts(timedOut, wake);
+    }
+    List<Cancellation> cancellations = cancellations(s);
+    if (!cancellations.isEmpty()) {
+      return new Decision.CancelAttempts(cancellations, wake);
+    }
+    Decision.SkipSteps skips = skips(s, wake);
+    if (!skips.skips().isEmpty() || !skips.abandons().isEmpty()) {
+      return skips;
+    }
+    List<Attempt> starts = starts(s, now, dagStopReason(s) != null, cancelsFinally(s));
+    if (!starts.isEmpty()) {
+      return new Decision.StartAttempts(starts, wake);
+    }
+    if (s.running.isEmpty() && s.unfinishedDag == 0 && s.unfinishedFinally == 0) {
+      return outcome(s);
+    }
+    return new Decision.Nothing(wake);
+  }
 
+  /** Running attempts past their step's timeout: each fails with StepTimedOut, retried when it may be. */
+  private static List<AttemptFailure> timedOutAttempts(DagState s, Instant now) {
     List<AttemptFailure> failures = new ArrayList<>();
     for (DagState.Due due : s.deadlines) {
       if (due.at().isAfter(now)) {
@@ -48,10 +74,11 @@ public final class Scheduler {
       failures.add(resolveFailure(s, step, s.attempts[step], Reasons.STEP_TIMED_OUT,
           "attempt " + s.attempts[step] + " ran longer than the step's timeout of " + GoDuration.format(limit), now));
     }
-    if (!failures.isEmpty()) {
-      return new Decision(false, failures, List.of(), List.of(), List.of(), List.of(), null, wake);
-    }
+    return failures;
+  }
 
+  /** Running attempts that shutdown Terminate or the flow timeout stop. */
+  private static List<Cancellation> cancellations(DagState s) {
     List<Cancellation> cancellations = new ArrayList<>();
     boolean cancelDag = cancelsDag(s);
     boolean cancelFinally = cancelsFinally(s);
@@ -60,10 +87,11 @@ public final class Scheduler {
         cancellations.add(new Cancellation(step, s.attempts[step], cancelReason(s), cancelMessage(s)));
       }
     }
-    if (!cancellations.isEmpty()) {
-      return new Decision(false, List.of(), cancellations, List.of(), List.of(), List.of(), null, wake);
-    }
+    return cancellations;
+  }
 
+  /** Steps that will not run: everything idle of a stopping DAG (or of cancelled finally steps), or downstream. */
+  private static Decision.SkipSteps skips(DagState s, Instant wake) {
     List<Skip> skips = new ArrayList<>();
     List<Abandon> abandons = new ArrayList<>();
     String stopReason = dagStopReason(s);
@@ -72,22 +100,10 @@ public final class Scheduler {
     } else if (!s.doomed.isEmpty()) {
       skipDownstream(s, skips);
     }
-    if (cancelFinally && s.idleFinally > 0) {
+    if (cancelsFinally(s) && s.idleFinally > 0) {
       idleSteps(s, s.graph.dagSize(), s.graph.size(), cancelReason(s), cancelMessage(s), skips, abandons);
     }
-    if (!skips.isEmpty() || !abandons.isEmpty()) {
-      return new Decision(false, List.of(), List.of(), skips, abandons, List.of(), null, wake);
-    }
-
-    List<Start> starts = starts(s, now, stopReason != null, cancelFinally);
-    if (!starts.isEmpty()) {
-      return new Decision(false, List.of(), List.of(), List.of(), List.of(), starts, null, wake);
-    }
-
-    if (s.running.isEmpty() && s.unfinishedDag == 0 && s.unfinishedFinally == 0) {
-      return new Decision(false, List.of(), List.of(), List.of(), List.of(), List.of(), outcome(s), null);
-    }
-    return Decision.nothing(wake);
+    return new Decision.SkipSteps(skips, abandons, wake);
   }
 
   /**
@@ -110,18 +126,18 @@ public final class Scheduler {
     return s.outcome == null && s.phase[step] == StepPhase.Running && s.attempts[step] == attempt;
   }
 
-  private static List<Start> starts(DagState s, Instant now, boolean dagStopping, boolean cancelFinally) {
+  private static List<Attempt> starts(DagState s, Instant now, boolean dagStopping, boolean cancelFinally) {
     if (s.suspended) {
       return List.of();
     }
     int slots = s.parallelism == null ? Integer.MAX_VALUE : Math.max(0, s.parallelism - s.running.size());
-    List<Start> starts = new ArrayList<>();
+    List<Attempt> starts = new ArrayList<>();
     for (DagState.Due due : s.retries) {
       if (starts.size() >= slots || due.at().isAfter(now)) {
         break;
       }
       if (allowed(s, due.step(), dagStopping, cancelFinally)) {
-        starts.add(new Start(due.step(), s.attempts[due.step()] + 1));
+        starts.add(new Attempt(due.step(), s.attempts[due.step()] + 1));
       }
     }
     for (int step : s.ready) {
@@ -129,7 +145,7 @@ public final class Scheduler {
         break;
       }
       if (allowed(s, step, dagStopping, cancelFinally)) {
-        starts.add(new Start(step, s.attempts[step] + 1));
+        starts.add(new Attempt(step, s.attempts[step] + 1));
       }
     }
     return starts;
@@ -173,22 +189,22 @@ public final class Scheduler {
     }
   }
 
-  private static Outcome outcome(DagState s) {
+  private static FinishFlow outcome(DagState s) {
     if (s.shutdown != null) {
-      return new Outcome(FlowPhase.Cancelled, s.shutdown == ShutdownPolicy.Stop ? Reasons.STOPPED : Reasons.TERMINATED,
+      return new FinishFlow(FlowPhase.Cancelled, s.shutdown == ShutdownPolicy.Stop ? Reasons.STOPPED : Reasons.TERMINATED,
           "the flow was shut down (" + s.shutdown + ")");
     }
     if (s.timedOutAt != null) {
-      return new Outcome(FlowPhase.Failed, Reasons.FLOW_TIMED_OUT,
+      return new FinishFlow(FlowPhase.Failed, Reasons.FLOW_TIMED_OUT,
           "the flow ran longer than its timeout of " + GoDuration.format(s.timeout));
     }
     if (s.firstFailedStep >= 0) {
-      return new Outcome(FlowPhase.Failed, Reasons.STEP_FAILED, failureMessage(s, s.firstFailedStep));
+      return new FinishFlow(FlowPhase.Failed, Reasons.STEP_FAILED, failureMessage(s, s.firstFailedStep));
     }
     if (s.firstFailedFinally >= 0) {
-      return new Outcome(FlowPhase.Failed, Reasons.FINALLY_STEP_FAILED, failureMessage(s, s.firstFailedFinally));
+      return new FinishFlow(FlowPhase.Failed, Reasons.FINALLY_STEP_FAILED, failureMessage(s, s.firstFailedFinally));
     }
-    return new Outcome(FlowPhase.Succeeded, Reasons.SUCCEEDED, "all " + s.graph.size() + " steps succeeded");
+    return new FinishFlow(FlowPhase.Succeeded, Reasons.SUCCEEDED, "all " + s.graph.size() + " steps succeeded");
   }
 
   private static String failureMessage(DagState s, int step) {

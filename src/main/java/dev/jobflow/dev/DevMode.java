@@ -63,10 +63,12 @@ public final class DevMode implements AutoCloseable {
       Config withMetrics = config.withValue("jobflow.metrics.port",
           com.typesafe.config.ConfigValueFactory.fromAnyRef(options.metricsPort()));
       JournalSettings journal = JournalSettings.fromConfig(withMetrics).withDataDir(data);
-      ControllerSettings base = ControllerSettings.fromConfig(withMetrics, emulator.config(), List.of(), journal,
-          AdmissionSettings.of("127.0.0.1", webhookPort, cert.certFile(), cert.keyFile()), options.httpPort());
+      ControllerSettings base = ControllerSettings.fromConfig(withMetrics,
+          new ControllerSettings.Cluster(emulator.config(), List.of()), journal,
+          AdmissionSettings.of("127.0.0.1", webhookPort, cert.certFile(), cert.keyFile()));
       // Dev mode is one user on one machine: the audit API asks no token (the only place authorization is off).
-      Controller controller = Controller.start(base.withAuthorization(false), withMetrics);
+      Controller controller = Controller.start(base.withHttp(
+          new ControllerSettings.Http(base.http().host(), options.httpPort(), false)), withMetrics);
       return new DevMode(emulator, controller, kubeconfig);
     } catch (Exception | Error e) {
       emulator.close();

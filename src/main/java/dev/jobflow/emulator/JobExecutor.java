@@ -36,6 +36,21 @@ interface JobExecutor extends AutoCloseable {
 
     /** Stops it (deadline, Job deleted); its outcome is then ignored. */
     void kill();
+
+    /** An attempt ending with {@code outcome}, stopped by {@code kill}. */
+    static Attempt of(CompletableFuture<Outcome> outcome, Runnable kill) {
+      return new Attempt() {
+        @Override
+        public CompletableFuture<Outcome> outcome() {
+          return outcome;
+        }
+
+        @Override
+        public void kill() {
+          kill.run();
+        }
+      };
+    }
   }
 
   /** Starts attempt {@code podIndex} (0-based) of {@code job}, running as Pod {@code podName}. */

@@ -83,17 +83,7 @@ final class ProcessExecutor implements JobExecutor {
       result.complete(code == 0 ? Outcome.succeeded()
           : Outcome.podFailed(code, "container " + c.getName() + " exited with code " + code));
     });
-    return new Attempt() {
-      @Override
-      public CompletableFuture<Outcome> outcome() {
-        return result;
-      }
-
-      @Override
-      public void kill() {
-        ProcessExecutor.kill(process);
-      }
-    };
+    return Attempt.of(result, () -> kill(process));
   }
 
   /** Stops the process and its children (a {@code sh -c} spawns them): TERM, then KILL after 2s. */

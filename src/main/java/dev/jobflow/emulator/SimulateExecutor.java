@@ -51,17 +51,7 @@ final class SimulateExecutor implements JobExecutor {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     Outcome decided = outcome;
     ScheduledFuture<?> f = timer.schedule(() -> result.complete(decided), duration.toMillis(), TimeUnit.MILLISECONDS);
-    return new Attempt() {
-      @Override
-      public CompletableFuture<Outcome> outcome() {
-        return result;
-      }
-
-      @Override
-      public void kill() {
-        f.cancel(false);
-      }
-    };
+    return Attempt.of(result, () -> f.cancel(false));
   }
 
   static Duration duration(Job job) {

@@ -12,13 +12,12 @@ import java.time.Duration;
  * @param keepSnapshots snapshots kept per flow; older snapshots are deleted, events never are (the audit trail)
  * @param instanceId this controller instance, written into every event
  * @param tagShards events are tagged {@code jobflow} and {@code jobflow-<n>}, n in 0..tagShards-1, by flow uid
+ *     ({@link FlowTags})
  * @param createMinBackoff first delay before retrying a failed Job creation (API errors)
  * @param createMaxBackoff longest delay between Job creation retries
  */
 public record EngineSettings(int snapshotEvery, int keepSnapshots, String instanceId, int tagShards,
                              Duration createMinBackoff, Duration createMaxBackoff) {
-  public static final String TAG = "jobflow";
-
   public EngineSettings {
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException("jobflow.engine.snapshot-every must be >= 1, was " + snapshotEvery);
@@ -60,7 +59,7 @@ public record EngineSettings(int snapshotEvery, int keepSnapshots, String instan
 
   /** The shard tag of a flow: stable across restarts, so a query per shard sees all of a flow's events. */
   public String shardTag(String uid) {
-    return TAG + "-" + Math.floorMod(uid.hashCode(), tagShards);
+    return FlowTags.ALL + "-" + Math.floorMod(uid.hashCode(), tagShards);
   }
 
   private static String defaultInstanceId() {

@@ -1,7 +1,7 @@
 package dev.jobflow.flow;
 
 import akka.actor.typed.ActorRef;
-import java.time.Instant;
+import dev.jobflow.step.StepOutcome;
 
 /** What a {@link FlowEntity} is told: by the controller (through {@link FlowRouter}), by its step actors, by itself. */
 public sealed interface FlowCommand extends JsonSerializable {
@@ -31,16 +31,11 @@ public sealed interface FlowCommand extends JsonSerializable {
 
   // ---- from step actors ----
 
-  /** The attempt's Job exists (created now, or adopted after a restart). */
-  record AttemptJobCreated(String step, int attempt, String job, String jobUid, boolean adopted) implements FlowCommand {}
-
-  /** The attempt's Job completed. {@code at}: when the Job reported it. */
-  record AttemptSucceeded(String step, int attempt, String job, String jobUid, String reason, String message,
-                          Instant at) implements FlowCommand {}
-
-  /** The attempt failed: its Job failed or vanished, or could not be created. */
-  record AttemptFailed(String step, int attempt, String job, String jobUid, String reason, String message,
-                       Instant at) implements FlowCommand {}
+  /**
+   * A step actor's report about its attempt, adapted from the step actor's own protocol: the Job exists, or the
+   * attempt ended. Delivered locally only (step actors are the entity's children).
+   */
+  record AttemptReported(StepOutcome outcome) implements FlowCommand {}
 
   // ---- internal ----
 

@@ -2,30 +2,29 @@ package dev.jobflow.flow;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
-import akka.actor.typed.PostStop;
-import akka.actor.typed.PreRestart;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.RecoveryFailed;
 import akka.persistence.typed.SnapshotAdapter;
 import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.CommandHandlerBuilder;
 import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EffectBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
-import dev.jobflow.audit.FlowHistory;
-import dev.jobflow.audit.HashChain;
 import dev.jobflow.dag.DagState;
 import dev.jobflow.dag.Decision;
+import dev.jobflow.dag.Decision.Attempt;
 import dev.jobflow.dag.Reasons;
 import dev.jobflow.dag.Scheduler;
-import dev.jobflow.flow.FlowCommand.AttemptFailed;
-import dev.jobflow.flow.FlowCommand.AttemptJobCreated;
-import dev.jobflow.flow.FlowCommand.AttemptSucceeded;
+import dev.jobflow.flow.FlowCommand.AttemptReported;
 import dev.jobflow.flow.FlowCommand.Deleted;
 import dev.jobflow.flow.FlowCommand.GetStatus;
 import dev.jobflow.flow.FlowCommand.Reconsider;
@@ -38,7 +37,9 @@ import dev.jobflow.step.AttemptSpec;
 import dev.jobflow.step.JobKey;
 import dev.jobflow.step.JobRuntime;
 import dev.jobflow.step.StepActor;
+import dev.jobflow.step.StepOutcome;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +54,9 @@ import java.util.TreeSet;
  * acts (spawns a {@link StepActor} per attempt, deletes Jobs). After a restart, the journal gives the same
  * state, and attempts in flight are taken up again by new step actors that adopt their Jobs.
  * A finished flow stops once its step actors are done; its history stays in the journal.
+ *
+ * <p>Commands are handled per state of the flow: not accepted yet, running, finished, deleted (see
+ * {@link #commandHandler()}); a command a state does not name is handled alike in every state.
  */
 public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEvent, FlowState> {
   /** The entity type in persistence ids: {@code JobFlow|<uid>}. */
@@ -61,8 +65,14 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   // Step outcomes arrive while events are stored; dropping one would lose a step, so the stash is large.
   private static final int STASH_CAPACITY = 1_000_000;
 
-  /** What an entity needs from its surroundings. */
-  public record Dependencies(EngineSettings settings, JobRuntime runtime, FlowObserver observer, Clock clock) {}
+  /**
+   * What an entity needs from its surroundings.
+   *
+   * @param listener hears of statuses and events (status writer, Kubernetes Events, flow metrics)
+   * @param health hears of the engine's own work (journal latency, live actors)
+   */
+  public record Dependencies(EngineSettings settings, JobRuntime runtime, FlowListener listener, EngineHealth health,
+                             Clock clock) {}
 
   private final String uid;
   private final ActorContext<FlowCommand> context;
@@ -87,7 +97,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     // A failed write restarts the entity with backoff: it replays the journal and decides again, so no
     // event is lost and no step started twice while the database is away.
     super(persistenceId(uid), persistFailureBackoff(context));
-    deps.observer().actorStarted(false);
+    deps.health().actorStarted(false);
     this.uid = uid;
     this.context = context;
     this.timers = timers;
@@ -127,7 +137,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     String path = "jobflow.journal.persist-failure-backoff";
     PersistFailureBackoff backoff = config.hasPath(path)
         ? PersistFailureBackoff.fromConfig(config.getConfig(path))
-        : new PersistFailureBackoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2);
+        : new PersistFailureBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
     return backoff.strategy();
   }
 
@@ -142,12 +152,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   @Override
   public Set<String> tagsFor(FlowEvent event) {
-    if (event instanceof FlowEvent.FlowAccepted accepted) {
-      // Lets the audit trail find every flow ever run under a name (FlowHistory.nameTag).
-      FlowDefinition def = accepted.definition();
-      return Set.of(EngineSettings.TAG, deps.settings().shardTag(uid), FlowHistory.nameTag(def.namespace(), def.name()));
-    }
-    return Set.of(EngineSettings.TAG, deps.settings().shardTag(uid));
+    return FlowTags.of(event, deps.settings().shardTag(uid));
   }
 
   @Override
@@ -186,7 +191,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
         .onSignal(RecoveryFailed.class, (state, failed) ->
-            deps.observer().recoveryFailed(uid, java.time.Duration.ofNanos(System.nanoTime() - startedNanos)))
+            deps.health().recoveryFailed(uid, Duration.ofNanos(System.nanoTime() - startedNanos)))
         .onSignal(PreRestart.instance(), state -> {
           // A journal failure restarts this same actor (still alive: still counted) after a backoff, and the
           // supervisor stops its children. The next recovery's time includes the backoff.
@@ -195,89 +200,88 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         })
         .onSignal(PostStop.instance(), state -> {
           released();
-          deps.observer().actorStopped(false);
+          deps.health().actorStopped(false);
         })
         .build();
   }
 
   private void released() {
     if (persistingSinceNanos != 0) {
-      deps.observer().persistFailed(uid); // stopped while the journal had not confirmed a write
+      deps.health().persistFailed(uid); // stopped while the journal had not confirmed a write
       persistingSinceNanos = 0;
     }
     // Children stop with their entity, and with each restart of it.
-    children.values().forEach(c -> deps.observer().actorStopped(true));
+    children.values().forEach(c -> deps.health().actorStopped(true));
     children.clear();
   }
 
   @Override
   public CommandHandler<FlowCommand, FlowEvent, FlowState> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState()
-        .onCommand(SpecSeen.class, this::onSpecSeen)
-        .onCommand(Deleted.class, this::onDeleted)
-        .onCommand(GetStatus.class, (state, cmd) -> {
-          cmd.replyTo().tell(fullStatus(state));
-          return Effect().none();
+    CommandHandlerBuilder<FlowCommand, FlowEvent, FlowState> builder = newCommandHandlerBuilder();
+    builder.forState(state -> !state.isAccepted())
+        .onCommand(SpecSeen.class, (state, cmd) ->
+            persistThenAct(state, Recording.of(new FlowEvent.FlowAccepted(meta(), cmd.definition()))))
+        .onCommand(Deleted.class, cmd -> {
+          acknowledge(cmd);
+          return Effect().stop();
         })
-        .onCommand(AttemptJobCreated.class, this::onJobCreated)
-        .onCommand(AttemptSucceeded.class, this::onSucceeded)
-        .onCommand(AttemptFailed.class, this::onFailed)
-        .onCommand(Wake.class, (state, cmd) -> reconsider(state))
-        .onCommand(Reconsider.class, (state, cmd) -> reconsider(state))
-        .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
+        .onCommand(Wake.class, () -> Effect().none())
+        .onCommand(Reconsider.class, () -> Effect().none());
+    builder.forState(FlowEntity::isRunning)
+        .onCommand(SpecSeen.class, this::onSpecSeenWhileRunning)
+        .onCommand(Deleted.class, this::onDeleted)
+        .onCommand(AttemptReported.class, (state, cmd) -> cmd.outcome().accept(new Reports(state)))
+        .onCommand(Wake.class, (state, cmd) -> decide(state))
+        .onCommand(Reconsider.class, (state, cmd) -> decide(state));
+    builder.forState(state -> state.isFinished() && !state.isDeleted())
+        .onCommand(SpecSeen.class, this::resendStatus)
+        .onCommand(Deleted.class, this::onDeleted);
+    builder.forState(FlowState::isDeleted)
+        .onCommand(SpecSeen.class, () -> Effect().none())
+        .onCommand(Deleted.class, (state, cmd) -> {
+          acknowledge(cmd);
+          return passivateIfDone(state);
+        });
+    builder.forState(state -> state.isFinished() || state.isDeleted())
+        .onCommand(Wake.class, (state, cmd) -> settle(state))
+        .onCommand(Reconsider.class, (state, cmd) -> settle(state));
+    builder.forAnyState()
+        .onCommand(GetStatus.class, (state, cmd) -> Effect().none().thenRun(s -> cmd.replyTo().tell(fullStatus(s))))
+        .onCommand(AttemptReported.class, (state, cmd) -> ignoreLate(cmd.outcome()))
+        .onCommand(FlowCommand.Stop.class, () -> {
           stopOrdered = true;
           return children.isEmpty() ? Effect().stop() : Effect().none();
         })
         .onCommand(StepActorStopped.class, (state, cmd) -> {
           if (children.remove(cmd.job()) != null) {
-            deps.observer().actorStopped(true);
+            deps.health().actorStopped(true);
           }
           return stopOrdered && children.isEmpty() ? Effect().stop() : passivateIfDone(state);
-        })
-        .build();
+        });
+    return builder.build();
+  }
+
+  /** Accepted, not finished: the only state in which anything is decided. */
+  private static boolean isRunning(FlowState state) {
+    return state.isAccepted() && !state.isFinished() && !state.isDeleted();
   }
 
   // ---- controller commands -----------------------------------------------------------------------
 
-  private Effect<FlowEvent, FlowState> onSpecSeen(FlowState state, SpecSeen cmd) {
-    FlowDefinition def = cmd.definition();
-    if (state.isDeleted()) {
-      return Effect().none();
+  private Effect<FlowEvent, FlowState> onSpecSeenWhileRunning(FlowState state, SpecSeen cmd) {
+    if (cmd.definition().generation() <= state.observedGeneration()) {
+      return resendStatus(state, cmd);
     }
-    if (!state.isAccepted()) {
-      return persist(state, List.of(new FlowEvent.FlowAccepted(meta(), def)));
-    }
-    if (state.isFinished() || def.generation() <= state.observedGeneration()) {
-      // A resync: the controller may have missed our last status (e.g. it restarted): tell it again.
-      deps.observer().statusChanged(fullStatus(state));
-      return Effect().none();
-    }
-    return persist(state, SpecChanges.between(state, def, meta()));
+    return persistThenAct(state, Recording.of(SpecChanges.between(state, cmd.definition(), meta())));
+  }
+
+  /** A resync: the controller may have missed our last status (e.g. it restarted): tell it again. */
+  private Effect<FlowEvent, FlowState> resendStatus(FlowState state, SpecSeen cmd) {
+    return Effect().none().thenRun(s -> deps.listener().statusChanged(fullStatus(s)));
   }
 
   private Effect<FlowEvent, FlowState> onDeleted(FlowState state, Deleted cmd) {
-    if (!state.isAccepted()) {
-      acknowledge(cmd);
-      return Effect().stop();
-    }
-    if (state.isDeleted()) {
-      acknowledge(cmd);
-      return passivateIfDone(state);
-    }
-    List<FlowEvent> events = new ArrayList<>();
-    if (!state.isFinished()) {
-      DagState dag = state.dag();
-      String message = "the JobFlow was deleted";
-      for (int step : dag.runningSteps()) {
-        String name = dag.graph().step(step).name();
-        events.add(new FlowEvent.StepCancelled(meta(), name, dag.attempts(step),
-            state.jobName(name, dag.attempts(step)), dag.jobUid(step), Reasons.FLOW_DELETED, message));
-      }
-      events.add(new FlowEvent.FlowCancelled(meta(), Reasons.FLOW_DELETED, message));
-    }
-    events.add(new FlowEvent.FlowDeleted(meta()));
-    List<FlowEvent> linked = chained(state, events);
-    return Effect().persist(linked).thenRun(s -> afterPersist(s, linked)).thenRun(s -> acknowledge(cmd));
+    return persistThenAct(state, Recording.deletion(state, meta())).thenRun(s -> acknowledge(cmd));
   }
 
   private static void acknowledge(Deleted cmd) {
@@ -288,158 +292,165 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   // ---- step actor reports ------------------------------------------------------------------------
 
-  private Effect<FlowEvent, FlowState> onJobCreated(FlowState state, AttemptJobCreated cmd) {
-    Integer step = currentStep(state, cmd.step(), cmd.attempt());
-    if (step == null || java.util.Objects.equals(state.dag().jobUid(step), cmd.jobUid())) {
-      return Effect().none();
+  /** What each report of a running attempt records; reports of attempts no longer current are ignored. */
+  private final class Reports implements StepOutcome.Handler<Effect<FlowEvent, FlowState>> {
+    private final FlowState state;
+
+    Reports(FlowState state) {
+      this.state = state;
     }
-    return persist(state, List.of(new FlowEvent.StepJobCreated(meta(), cmd.step(), cmd.attempt(), cmd.job(), cmd.jobUid(),
-        cmd.adopted())));
+
+    @Override
+    public Effect<FlowEvent, FlowState> jobCreated(StepOutcome.JobCreated r) {
+      Integer step = currentStep(state, r);
+      if (step == null || java.util.Objects.equals(state.dag().jobUid(step), r.jobUid())) {
+        return Effect().none();
+      }
+      return persistThenAct(state, Recording.of(new FlowEvent.StepJobCreated(meta(), r.step(), r.attempt(), r.job(),
+          r.jobUid(), r.adopted())));
+    }
+
+    @Override
+    public Effect<FlowEvent, FlowState> succeeded(StepOutcome.Succeeded r) {
+      if (currentStep(state, r) == null) {
+        return ignoreLate(r);
+      }
+      return persistThenAct(state, Recording.of(new FlowEvent.StepSucceeded(meta(), r.step(), r.attempt(), r.job(),
+          r.jobUid(), r.reason(), r.message())));
+    }
+
+    @Override
+    public Effect<FlowEvent, FlowState> failed(StepOutcome.Failed r) {
+      Integer step = currentStep(state, r);
+      if (step == null) {
+        return ignoreLate(r);
+      }
+      Decision.AttemptFailure failure = Scheduler.resolveFailure(state.dag(), step, r.attempt(), r.reason(),
+          r.message(), now());
+      return persistThenAct(state, Recording.failure(state, failure, r.jobUid(), meta()));
+    }
   }
 
-  private Effect<FlowEvent, FlowState> onSucceeded(FlowState state, AttemptSucceeded cmd) {
-    if (currentStep(state, cmd.step(), cmd.attempt()) == null) {
-      context.getLog().debug("Ignoring late success of {} attempt {}", cmd.step(), cmd.attempt());
-      return Effect().none();
-    }
-    return persist(state, List.of(new FlowEvent.StepSucceeded(meta(), cmd.step(), cmd.attempt(), cmd.job(), cmd.jobUid(),
-        cmd.reason(), cmd.message())));
+  private Effect<FlowEvent, FlowState> ignoreLate(StepOutcome report) {
+    context.getLog().debug("Ignoring a late report of {} attempt {}: {}", report.step(), report.attempt(), report);
+    return Effect().none();
   }
 
-  private Effect<FlowEvent, FlowState> onFailed(FlowState state, AttemptFailed cmd) {
-    Integer step = currentStep(state, cmd.step(), cmd.attempt());
-    if (step == null) {
-      context.getLog().debug("Ignoring late failure of {} attempt {}", cmd.step(), cmd.attempt());
-      return Effect().none();
-    }
-    Decision.AttemptFailure failure = Scheduler.resolveFailure(state.dag(), step, cmd.attempt(), cmd.reason(),
-        cmd.message(), now());
-    return persist(state, List.of(DecisionEvents.failure(state, failure, cmd.jobUid(), meta())));
-  }
-
-  private Integer currentStep(FlowState state, String step, int attempt) {
-    if (!state.isAccepted() || state.invalid() != null || !state.dag().graph().contains(step)) {
+  /** The step's index when the report is about its running attempt, else null (late, or an unknown step). */
+  private static Integer currentStep(FlowState state, StepOutcome report) {
+    if (state.invalid() != null || !state.dag().graph().contains(report.step())) {
       return null;
     }
-    int index = state.dag().graph().indexOf(step);
-    return Scheduler.isCurrent(state.dag(), index, attempt) ? index : null;
+    int index = state.dag().graph().indexOf(report.step());
+    return Scheduler.isCurrent(state.dag(), index, report.attempt()) ? index : null;
   }
 
   // ---- deciding ----------------------------------------------------------------------------------
 
-  private Effect<FlowEvent, FlowState> reconsider(FlowState state) {
-    if (!state.isAccepted()) {
-      return Effect().none();
-    }
-    if (state.isFinished() || state.isDeleted()) {
-      timers.cancel(WAKE_TIMER);
-      return passivateIfDone(state);
-    }
+  private Effect<FlowEvent, FlowState> decide(FlowState state) {
     if (state.invalid() != null) {
-      return persist(state, List.of(new FlowEvent.FlowFailed(meta(), Reasons.INVALID_SPEC, state.invalid())));
+      FlowEvent failed = new FlowEvent.FlowFailed(meta(), Reasons.INVALID_SPEC, state.invalid());
+      return persistThenAct(state, Recording.of(failed));
     }
     Instant now = now();
-    Decision d = Scheduler.decide(state.dag(), now);
-    if (d.wakeAt() == null) {
+    Decision decision = Scheduler.decide(state.dag(), now);
+    if (decision.wakeAt() == null) {
       timers.cancel(WAKE_TIMER);
     } else {
-      timers.startSingleTimer(WAKE_TIMER, new Wake(), java.time.Duration.between(now, d.wakeAt()));
+      timers.startSingleTimer(WAKE_TIMER, new Wake(), Duration.between(now, decision.wakeAt()));
     }
-    if (d.isEmpty()) {
-      return Effect().none();
-    }
-    return persist(state, DecisionEvents.of(state, d, meta()));
+    return persistThenAct(state, Recording.of(state, decision, meta()));
   }
 
-  private Effect<FlowEvent, FlowState> persist(FlowState state, List<FlowEvent> events) {
-    if (events.isEmpty()) {
+  /** A finished or deleted flow decides nothing more: it stops once its Job deletions are done. */
+  private Effect<FlowEvent, FlowState> settle(FlowState state) {
+    timers.cancel(WAKE_TIMER);
+    return passivateIfDone(state);
+  }
+
+  /** Persist, then act: the events linked into the flow's hash chain are stored first, the side effects follow. */
+  private EffectBuilder<FlowEvent, FlowState> persistThenAct(FlowState state, Recording recording) {
+    if (recording.events().isEmpty()) {
       return Effect().none();
     }
-    List<FlowEvent> linked = chained(state, events);
+    Recording chained = recording.chained(state.chainHead(HashChain.genesis(persistenceId().id())));
     persistingSinceNanos = System.nanoTime();
-    return Effect().persist(linked).thenRun(s -> afterPersist(s, linked));
-  }
-
-  /** The events linked into the flow's hash chain (tamper evidence for the audit trail). */
-  private List<FlowEvent> chained(FlowState state, List<FlowEvent> events) {
-    return HashChain.link(state.chainHead(HashChain.genesis(persistenceId().id())), events).events();
+    return Effect().persist(chained.events()).thenRun(s -> afterPersist(s, chained));
   }
 
   // ---- acting (only after the events are stored) -------------------------------------------------
 
-  private void afterPersist(FlowState state, List<FlowEvent> events) {
+  private void afterPersist(FlowState state, Recording recorded) {
     if (persistingSinceNanos != 0) {
-      deps.observer().persisted(events.size(), java.time.Duration.ofNanos(System.nanoTime() - persistingSinceNanos));
+      deps.health().persisted(recorded.events().size(), Duration.ofNanos(System.nanoTime() - persistingSinceNanos));
       persistingSinceNanos = 0;
     }
     FlowId id = state.definition().id();
     TreeSet<Integer> changed = new TreeSet<>();
-    for (FlowEvent event : events) {
-      deps.observer().eventRecorded(id, event);
+    for (FlowEvent event : recorded.events()) {
+      deps.listener().eventRecorded(id, event);
       if (event.step() != null && state.dag().graph().contains(event.step())) {
         changed.add(state.dag().graph().indexOf(event.step()));
       }
-      if (event instanceof FlowEvent.StepAttemptStarted e) {
-        startAttempt(state, e.step(), e.attempt());
-      } else if (event instanceof FlowEvent.StepCancelled e) {
-        terminate(state, e.job(), e.reason());
-      } else if (event instanceof FlowEvent.StepRetryScheduled e && Reasons.STEP_TIMED_OUT.equals(e.reason())) {
-        terminate(state, e.job(), e.reason());
-      } else if (event instanceof FlowEvent.StepFailed e && Reasons.STEP_TIMED_OUT.equals(e.reason())) {
-        terminate(state, e.job(), e.reason());
-      }
     }
+    recorded.starts().forEach(a -> startAttempt(state, a));
+    recorded.stops().forEach(a -> terminate(state, jobName(state, a)));
     List<StepView> views = new ArrayList<>(changed.size());
     for (int step : changed) {
       views.add(state.stepView(step));
     }
-    deps.observer().statusChanged(new FlowStatusUpdate(id, state.summary(), views, false));
+    deps.listener().statusChanged(new FlowStatusUpdate(id, state.summary(), views, false));
     context.getSelf().tell(new Reconsider());
   }
 
   private void onRecovered(FlowState state) {
-    deps.observer().recovered(uid, java.time.Duration.ofNanos(System.nanoTime() - startedNanos));
+    deps.health().recovered(uid, Duration.ofNanos(System.nanoTime() - startedNanos));
     if (!state.isAccepted()) {
       return;
     }
-    for (String job : state.terminatedJobs()) {
-      terminate(state, job, "recovered");
-    }
+    state.terminatedJobs().forEach(job -> terminate(state, job));
     DagState dag = state.dag();
     for (int step : dag.runningSteps()) {
-      startAttempt(state, dag.graph().step(step).name(), dag.attempts(step));
+      startAttempt(state, new Attempt(step, dag.attempts(step)));
     }
-    deps.observer().statusChanged(fullStatus(state));
+    deps.listener().statusChanged(fullStatus(state));
     context.getSelf().tell(new Reconsider());
   }
 
-  private void startAttempt(FlowState state, String step, int attempt) {
-    String job = state.jobName(step, attempt);
+  private void startAttempt(FlowState state, Attempt attempt) {
+    String job = jobName(state, attempt);
     if (children.containsKey(job)) {
       return;
     }
     FlowDefinition def = state.definition();
-    StepDefinition stepDef = state.stepDefinition(step);
-    AttemptSpec spec = new AttemptSpec(new JobKey(def.namespace(), job), def.name(), def.uid(), step, attempt,
-        stepDef.jobSpec(), def.parameters());
-    ActorRef<StepActor.Command> child = context.spawn(
-        StepActor.create(spec, deps.runtime(), context.getSelf(), stepSettings), "attempt-" + job);
+    String step = state.dag().graph().step(attempt.step()).name();
+    AttemptSpec spec = new AttemptSpec(new JobKey(def.namespace(), job), def.name(), def.uid(), step,
+        attempt.attempt(), state.stepDefinition(step).jobSpec(), def.parameters());
+    // (Re-)registered with each child: a persist-failure restart of the entity may have dropped it.
+    ActorRef<StepOutcome> reports = context.messageAdapter(StepOutcome.class, AttemptReported::new);
+    ActorRef<StepActor.Command> child = context.spawn(StepActor.create(spec, deps.runtime(), reports, stepSettings),
+        "attempt-" + job);
     context.watchWith(child, new StepActorStopped(job));
     children.put(job, child);
-    deps.observer().actorStarted(true);
+    deps.health().actorStarted(true);
   }
 
-  private void terminate(FlowState state, String job, String reason) {
+  /** Deletes the Job: through its step actor when it runs, else with a deleter (after a restart). */
+  private void terminate(FlowState state, String job) {
     ActorRef<StepActor.Command> child = children.get(job);
     if (child != null) {
-      child.tell(new StepActor.Terminate(reason));
+      child.tell(new StepActor.Terminate("the flow stopped the attempt"));
       return;
     }
     ActorRef<StepActor.Command> deleter = context.spawn(
         StepActor.deleting(new JobKey(state.definition().namespace(), job), deps.runtime()), "delete-" + job);
     context.watchWith(deleter, new StepActorStopped(job));
     children.put(job, deleter);
-    deps.observer().actorStarted(true);
+    deps.health().actorStarted(true);
+  }
+
+  private static String jobName(FlowState state, Attempt attempt) {
+    return state.jobName(state.dag().graph().step(attempt.step()).name(), attempt.attempt());
   }
 
   private Effect<FlowEvent, FlowState> passivateIfDone(FlowState state) {
@@ -448,12 +459,12 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       return Effect().none();
     }
     if (router == null) {
-      deps.observer().passivated(state.definition().id());
+      deps.listener().passivated(state.definition().id());
       return Effect().stop();
     }
     if (!passivationRequested) {
       passivationRequested = true;
-      deps.observer().passivated(state.definition().id());
+      deps.listener().passivated(state.definition().id());
       router.tell(new FlowRouter.Passivate(uid));
     }
     return Effect().none();

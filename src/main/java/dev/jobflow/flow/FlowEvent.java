@@ -28,6 +28,55 @@ public sealed interface FlowEvent extends JsonSerializable {
     return null;
   }
 
+  /** A copy of this event with another envelope (the hash chain links events by their {@code meta.previousHash}). */
+  FlowEvent withMeta(EventMeta meta);
+
+  /** Calls the handler's method for this event's type. */
+  <R> R accept(Handler<R> handler);
+
+  /**
+   * One method per event type. Code that must treat every type (applying events to the state, showing them to
+   * auditors, Kubernetes Events, metrics) implements it, so a new event type does not compile until each has
+   * decided what it means for it (Java 17 has no pattern matching for switch).
+   */
+  interface Handler<R> {
+    R flowAccepted(FlowAccepted e);
+
+    R flowSuspended(FlowSuspended e);
+
+    R flowResumed(FlowResumed e);
+
+    R flowParallelismChanged(FlowParallelismChanged e);
+
+    R flowShutdownRequested(FlowShutdownRequested e);
+
+    R flowGenerationObserved(FlowGenerationObserved e);
+
+    R flowTimedOut(FlowTimedOut e);
+
+    R flowSucceeded(FlowSucceeded e);
+
+    R flowFailed(FlowFailed e);
+
+    R flowCancelled(FlowCancelled e);
+
+    R flowDeleted(FlowDeleted e);
+
+    R stepAttemptStarted(StepAttemptStarted e);
+
+    R stepJobCreated(StepJobCreated e);
+
+    R stepSucceeded(StepSucceeded e);
+
+    R stepRetryScheduled(StepRetryScheduled e);
+
+    R stepFailed(StepFailed e);
+
+    R stepSkipped(StepSkipped e);
+
+    R stepCancelled(StepCancelled e);
+  }
+
   /**
    * The envelope of every event.
    *
@@ -36,61 +85,246 @@ public sealed interface FlowEvent extends JsonSerializable {
    * @param previousHash hash of the event before in this flow's journal, for tamper evidence (audit issue); null
    *     until then, and in events written before it
    */
-  record EventMeta(Instant at, String writer, String previousHash) implements JsonSerializable {}
+  record EventMeta(Instant at, String writer, String previousHash) implements JsonSerializable {
+    /** This envelope linked to the event before it. */
+    public EventMeta withPreviousHash(String hash) {
+      return new EventMeta(at, writer, hash);
+    }
+  }
 
   // ---- the flow ----
 
   /** The flow was seen for the first time and starts with this definition. */
-  record FlowAccepted(EventMeta meta, FlowDefinition definition) implements FlowEvent {}
+  record FlowAccepted(EventMeta meta, FlowDefinition definition) implements FlowEvent {
+    @Override
+    public FlowAccepted withMeta(EventMeta m) {
+      return new FlowAccepted(m, definition);
+    }
 
-  record FlowSuspended(EventMeta meta, long generation) implements FlowEvent {}
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowAccepted(this);
+    }
+  }
 
-  record FlowResumed(EventMeta meta, long generation) implements FlowEvent {}
+  record FlowSuspended(EventMeta meta, long generation) implements FlowEvent {
+    @Override
+    public FlowSuspended withMeta(EventMeta m) {
+      return new FlowSuspended(m, generation);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowSuspended(this);
+    }
+  }
+
+  record FlowResumed(EventMeta meta, long generation) implements FlowEvent {
+    @Override
+    public FlowResumed withMeta(EventMeta m) {
+      return new FlowResumed(m, generation);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowResumed(this);
+    }
+  }
 
   /** @param parallelism the new limit, null for unlimited */
-  record FlowParallelismChanged(EventMeta meta, long generation, Integer parallelism) implements FlowEvent {}
+  record FlowParallelismChanged(EventMeta meta, long generation, Integer parallelism) implements FlowEvent {
+    @Override
+    public FlowParallelismChanged withMeta(EventMeta m) {
+      return new FlowParallelismChanged(m, generation, parallelism);
+    }
 
-  record FlowShutdownRequested(EventMeta meta, long generation, ShutdownPolicy policy) implements FlowEvent {}
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowParallelismChanged(this);
+    }
+  }
+
+  record FlowShutdownRequested(EventMeta meta, long generation, ShutdownPolicy policy) implements FlowEvent {
+    @Override
+    public FlowShutdownRequested withMeta(EventMeta m) {
+      return new FlowShutdownRequested(m, generation, policy);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowShutdownRequested(this);
+    }
+  }
 
   /** A newer generation was seen that changed nothing the engine acts on; {@code message} names ignored changes. */
-  record FlowGenerationObserved(EventMeta meta, long generation, String message) implements FlowEvent {}
+  record FlowGenerationObserved(EventMeta meta, long generation, String message) implements FlowEvent {
+    @Override
+    public FlowGenerationObserved withMeta(EventMeta m) {
+      return new FlowGenerationObserved(m, generation, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowGenerationObserved(this);
+    }
+  }
 
   /** The flow's deadline passed. */
-  record FlowTimedOut(EventMeta meta, Instant deadline) implements FlowEvent {}
+  record FlowTimedOut(EventMeta meta, Instant deadline) implements FlowEvent {
+    @Override
+    public FlowTimedOut withMeta(EventMeta m) {
+      return new FlowTimedOut(m, deadline);
+    }
 
-  record FlowSucceeded(EventMeta meta, String reason, String message) implements FlowEvent {}
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowTimedOut(this);
+    }
+  }
 
-  record FlowFailed(EventMeta meta, String reason, String message) implements FlowEvent {}
+  record FlowSucceeded(EventMeta meta, String reason, String message) implements FlowEvent {
+    @Override
+    public FlowSucceeded withMeta(EventMeta m) {
+      return new FlowSucceeded(m, reason, message);
+    }
 
-  record FlowCancelled(EventMeta meta, String reason, String message) implements FlowEvent {}
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowSucceeded(this);
+    }
+  }
+
+  record FlowFailed(EventMeta meta, String reason, String message) implements FlowEvent {
+    @Override
+    public FlowFailed withMeta(EventMeta m) {
+      return new FlowFailed(m, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowFailed(this);
+    }
+  }
+
+  record FlowCancelled(EventMeta meta, String reason, String message) implements FlowEvent {
+    @Override
+    public FlowCancelled withMeta(EventMeta m) {
+      return new FlowCancelled(m, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowCancelled(this);
+    }
+  }
 
   /** The JobFlow was deleted from the cluster; its history stays. */
-  record FlowDeleted(EventMeta meta) implements FlowEvent {}
+  record FlowDeleted(EventMeta meta) implements FlowEvent {
+    @Override
+    public FlowDeleted withMeta(EventMeta m) {
+      return new FlowDeleted(m);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowDeleted(this);
+    }
+  }
 
   // ---- steps ----
 
   /** An attempt was decided; its Job ({@code job}, a deterministic name) is created after this is stored. */
-  record StepAttemptStarted(EventMeta meta, String step, int attempt, String job) implements FlowEvent {}
+  record StepAttemptStarted(EventMeta meta, String step, int attempt, String job) implements FlowEvent {
+    @Override
+    public StepAttemptStarted withMeta(EventMeta m) {
+      return new StepAttemptStarted(m, step, attempt, job);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepAttemptStarted(this);
+    }
+  }
 
   /** The attempt's Job exists: created, or adopted after a restart. */
   record StepJobCreated(EventMeta meta, String step, int attempt, String job, String jobUid, boolean adopted)
-      implements FlowEvent {}
+      implements FlowEvent {
+    @Override
+    public StepJobCreated withMeta(EventMeta m) {
+      return new StepJobCreated(m, step, attempt, job, jobUid, adopted);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepJobCreated(this);
+    }
+  }
 
   record StepSucceeded(EventMeta meta, String step, int attempt, String job, String jobUid, String reason,
-                       String message) implements FlowEvent {}
+                       String message) implements FlowEvent {
+    @Override
+    public StepSucceeded withMeta(EventMeta m) {
+      return new StepSucceeded(m, step, attempt, job, jobUid, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepSucceeded(this);
+    }
+  }
 
   /** Attempt {@code attempt} failed; attempt {@code nextAttempt} starts at {@code nextAttemptAt}. */
   record StepRetryScheduled(EventMeta meta, String step, int attempt, String job, String jobUid, String reason,
-                            String message, int nextAttempt, Instant nextAttemptAt) implements FlowEvent {}
+                            String message, int nextAttempt, Instant nextAttemptAt) implements FlowEvent {
+    @Override
+    public StepRetryScheduled withMeta(EventMeta m) {
+      return new StepRetryScheduled(m, step, attempt, job, jobUid, reason, message, nextAttempt, nextAttemptAt);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepRetryScheduled(this);
+    }
+  }
 
   /** The step failed for good: retries spent, or abandoned because the flow is stopping. */
   record StepFailed(EventMeta meta, String step, int attempt, String job, String jobUid, String reason,
-                    String message) implements FlowEvent {}
+                    String message) implements FlowEvent {
+    @Override
+    public StepFailed withMeta(EventMeta m) {
+      return new StepFailed(m, step, attempt, job, jobUid, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepFailed(this);
+    }
+  }
 
   /** The step will never run. */
-  record StepSkipped(EventMeta meta, String step, String reason, String message) implements FlowEvent {}
+  record StepSkipped(EventMeta meta, String step, String reason, String message) implements FlowEvent {
+    @Override
+    public StepSkipped withMeta(EventMeta m) {
+      return new StepSkipped(m, step, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepSkipped(this);
+    }
+  }
 
   /** The running attempt was terminated (shutdown Terminate, flow timeout); its Job is deleted. */
   record StepCancelled(EventMeta meta, String step, int attempt, String job, String jobUid, String reason,
-                       String message) implements FlowEvent {}
+                       String message) implements FlowEvent {
+    @Override
+    public StepCancelled withMeta(EventMeta m) {
+      return new StepCancelled(m, step, attempt, job, jobUid, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepCancelled(this);
+    }
+  }
 }

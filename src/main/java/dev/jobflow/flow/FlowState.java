@@ -1,7 +1,6 @@
 package dev.jobflow.flow;
 
 import dev.jobflow.api.FlowPhase;
-import dev.jobflow.audit.HashChain;
 import dev.jobflow.api.StepPhase;
 import dev.jobflow.dag.DagState;
 import dev.jobflow.dag.FlowGraph;
@@ -49,7 +48,7 @@ public final class FlowState {
   private long observedGeneration;
   private final Set<String> terminatedJobs = new LinkedHashSet<>();
   private boolean deleted;
-  // The hash chain's head (dev.jobflow.audit.HashChain): the last event, hashed only when needed, so a
+  // The hash chain's head (HashChain): the last event, hashed only when needed, so a
   // recovery replaying many events hashes one.
   private FlowEvent lastEvent;
   private String lastHash;
@@ -66,54 +65,114 @@ public final class FlowState {
   public FlowState apply(FlowEvent event) {
     lastEvent = event;
     lastHash = null;
-    if (event instanceof FlowAccepted e) {
-      accept(e);
-    } else if (event instanceof FlowSuspended e) {
-      dag.onSuspended(true);
-      observed(e.generation());
-    } else if (event instanceof FlowResumed e) {
-      dag.onSuspended(false);
-      observed(e.generation());
-    } else if (event instanceof FlowParallelismChanged e) {
-      dag.onParallelismChanged(e.parallelism());
-      observed(e.generation());
-    } else if (event instanceof FlowShutdownRequested e) {
-      dag.onShutdownRequested(e.policy());
-      observed(e.generation());
-    } else if (event instanceof FlowGenerationObserved e) {
-      observed(e.generation());
-    } else if (event instanceof FlowTimedOut e) {
-      dag.onFlowTimedOut(e.meta().at());
-    } else if (event instanceof FlowSucceeded e) {
-      dag.onFlowFinished(FlowPhase.Succeeded, e.meta().at(), e.reason(), e.message());
-    } else if (event instanceof FlowFailed e) {
-      dag.onFlowFinished(FlowPhase.Failed, e.meta().at(), e.reason(), e.message());
-    } else if (event instanceof FlowCancelled e) {
-      dag.onFlowFinished(FlowPhase.Cancelled, e.meta().at(), e.reason(), e.message());
-    } else if (event instanceof FlowDeleted) {
-      deleted = true;
-    } else if (event instanceof StepAttemptStarted e) {
-      dag.onAttemptStarted(index(e.step()), e.attempt(), e.meta().at());
-    } else if (event instanceof StepJobCreated e) {
-      dag.onJobKnown(index(e.step()), e.jobUid());
-    } else if (event instanceof StepSucceeded e) {
-      dag.onSucceeded(index(e.step()), e.meta().at(), e.reason(), e.message());
-    } else if (event instanceof StepRetryScheduled e) {
-      dag.onRetryScheduled(index(e.step()), e.nextAttemptAt(), e.reason(), e.message());
-      terminatedIfTimedOut(e.job(), e.reason());
-    } else if (event instanceof StepFailed e) {
-      dag.onFailed(index(e.step()), e.meta().at(), e.reason(), e.message());
-      terminatedIfTimedOut(e.job(), e.reason());
-    } else if (event instanceof StepSkipped e) {
-      dag.onSkipped(index(e.step()), e.meta().at(), e.reason(), e.message());
-    } else if (event instanceof StepCancelled e) {
-      dag.onCancelled(index(e.step()), e.meta().at(), e.reason(), e.message());
-      if (e.job() != null) {
-        terminatedJobs.add(e.job());
-      }
-    }
-    return this;
+    return event.accept(applier);
   }
+
+  private final FlowEvent.Handler<FlowState> applier = new FlowEvent.Handler<>() {
+    @Override
+    public FlowState flowAccepted(FlowAccepted e) {
+      accept(e);
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState flowSuspended(FlowSuspended e) {
+      dag.onSuspended(true);
+      return observed(e.generation());
+    }
+
+    @Override
+    public FlowState flowResumed(FlowResumed e) {
+      dag.onSuspended(false);
+      return observed(e.generation());
+    }
+
+    @Override
+    public FlowState flowParallelismChanged(FlowParallelismChanged e) {
+      dag.onParallelismChanged(e.parallelism());
+      return observed(e.generation());
+    }
+
+    @Override
+    public FlowState flowShutdownRequested(FlowShutdownRequested e) {
+      dag.onShutdownRequested(e.policy());
+      return observed(e.generation());
+    }
+
+    @Override
+    public FlowState flowGenerationObserved(FlowGenerationObserved e) {
+      return observed(e.generation());
+    }
+
+    @Override
+    public FlowState flowTimedOut(FlowTimedOut e) {
+      dag.onFlowTimedOut(e.meta().at());
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState flowSucceeded(FlowSucceeded e) {
+      return finished(FlowPhase.Succeeded, e);
+    }
+
+    @Override
+    public FlowState flowFailed(FlowFailed e) {
+      return finished(FlowPhase.Failed, e);
+    }
+
+    @Override
+    public FlowState flowCancelled(FlowCancelled e) {
+      return finished(FlowPhase.Cancelled, e);
+    }
+
+    @Override
+    public FlowState flowDeleted(FlowDeleted e) {
+      deleted = true;
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepAttemptStarted(StepAttemptStarted e) {
+      dag.onAttemptStarted(index(e.step()), e.attempt(), e.meta().at());
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepJobCreated(StepJobCreated e) {
+      dag.onJobKnown(index(e.step()), e.jobUid());
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepSucceeded(StepSucceeded e) {
+      dag.onSucceeded(index(e.step()), e.meta().at(), e.reason(), e.message());
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepRetryScheduled(StepRetryScheduled e) {
+      dag.onRetryScheduled(index(e.step()), e.nextAttemptAt(), e.reason(), e.message());
+      return terminatedIf(Reasons.STEP_TIMED_OUT.equals(e.reason()), e.job());
+    }
+
+    @Override
+    public FlowState stepFailed(StepFailed e) {
+      dag.onFailed(index(e.step()), e.meta().at(), e.reason(), e.message());
+      return terminatedIf(Reasons.STEP_TIMED_OUT.equals(e.reason()), e.job());
+    }
+
+    @Override
+    public FlowState stepSkipped(StepSkipped e) {
+      dag.onSkipped(index(e.step()), e.meta().at(), e.reason(), e.message());
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepCancelled(StepCancelled e) {
+      dag.onCancelled(index(e.step()), e.meta().at(), e.reason(), e.message());
+      return terminatedIf(true, e.job());
+    }
+  };
 
   private void accept(FlowAccepted e) {
     definition = e.definition();
@@ -135,14 +194,26 @@ public final class FlowState {
         definition.suspend(), definition.shutdown());
   }
 
-  private void observed(long generation) {
+  private FlowState observed(long generation) {
     observedGeneration = Math.max(observedGeneration, generation);
+    return this;
   }
 
-  private void terminatedIfTimedOut(String job, String reason) {
-    if (job != null && Reasons.STEP_TIMED_OUT.equals(reason)) {
+  private FlowState finished(FlowPhase phase, FlowEvent e) {
+    dag.onFlowFinished(phase, e.meta().at(), e.reason(), e.message());
+    return this;
+  }
+
+  /**
+   * Remembers a Job the engine deleted (a cancelled attempt, or one that ran past its step's timeout), so a
+   * recovery deletes it again in case the deletion had not happened before a crash. The journal is all a recovery
+   * has: it tells a timed-out failure from the Job's own by its reason.
+   */
+  private FlowState terminatedIf(boolean deletedByEngine, String job) {
+    if (deletedByEngine && job != null) {
       terminatedJobs.add(job);
     }
+    return this;
   }
 
   private int index(String step) {

@@ -1,5 +1,6 @@
 package dev.jobflow.flow;
 
+import dev.jobflow.api.MutableSpecFields;
 import dev.jobflow.dag.DagState;
 import dev.jobflow.flow.FlowEvent.EventMeta;
 import java.util.ArrayList;
@@ -7,9 +8,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a newer generation of a running flow's spec changes. Only suspend, parallelism and shutdown may
- * change once a flow has started; other changes are recorded as ignored (the admission webhook should
- * have refused them), so the audit trail shows they were seen.
+ * What a newer generation of a running flow's spec changes. Only the {@link MutableSpecFields} may change once a
+ * flow has started, each recorded as its own event; other changes are recorded as ignored (the admission webhook
+ * should have refused them), so the audit trail shows they were seen.
  */
 final class SpecChanges {
   private SpecChanges() {}
@@ -30,8 +31,8 @@ final class SpecChanges {
     List<String> ignored = ignoredChanges(state.definition(), next);
     if (events.isEmpty() || !ignored.isEmpty()) {
       events.add(new FlowEvent.FlowGenerationObserved(meta, gen, ignored.isEmpty() ? null
-          : "ignored changes to " + String.join(", ", ignored) + ": only suspend, parallelism and shutdown may change"
-          + " once a flow has started"));
+          : "ignored changes to " + String.join(", ", ignored) + ": only " + MutableSpecFields.paths()
+          + " may change once a flow has started"));
     }
     return events;
   }

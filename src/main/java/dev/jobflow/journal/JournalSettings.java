@@ -20,6 +20,9 @@ public final class JournalSettings {
   private static final String SHARED_DB = "akka-persistence-jdbc.shared-databases.slick";
   private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&;]*");
 
+  private static final String SECTION = "jobflow.journal";
+
+  /** The whole config: its {@code jobflow.journal} section is the source of every value below. */
   private final Config base;
   private final String url;
   private final String user;
@@ -32,20 +35,19 @@ public final class JournalSettings {
   private final PersistFailureBackoff persistFailureBackoff;
   private final Duration healthTimeout;
 
-  private JournalSettings(Config base, String url, String user, String password, Path dataDir,
-      boolean createSchema, Duration connectionTimeout, Duration socketTimeout, int maxConnections,
-      PersistFailureBackoff persistFailureBackoff, Duration healthTimeout) {
+  private JournalSettings(Config base) {
+    Config j = base.getConfig(SECTION);
     this.base = base;
-    this.url = url.trim();
-    this.user = user;
-    this.password = password;
-    this.dataDir = dataDir;
-    this.createSchema = createSchema;
-    this.connectionTimeout = connectionTimeout;
-    this.socketTimeout = socketTimeout;
-    this.maxConnections = maxConnections;
-    this.persistFailureBackoff = persistFailureBackoff;
-    this.healthTimeout = healthTimeout;
+    this.url = j.getString("url").trim();
+    this.user = j.getString("user");
+    this.password = j.getString("password");
+    this.dataDir = Path.of(j.getString("data-dir"));
+    this.createSchema = j.getBoolean("create-schema");
+    this.connectionTimeout = j.getDuration("connection-timeout");
+    this.socketTimeout = j.getDuration("socket-timeout");
+    this.maxConnections = j.getInt("max-connections");
+    this.persistFailureBackoff = PersistFailureBackoff.fromConfig(j.getConfig("persist-failure-backoff"));
+    this.healthTimeout = j.getDuration("health-timeout");
     if (!this.url.isEmpty()) {
       JournalDialect.of(this.url); // refuse unsupported URLs now, not when the first flow writes
     }
@@ -61,36 +63,34 @@ public final class JournalSettings {
 
   /** Settings from the {@code jobflow.journal} section of a resolved config (kept as the base of {@link #akkaConfig()}). */
   public static JournalSettings fromConfig(Config config) {
-    Config j = config.getConfig("jobflow.journal");
-    return new JournalSettings(config, j.getString("url"), j.getString("user"), j.getString("password"),
-        Path.of(j.getString("data-dir")), j.getBoolean("create-schema"), j.getDuration("connection-timeout"),
-        j.getDuration("socket-timeout"), j.getInt("max-connections"),
-        PersistFailureBackoff.fromConfig(j.getConfig("persist-failure-backoff")), j.getDuration("health-timeout"));
+    return new JournalSettings(config);
   }
 
+  // A flag given on the command line (or by a test) overrides its key of the config: the settings and the Akka
+  // config made from them then agree on every value.
+
   public JournalSettings withUrl(String newUrl) {
-    return new JournalSettings(base, newUrl, user, password, dataDir, createSchema, connectionTimeout,
-        socketTimeout, maxConnections, persistFailureBackoff, healthTimeout);
+    return with("url", newUrl);
   }
 
   public JournalSettings withUser(String newUser) {
-    return new JournalSettings(base, url, newUser, password, dataDir, createSchema, connectionTimeout,
-        socketTimeout, maxConnections, persistFailureBackoff, healthTimeout);
+    return with("user", newUser);
   }
 
   public JournalSettings withPassword(String newPassword) {
-    return new JournalSettings(base, url, user, newPassword, dataDir, createSchema, connectionTimeout,
-        socketTimeout, maxConnections, persistFailureBackoff, healthTimeout);
+    return with("password", newPassword);
   }
 
   public JournalSettings withDataDir(Path newDataDir) {
-    return new JournalSettings(base, url, user, password, newDataDir, createSchema, connectionTimeout,
-        socketTimeout, maxConnections, persistFailureBackoff, healthTimeout);
+    return with("data-dir", newDataDir.toString());
   }
 
   public JournalSettings withCreateSchema(boolean create) {
-    return new JournalSettings(base, url, user, password, dataDir, create, connectionTimeout,
-        socketTimeout, maxConnections, persistFailureBackoff, healthTimeout);
+    return with("create-schema", create);
+  }
+
+  private JournalSettings with(String key, Object value) {
+    return new JournalSettings(base.withValue(SECTION + "." + key, ConfigValueFactory.fromAnyRef(value)));
   }
 
   /** The configured URL, or the H2 file {@code <data-dir>/journal} when none is set. */

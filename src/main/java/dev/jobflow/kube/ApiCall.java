@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * An HTTP request to the Kubernetes API server as RBAC sees it: API group, resource (with subresource),
- * verb, namespace and name. Lets tests check every request the controller really sent (e.g. to the
- * API-server emulator) against {@link ApiPermissions}, with the API server's own mapping of methods to verbs.
+ * verb, namespace and name, with the API server's own mapping of methods to verbs. The one reading of a request:
+ * the request metrics count by it ({@code KubeApiMetrics}), and tests check every request the controller really
+ * sent against the permissions the ClusterRole grants.
  */
 public record ApiCall(String apiGroup, String resource, String verb, String namespace, String name) {
 

@@ -1,14 +1,15 @@
 package dev.jobflow.metrics;
 
+import dev.jobflow.kube.ApiCall;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Counts every request a fabric8 client makes to the API server ({@code jobflow_kube_requests_total}) and every
@@ -50,34 +51,28 @@ public final class KubeApiMetrics implements Interceptor {
     metrics.kubeApiError(call.verb(), call.resource(), 0);
   }
 
-  /** The Kubernetes verb and resource of an HTTP request, read from its method, path and query. */
+  /**
+   * The Kubernetes verb and resource of an HTTP request, as RBAC names them ({@link ApiCall}); a request that is not
+   * about a resource (discovery: {@code /api}, {@code /version}) counts with an empty resource.
+   */
   record Call(String verb, String resource) {
     static Call of(HttpRequest request) {
-      return of(request.method(), request.uri().getRawPath(), request.uri().getRawQuery());
+      String query = request.uri().getRawQuery();
+      return of(request.method(), request.uri().getRawPath(), query);
     }
 
     static Call of(String method, String path, String query) {
-      List<String> segments = Arrays.stream(path == null ? new String[0] : path.split("/"))
-          .filter(s -> !s.isEmpty()).toList();
-      // /api/v1/... or /apis/<group>/<version>/...
-      int start = !segments.isEmpty() && segments.get(0).equals("api") ? 2
-          : !segments.isEmpty() && segments.get(0).equals("apis") ? 3 : segments.size();
-      List<String> rest = start <= segments.size() ? segments.subList(start, segments.size()) : List.of();
-      if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
-        rest = rest.subList(2, rest.size());
+      String request = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+      try {
+        Optional<ApiCall> call = ApiCall.parse(method, request);
+        if (call.isPresent()) {
+          return new Call(call.get().verb(), call.get().resource());
+        }
+      } catch (IllegalArgumentException notAnApiMethod) {
+        // counted under its own method name below
       }
-      String resource = rest.isEmpty() ? "" : rest.get(0) + (rest.size() >= 3 ? "/" + rest.get(2) : "");
-      boolean collection = rest.size() == 1;
-      boolean watch = query != null && Arrays.asList(query.split("&")).contains("watch=true");
-      String verb = switch (method.toUpperCase(Locale.ROOT)) {
-        case "GET" -> watch ? "watch" : collection ? "list" : "get";
-        case "POST" -> "create";
-        case "PUT" -> "update";
-        case "PATCH" -> "patch";
-        case "DELETE" -> "delete";
-        default -> method.toLowerCase(Locale.ROOT);
-      };
-      return new Call(verb, resource);
+      boolean read = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
+      return new Call(read ? "get" : method.toLowerCase(Locale.ROOT), "");
     }
   }
 }

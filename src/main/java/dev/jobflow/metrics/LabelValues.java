@@ -77,18 +77,21 @@ public final class LabelValues {
   }
 
   public static String kubeVerb(String verb) {
-    String lower = verb == null ? "" : verb.trim().toLowerCase(Locale.ROOT);
-    return KUBE_VERBS.contains(lower) ? lower : OTHER;
+    return lowerCaseIn(KUBE_VERBS, verb);
   }
 
   public static String kubeResource(String resource) {
-    String lower = resource == null ? "" : resource.trim().toLowerCase(Locale.ROOT);
-    return KUBE_RESOURCES.contains(lower) ? lower : OTHER;
+    return lowerCaseIn(KUBE_RESOURCES, resource);
   }
 
   public static String informerResource(String resource) {
-    String lower = resource == null ? "" : resource.trim().toLowerCase(Locale.ROOT);
-    return INFORMER_RESOURCES.contains(lower) ? lower : OTHER;
+    return lowerCaseIn(INFORMER_RESOURCES, resource);
+  }
+
+  /** The value in lower case when it is one of {@code known}, else {@link #OTHER}. */
+  private static String lowerCaseIn(Set<String> known, String value) {
+    String lower = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    return known.contains(lower) ? lower : OTHER;
   }
 
   /**

@@ -9,16 +9,12 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import dev.jobflow.dag.Reasons;
-import dev.jobflow.flow.FlowCommand;
-import dev.jobflow.flow.FlowCommand.AttemptFailed;
-import dev.jobflow.flow.FlowCommand.AttemptJobCreated;
-import dev.jobflow.flow.FlowCommand.AttemptSucceeded;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
  * Owns one attempt of one step: creates its Job unless it exists (so a restart adopts it), follows it, and
- * reports exactly one outcome to its flow, then stops. Told to {@link Terminate}, it deletes the Job instead
+ * reports exactly one end ({@link StepOutcome}) to whoever started it, then stops. Told to {@link Terminate}, it deletes the Job instead
  * and reports nothing (the flow has already decided). A child of its FlowEntity.
  */
 public final class StepActor {
@@ -44,7 +40,7 @@ public final class StepActor {
   private final TimerScheduler<Command> timers;
   private final AttemptSpec attempt;
   private final JobRuntime runtime;
-  private final ActorRef<FlowCommand> flow;
+  private final ActorRef<StepOutcome> flow;
   private final Settings settings;
   private Subscription subscription;
   private JobHandle job;
@@ -53,7 +49,7 @@ public final class StepActor {
   private String terminating;
 
   private StepActor(ActorContext<Command> context, TimerScheduler<Command> timers, AttemptSpec attempt,
-                    JobRuntime runtime, ActorRef<FlowCommand> flow, Settings settings) {
+                    JobRuntime runtime, ActorRef<StepOutcome> flow, Settings settings) {
     this.context = context;
     this.timers = timers;
     this.attempt = attempt;
@@ -63,7 +59,7 @@ public final class StepActor {
   }
 
   /** Runs the attempt: create or adopt its Job, follow it, report its outcome to {@code flow}. */
-  public static Behavior<Command> create(AttemptSpec attempt, JobRuntime runtime, ActorRef<FlowCommand> flow,
+  public static Behavior<Command> create(AttemptSpec attempt, JobRuntime runtime, ActorRef<StepOutcome> flow,
                                          Settings settings) {
     Behavior<Command> run = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       StepActor actor = new StepActor(ctx, timers, attempt, runtime, flow, settings);
@@ -119,7 +115,7 @@ public final class StepActor {
     if (terminating != null) {
       return deleteJob();
     }
-    flow.tell(new AttemptJobCreated(attempt.step(), attempt.attempt(), attempt.job().name(), job.uid(), job.adopted()));
+    flow.tell(new StepOutcome.JobCreated(attempt.step(), attempt.attempt(), attempt.job().name(), job.uid(), job.adopted()));
     ActorRef<Command> self = context.getSelf();
     subscription = runtime.watch(attempt.job(), observation -> self.tell(new Observed(observation)));
     return Behaviors.same();
@@ -132,7 +128,7 @@ public final class StepActor {
       return deleteJob();
     }
     if (failed.error() instanceof JobConflictException conflict) {
-      return report(new AttemptFailed(attempt.step(), attempt.attempt(), attempt.job().name(), null,
+      return report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), null,
           Reasons.JOB_CONFLICT, conflict.getMessage(), settings.clock().instant()));
     }
     createFailures++;
@@ -150,11 +146,11 @@ public final class StepActor {
     }
     String uid = o.uid() != null ? o.uid() : job == null ? null : job.uid();
     return switch (o.state()) {
-      case Succeeded -> report(new AttemptSucceeded(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
+      case Succeeded -> report(new StepOutcome.Succeeded(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
           o.reason(), o.message(), at(o)));
-      case Failed -> report(new AttemptFailed(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
+      case Failed -> report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
           o.reason() == null ? "JobFailed" : o.reason(), o.message(), at(o)));
-      case Deleted -> report(new AttemptFailed(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
+      case Deleted -> report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
           Reasons.JOB_DELETED, "Job " + attempt.job() + " disappeared before it finished", at(o)));
       case Pending, Active -> Behaviors.same();
     };
@@ -184,7 +180,7 @@ public final class StepActor {
   }
 
   /** The one outcome of this attempt; the actor stops right after, so there is never a second. */
-  private Behavior<Command> report(FlowCommand outcome) {
+  private Behavior<Command> report(StepOutcome outcome) {
     flow.tell(outcome);
     return Behaviors.stopped();
   }

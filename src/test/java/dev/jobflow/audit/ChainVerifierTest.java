@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jobflow.audit.ChainReport.Problem;
 import dev.jobflow.flow.FlowEvent;
+import dev.jobflow.flow.HashChain;
 import dev.jobflow.flow.FlowId;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,6 +12,7 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializers;
 import com.typesafe.config.ConfigFactory;
 import dev.jobflow.flow.FlowEvent;
+import dev.jobflow.flow.HashChain;
 import dev.jobflow.flow.FlowSnapshot;
 import dev.jobflow.flow.FlowState;
 import java.nio.charset.StandardCharsets;

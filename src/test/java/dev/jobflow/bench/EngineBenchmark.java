@@ -14,12 +14,14 @@ import dev.jobflow.flow.FlowDefinition;
 import dev.jobflow.flow.FlowEntity;
 import dev.jobflow.flow.FlowEvent;
 import dev.jobflow.flow.FlowId;
-import dev.jobflow.flow.FlowObserver;
+import dev.jobflow.flow.FlowListener;
+import dev.jobflow.flow.EngineHealth;
 import dev.jobflow.flow.FlowStatusUpdate;
 import dev.jobflow.flow.StepDefinition;
 import dev.jobflow.step.AttemptSpec;
 import dev.jobflow.step.InMemoryJobRuntime;
 import dev.jobflow.step.JobState;
+import dev.jobflow.step.StepOutcome;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -117,7 +119,7 @@ public final class EngineBenchmark {
       CountDownLatch done = new CountDownLatch(defs.size());
       AtomicLong stepEvents = new AtomicLong();
       AtomicLong allEvents = new AtomicLong();
-      FlowObserver observer = new FlowObserver() {
+      FlowListener observer = new FlowListener() {
         @Override
         public void statusChanged(FlowStatusUpdate update) {}
 
@@ -133,7 +135,8 @@ public final class EngineBenchmark {
         }
       };
       EngineSettings settings = EngineSettings.defaults("bench").withSnapshotEvery(snapshotEvery);
-      FlowEntity.Dependencies deps = new FlowEntity.Dependencies(settings, runtime, observer, Clock.systemUTC());
+      FlowEntity.Dependencies deps = new FlowEntity.Dependencies(settings, runtime, observer, EngineHealth.NONE,
+          Clock.systemUTC());
 
       long start = System.nanoTime();
       for (FlowDefinition d : defs) {
@@ -166,7 +169,7 @@ public final class EngineBenchmark {
       @Override
       public Behavior<FlowCommand> aroundReceive(TypedActorContext<FlowCommand> ctx, FlowCommand msg,
                                                  ReceiveTarget<FlowCommand> target) {
-        if (msg instanceof FlowCommand.AttemptSucceeded s) {
+        if (msg instanceof FlowCommand.AttemptReported r && r.outcome() instanceof StepOutcome.Succeeded s) {
           String uid = ctx.asJava().getSelf().path().name().substring("flow-".length());
           lat.outcomeAt.putIfAbsent(uid + "/" + s.step(), System.nanoTime());
         }

@@ -16,8 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,16 +52,14 @@ class WebhookCommandTest {
       Matcher metricsPort = Pattern.compile("metrics on :(\\d+)/metrics").matcher(first);
       assertTrue(metricsPort.find(), first);
       URI metrics = URI.create("http://127.0.0.1:" + metricsPort.group(1) + "/metrics");
-      // Kamon publishes on its tick: wait for the bad request to show as an admission error.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      String scrape = "";
-      while (System.nanoTime() < deadline && !scrape.contains("verdict=\"error\"")) {
-        scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        Thread.sleep(500);
-      }
-      assertTrue(scrape.lines().anyMatch(l -> l.startsWith("jobflow_admission_requests_total")
-          && l.contains("verdict=\"error\"") && !l.endsWith(" 0.0")), scrape);
+      // Kamon publishes on its tick: wait for the bad request to show as an admission error (every series is
+      // there from the start at 0, so wait for the count, not for the series).
+      Predicate<String> counted = text -> text.lines().anyMatch(l -> l.startsWith("jobflow_admission_requests_total")
+          && l.contains("verdict=\"error\"") && !l.endsWith(" 0.0"));
+      AtomicReference<String> scrape = new AtomicReference<>("");
+      Awaitility.await("the bad request counted as an admission error").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500)).until(() -> counted.test(scrape.updateAndGet(last -> get(metrics))));
+      assertTrue(counted.test(scrape.get()), scrape.get());
 
       process.destroy(); // SIGTERM
       assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
@@ -93,6 +94,15 @@ class WebhookCommandTest {
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile())
         .redirectOutput(dir.resolve("stdout.txt").toFile()).start();
+  }
+
+  static String get(URI uri) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (Exception e) {
+      return "";
+    }
   }
 
   /** The first line the process prints, once it is complete. */

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jobflow.admission.SpecChanges;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
+import dev.jobflow.api.MutableSpecFields;
 import dev.jobflow.api.ShutdownPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +39,7 @@ class LifecycleChangeTest {
     ObjectNode spec = JsonNodeFactory.instance.objectNode();
     change.patchSpec(spec);
     assertEquals(1, spec.size(), spec.toString());
-    assertTrue(SpecChanges.MUTABLE_WHILE_STARTED.contains(spec.fieldNames().next()), spec.toString());
+    assertTrue(MutableSpecFields.NAMES.contains(spec.fieldNames().next()), spec.toString());
   }
 
   @ParameterizedTest

@@ -15,7 +15,6 @@ import dev.jobflow.journal.PostgresTestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +31,8 @@ class AuditPostgresTest {
          Emulator emulator = Emulator.start(EmulatorOptions.defaults()
              .withExecutor(EmulatorOptions.ExecutorKind.SIMULATE).withDataDir(dir.resolve("emulator")))) {
       Config config = ControllerHarness.config();
-      ControllerSettings settings = new ControllerSettings(emulator.config(), List.of(),
-          JournalSettings.fromConfig(config).withUrl(db.url()).withUser(PostgresTestDatabase.USER), null,
-          "127.0.0.1", 0, false, Duration.ofMillis(50), 500, Duration.ofSeconds(30), Duration.ofMillis(300));
+      ControllerSettings settings = ControllerHarness.settings(emulator,
+          JournalSettings.fromConfig(config).withUrl(db.url()).withUser(PostgresTestDatabase.USER), config);
       ControllerHarness harness = new ControllerHarness(emulator, dir.resolve("unused-h2"));
       harness.controller.close(); // the harness journals to H2; this test's controller to PostgreSQL
       harness.controller = Controller.start(settings, config);

@@ -7,11 +7,18 @@ import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowYaml;
 import dev.jobflow.emulator.Emulator;
 import dev.jobflow.emulator.EmulatorOptions;
+import dev.jobflow.flow.FlowEntity;
 import dev.jobflow.journal.JournalSettings;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +34,7 @@ final class ControllerHarness implements AutoCloseable {
   final Path journalDir;
   final java.util.function.Function<Config, JournalSettings> journal;
   Controller controller;
+  JournalSettings journalSettings;
 
   ControllerHarness(Path dir) throws Exception {
     this(Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.SIMULATE)
@@ -56,6 +64,9 @@ final class ControllerHarness implements AutoCloseable {
         "jobflow.engine.create-retry.min-backoff", "100ms",
         "jobflow.journal.persist-failure-backoff.min", "200ms",
         "jobflow.journal.persist-failure-backoff.max", "2s",
+        "jobflow.controller.status-interval", "50ms",
+        "jobflow.controller.resync", "30s",
+        "jobflow.controller.ttl-sweep", "300ms",
         "akka.loglevel", "WARNING",
         "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
         "akka.coordinated-shutdown.exit-jvm", "off"))
@@ -64,10 +75,14 @@ final class ControllerHarness implements AutoCloseable {
 
   void startController() throws Exception {
     Config config = config();
-    ControllerSettings settings = new ControllerSettings(emulator.config(), List.of(), journal.apply(config), null,
-        "127.0.0.1", 0,
-        false, Duration.ofMillis(50), 500, Duration.ofSeconds(30), Duration.ofMillis(300));
-    controller = Controller.start(settings, config);
+    journalSettings = journal.apply(config);
+    controller = Controller.start(settings(emulator, journalSettings, config), config);
+  }
+
+  /** A controller of this emulator on a free port, without /metrics, timed as {@link #config()} says. */
+  static ControllerSettings settings(Emulator emulator, JournalSettings journal, Config config) {
+    return ControllerSettings.fromConfig(config, new ControllerSettings.Cluster(emulator.config(), List.of()), journal,
+        null).withHttp(new ControllerSettings.Http("127.0.0.1", 0, true)).withoutMetrics();
   }
 
   void restartController() throws Exception {
@@ -100,6 +115,27 @@ final class ControllerHarness implements AutoCloseable {
   Map<String, Job> jobs(String flow) {
     return client().batch().v1().jobs().inNamespace("default").withLabel("jobflow.dev/flow", flow).list().getItems()
         .stream().collect(Collectors.toMap(j -> j.getMetadata().getName(), j -> j));
+  }
+
+  /** A connection to the controller's journal (the same H2 database, in this process). */
+  Connection journal() throws SQLException {
+    return DriverManager.getConnection(journalSettings.jdbcUrl(), journalSettings.user(), "");
+  }
+
+  /** The simple type names of a flow's stored events, in journal order. */
+  List<String> eventTypes(String uid) throws SQLException {
+    List<String> types = new ArrayList<>();
+    try (Connection c = journal(); PreparedStatement st = c.prepareStatement("SELECT \"event_ser_manifest\" FROM"
+        + " \"event_journal\" WHERE \"persistence_id\" = ? ORDER BY \"sequence_number\"")) {
+      st.setString(1, FlowEntity.persistenceId(uid).id());
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          String manifest = rs.getString(1);
+          types.add(manifest.substring(manifest.lastIndexOf('$') + 1));
+        }
+      }
+    }
+    return types;
   }
 
   @Override

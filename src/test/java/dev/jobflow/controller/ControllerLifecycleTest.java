@@ -2,16 +2,24 @@ package dev.jobflow.controller;
 
 import static dev.jobflow.controller.ControllerHarness.flow;
 import static dev.jobflow.controller.ControllerHarness.step;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.flow.FlowEntity;
+import dev.jobflow.journal.JournalSettings;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import dev.jobflow.api.StepPhase;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +36,11 @@ class ControllerLifecycleTest {
 
   @BeforeAll
   static void start() throws Exception {
-    harness = new ControllerHarness(dir);
+    // The journal's own H2 file, named so the deletion test can hold a lock in it: the controller's sessions wait
+    // for a lock up to a minute instead of H2's default second.
+    String url = "jdbc:h2:file:" + dir.resolve("journal").resolve("journal").toAbsolutePath()
+        + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=60000";
+    harness = new ControllerHarness(dir, config -> JournalSettings.fromConfig(config).withUrl(url));
   }
 
   @AfterAll
@@ -93,12 +105,14 @@ class ControllerLifecycleTest {
 
   @Test
   void suspendStartsNothingUntilResumed() throws Exception {
-    harness.submit(flow("suspended", "  suspend: true\n", step("a", List.of(), "50ms", "Succeeded"), null));
+    String uid = harness.submit(flow("suspended", "  suspend: true\n", step("a", List.of(), "50ms", "Succeeded"), null))
+        .getMetadata().getUid();
     harness.awaitPhase("suspended", FlowPhase.Suspended);
-    Thread.sleep(300);
-    assertTrue(harness.jobs("suspended").isEmpty(), "a suspended flow created a Job");
     patchSpec("suspended", "{\"suspend\": false}");
     harness.awaitPhase("suspended", FlowPhase.Succeeded);
+    // The journal orders the facts: the step started only after the flow was resumed.
+    assertEquals(List.of("FlowAccepted", "FlowResumed", "StepAttemptStarted", "StepJobCreated", "StepSucceeded",
+        "FlowSucceeded"), harness.eventTypes(uid));
   }
 
   @Test
@@ -132,12 +146,65 @@ class ControllerLifecycleTest {
 
   @Test
   void deletionWaitsForTheJournalThenJobsAreCollected() throws Exception {
-    harness.submit(flow("deleted", "", step("running", List.of(), "60s", "Succeeded"), null));
+    String uid = harness.submit(flow("deleted", "", step("running", List.of(), "60s", "Succeeded"), null))
+        .getMetadata().getUid();
     awaitStepPhase("deleted", "running", StepPhase.Running);
-    harness.client().resources(JobFlow.class).inNamespace("default").withName("deleted").delete();
+    String pid = FlowEntity.persistenceId(uid).id();
+    await().atMost(Duration.ofSeconds(30)).until(() -> harness.eventTypes(uid).contains("StepJobCreated"));
+    try (Connection db = harness.journal()) {
+      // Hold the key of the flow's next event in an open transaction: the controller's next write to this flow
+      // (the deletion) waits for this lock, and nothing of the deletion may happen before it is stored.
+      db.setAutoCommit(false);
+      holdNextEvent(db, pid, harness.eventTypes(uid).size() + 1);
+      harness.client().resources(JobFlow.class).inNamespace("default").withName("deleted").delete();
+      await("the deletion's write waits for the journal").atMost(Duration.ofSeconds(30))
+          .until(() -> writesWaitingFor(db) > 0);
+      JobFlow waiting = harness.client().resources(JobFlow.class).inNamespace("default").withName("deleted").get();
+      assertNotNull(waiting, "the JobFlow is gone before its deletion is journaled");
+      assertNotNull(waiting.getMetadata().getDeletionTimestamp());
+      assertTrue(waiting.getMetadata().getFinalizers().contains("jobflow.dev/journal"),
+          "the finalizer went before FlowDeleted was stored: " + waiting.getMetadata().getFinalizers());
+      assertNotNull(harness.client().batch().v1().jobs().inNamespace("default").withName("deleted-running-1").get(),
+          "the running Job was deleted before the deletion was stored");
+      db.rollback();
+    }
     harness.client().resources(JobFlow.class).inNamespace("default").withName("deleted")
         .waitUntilCondition(f -> f == null, 30, TimeUnit.SECONDS);
+    assertEquals(List.of("StepCancelled", "FlowCancelled", "FlowDeleted"),
+        harness.eventTypes(uid).subList(3, harness.eventTypes(uid).size()));
     awaitJobGone("deleted-running-1");
+  }
+
+  /** Inserts (uncommitted) a placeholder at the flow's sequence number {@code seq}, locking that key. */
+  static void holdNextEvent(Connection db, String pid, long seq) throws Exception {
+    try (PreparedStatement st = db.prepareStatement("INSERT INTO \"event_journal\" (\"persistence_id\","
+        + " \"sequence_number\", \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\","
+        + " \"event_ser_id\", \"event_ser_manifest\") VALUES (?, ?, 'test-lock', 0, '', X'00', 0, '')")) {
+      st.setString(1, pid);
+      st.setLong(2, seq);
+      st.executeUpdate();
+    }
+  }
+
+  /**
+   * How many other sessions have been writing events for more than a moment: with the next key held here, the
+   * controller's write of this flow's next events waits (H2 shows a session waiting for a lock as still running its
+   * statement; writes of other flows finish at once).
+   */
+  static int writesWaitingFor(Connection db) throws Exception {
+    int waiting = 0;
+    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT EXECUTING_STATEMENT,"
+        + " EXECUTING_STATEMENT_START FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()")) {
+      while (rs.next()) {
+        String sql = rs.getString(1) == null ? "" : rs.getString(1).toLowerCase(java.util.Locale.ROOT);
+        java.time.OffsetDateTime since = rs.getObject(2, java.time.OffsetDateTime.class);
+        if (sql.startsWith("insert into \"event_journal\"") && since != null
+            && since.toInstant().isBefore(java.time.Instant.now().minusMillis(300))) {
+          waiting++;
+        }
+      }
+    }
+    return waiting;
   }
 
   @Test

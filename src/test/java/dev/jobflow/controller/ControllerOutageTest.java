@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,11 +80,8 @@ class ControllerOutageTest {
         assertEquals(6, harness.jobs("outage-" + i).size(), "one Job per step: " + harness.jobs("outage-" + i).keySet());
       }
       // The controller probes the journal every 5 s: ready again at its next probe after the database returned.
-      long readyBy = System.nanoTime() + READY_AGAIN_LIMIT.toNanos();
-      while (status(readyz) != 200 && System.nanoTime() < readyBy) {
-        Thread.sleep(500);
-      }
-      assertEquals(200, status(readyz), "ready again within " + READY_AGAIN_LIMIT + " after the flows finished");
+      Awaitility.await("ready again within " + READY_AGAIN_LIMIT + " after the flows finished")
+          .atMost(READY_AGAIN_LIMIT).pollInterval(Duration.ofMillis(500)).until(() -> status(readyz) == 200);
       assertNoGaps(pg);
     }
   }

@@ -36,32 +36,63 @@ final class DagDriver {
   DagDriver settle() {
     for (int round = 0; round < 100_000; round++) {
       Decision d = Scheduler.decide(state, now);
-      if (d.isEmpty()) {
+      if (d instanceof Decision.Nothing) {
         return this;
       }
       decisions.add(d);
-      apply(d);
+      d.accept(applier);
     }
     throw new AssertionError("the scheduler never settled");
   }
 
-  void apply(Decision d) {
-    if (d.flowTimedOut()) {
+  /** Records each kind of decision as the entity's events would, straight into the state. */
+  private final Decision.Handler<Void> applier = new Decision.Handler<>() {
+    @Override
+    public Void nothing(Decision.Nothing d) {
+      return null;
+    }
+
+    @Override
+    public Void timeOutFlow(Decision.TimeOutFlow d) {
       state.onFlowTimedOut(now);
+      return null;
     }
-    d.failures().forEach(this::applyFailure);
-    d.cancellations().forEach(c -> state.onCancelled(c.step(), now, c.reason(), c.message()));
-    d.skips().forEach(s -> state.onSkipped(s.step(), now, s.reason(), s.message()));
-    d.abandons().forEach(a -> state.onFailed(a.step(), now, a.reason(), a.message()));
-    for (Decision.Start s : d.starts()) {
-      state.onAttemptStarted(s.step(), s.attempt(), now);
-      starts.add(name(s.step()) + "#" + s.attempt());
+
+    @Override
+    public Void failAttempts(Decision.FailAttempts d) {
+      d.failures().forEach(DagDriver.this::applyFailure);
+      return null;
     }
-    maxRunning = Math.max(maxRunning, state.runningCount());
-    if (d.outcome() != null) {
-      state.onFlowFinished(d.outcome().phase(), now, d.outcome().reason(), d.outcome().message());
+
+    @Override
+    public Void cancelAttempts(Decision.CancelAttempts d) {
+      d.cancellations().forEach(c -> state.onCancelled(c.step(), now, c.reason(), c.message()));
+      return null;
     }
-  }
+
+    @Override
+    public Void skipSteps(Decision.SkipSteps d) {
+      d.skips().forEach(s -> state.onSkipped(s.step(), now, s.reason(), s.message()));
+      d.abandons().forEach(a -> state.onFailed(a.step(), now, a.reason(), a.message()));
+      return null;
+    }
+
+    @Override
+    public Void startAttempts(Decision.StartAttempts d) {
+      for (Decision.Attempt s : d.starts()) {
+        state.onAttemptStarted(s.step(), s.attempt(), now);
+        starts.add(name(s.step()) + "#" + s.attempt());
+      }
+      maxRunning = Math.max(maxRunning, state.runningCount());
+      return null;
+    }
+
+    @Override
+    public Void finishFlow(Decision.FinishFlow d) {
+      state.onFlowFinished(d.phase(), now, d.reason(), d.message());
+      return null;
+    }
+  };
 
   private void applyFailure(Decision.AttemptFailure f) {
     if (f.retried()) {

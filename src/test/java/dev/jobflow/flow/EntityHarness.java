@@ -1,8 +1,7 @@
 package dev.jobflow.flow;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.persistence.journal.Tagged;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
@@ -12,10 +11,12 @@ import akka.persistence.testkit.javadsl.SnapshotTestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.jobflow.step.InMemoryJobRuntime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
@@ -52,7 +53,7 @@ abstract class EntityHarness {
   }
 
   FlowEntity.Dependencies deps() {
-    return new FlowEntity.Dependencies(settings, runtime, observer, clock);
+    return new FlowEntity.Dependencies(settings, runtime, observer, observer, clock);
   }
 
   ActorRef<FlowCommand> spawn(String uid) {
@@ -108,18 +109,8 @@ abstract class EntityHarness {
   }
 
   static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting for: " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        .until(condition::getAsBoolean);
   }
 
   void awaitEvent(String uid, Class<? extends FlowEvent> type) {
@@ -130,19 +121,14 @@ abstract class EntityHarness {
     await(n + " events in " + uid, () -> events(uid).size() >= n);
   }
 
-  /** Waits until the journal has stopped growing (no decision pending). */
-  List<FlowEvent> settled(String uid) {
-    int size;
-    List<FlowEvent> now = events(uid);
-    do {
-      size = now.size();
-      try {
-        Thread.sleep(60);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      now = events(uid);
-    } while (now.size() != size);
-    return now;
+  /**
+   * The flow's events once the entity has handled every command sent to it before: a status request is answered
+   * after them, and after any event they stored (commands wait while a write is in flight).
+   */
+  List<FlowEvent> eventsAfterCommandsHandled(ActorRef<FlowCommand> entity, String uid) {
+    TestProbe<FlowStatusUpdate> reply = testKit.createTestProbe();
+    entity.tell(new FlowCommand.GetStatus(reply.getRef()));
+    reply.receiveMessage(Duration.ofSeconds(10));
+    return events(uid);
   }
 }

@@ -92,7 +92,7 @@ class FlowRecoveryTest extends EntityHarness {
       }
       journal.persistForRecovery(pid(uid), new ArrayList<>(prefix));
       ActorRef<FlowCommand> entity = testKit.spawn(FlowEntity.create(uid,
-          new FlowEntity.Dependencies(settings, cluster, FlowObserver.NONE, clock)));
+          new FlowEntity.Dependencies(settings, cluster, FlowListener.NONE, EngineHealth.NONE, clock)));
       probe.expectTerminated(entity, Duration.ofSeconds(10));
 
       List<FlowEvent> after = events(uid);

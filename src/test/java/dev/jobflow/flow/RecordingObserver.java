@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Keeps everything an entity tells its observer. */
-final class RecordingObserver implements FlowObserver {
+/** Keeps everything an entity tells its listener and its health observer. */
+final class RecordingObserver implements FlowListener, EngineHealth {
   final List<FlowStatusUpdate> updates = new CopyOnWriteArrayList<>();
   final List<FlowEvent> events = new CopyOnWriteArrayList<>();
   final List<FlowId> passivated = new CopyOnWriteArrayList<>();

@@ -9,10 +9,9 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import dev.jobflow.dag.Reasons;
-import dev.jobflow.flow.FlowCommand;
-import dev.jobflow.flow.FlowCommand.AttemptFailed;
-import dev.jobflow.flow.FlowCommand.AttemptJobCreated;
-import dev.jobflow.flow.FlowCommand.AttemptSucceeded;
+import dev.jobflow.step.StepOutcome.Failed;
+import dev.jobflow.step.StepOutcome.JobCreated;
+import dev.jobflow.step.StepOutcome.Succeeded;
 import dev.jobflow.flow.MutableClock;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import java.time.Duration;
@@ -28,7 +27,7 @@ class StepActorTest {
 
   MutableClock clock = new MutableClock(Instant.parse("2026-11-23T00:00:00Z"));
   InMemoryJobRuntime runtime;
-  TestProbe<FlowCommand> flow;
+  TestProbe<StepOutcome> flow;
   StepActor.Settings settings = new StepActor.Settings(Duration.ofMillis(10), Duration.ofMillis(50), clock);
 
   @AfterAll
@@ -39,7 +38,7 @@ class StepActorTest {
   @BeforeEach
   void setUp() {
     runtime = new InMemoryJobRuntime(clock);
-    flow = testKit.createTestProbe(FlowCommand.class);
+    flow = testKit.createTestProbe(StepOutcome.class);
   }
 
   static AttemptSpec attempt(String step, int n) {
@@ -54,26 +53,27 @@ class StepActorTest {
   @Test
   void createsTheJobThenReportsItsSuccessOnceAndStops() {
     ActorRef<StepActor.Command> actor = spawn(attempt("a", 1));
-    AttemptJobCreated created = flow.expectMessageClass(AttemptJobCreated.class);
+    JobCreated created = flow.expectMessageClass(JobCreated.class);
     assertEquals("flow-a-1", created.job());
     assertFalse(created.adopted());
     runtime.set(NS, "flow-a-1", JobState.Active, null, null);
     runtime.set(NS, "flow-a-1", JobState.Succeeded, "Completed", "done");
     runtime.set(NS, "flow-a-1", JobState.Succeeded, "Completed", "done"); // a duplicate notification
-    AttemptSucceeded ok = flow.expectMessageClass(AttemptSucceeded.class);
+    Succeeded ok = flow.expectMessageClass(Succeeded.class);
     assertEquals(created.jobUid(), ok.jobUid());
     assertEquals(1, ok.attempt());
     flow.expectTerminated(actor);
-    flow.expectNoMessage(Duration.ofMillis(100));
+    // Whatever it sent before it stopped arrived before its termination: nothing is left to come.
+    flow.expectNoMessage(Duration.ZERO);
     assertEquals(1, runtime.creations("flow-a-1"));
   }
 
   @Test
   void aFailedJobIsReportedWithItsConditionReason() {
     spawn(attempt("b", 2));
-    flow.expectMessageClass(AttemptJobCreated.class);
+    flow.expectMessageClass(JobCreated.class);
     runtime.set(NS, "flow-b-2", JobState.Failed, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
-    AttemptFailed failed = flow.expectMessageClass(AttemptFailed.class);
+    Failed failed = flow.expectMessageClass(Failed.class);
     assertEquals("BackoffLimitExceeded", failed.reason());
     assertEquals(2, failed.attempt());
   }
@@ -81,9 +81,9 @@ class StepActorTest {
   @Test
   void aJobDeletedUnderItsFeetFailsTheAttempt() {
     spawn(attempt("c", 1));
-    flow.expectMessageClass(AttemptJobCreated.class);
+    flow.expectMessageClass(JobCreated.class);
     runtime.delete(new JobKey(NS, "flow-c-1"));
-    AttemptFailed failed = flow.expectMessageClass(AttemptFailed.class);
+    Failed failed = flow.expectMessageClass(Failed.class);
     assertEquals(Reasons.JOB_DELETED, failed.reason());
   }
 
@@ -92,9 +92,9 @@ class StepActorTest {
     runtime.createIfAbsent(attempt("d", 1));
     runtime.set(NS, "flow-d-1", JobState.Succeeded, null, null);
     spawn(attempt("d", 1));
-    AttemptJobCreated created = flow.expectMessageClass(AttemptJobCreated.class);
+    JobCreated created = flow.expectMessageClass(JobCreated.class);
     assertTrue(created.adopted());
-    flow.expectMessageClass(AttemptSucceeded.class);
+    flow.expectMessageClass(Succeeded.class);
     assertEquals(2, runtime.createCalls("flow-d-1"));
     assertEquals(1, runtime.creations("flow-d-1"));
   }
@@ -103,7 +103,7 @@ class StepActorTest {
   void aForeignJobOfThatNameIsAConflictNeverAdopted() {
     runtime.plantForeignJob(new JobKey(NS, "flow-e-1"));
     spawn(attempt("e", 1));
-    AttemptFailed failed = flow.expectMessageClass(AttemptFailed.class);
+    Failed failed = flow.expectMessageClass(Failed.class);
     assertEquals(Reasons.JOB_CONFLICT, failed.reason());
     assertTrue(failed.message().contains("data/flow-e-1"), failed.message());
     assertEquals("someone-else", runtime.job("flow-e-1").flowUid());
@@ -113,7 +113,7 @@ class StepActorTest {
   void transientCreateErrorsAreRetriedWithBackoff() {
     runtime.failNextCreates(3);
     spawn(attempt("f", 1));
-    AttemptJobCreated created = flow.expectMessageClass(AttemptJobCreated.class, Duration.ofSeconds(3));
+    JobCreated created = flow.expectMessageClass(JobCreated.class, Duration.ofSeconds(3));
     assertFalse(created.adopted());
     assertEquals(4, runtime.createCalls("flow-f-1"));
     assertEquals(1, runtime.creations("flow-f-1"));
@@ -122,26 +122,27 @@ class StepActorTest {
   @Test
   void aCrashedStepActorRestartsAndReadoptsItsJob() {
     runtime.crashNextWatches(1);
-    spawn(attempt("r", 1));
-    AttemptJobCreated first = flow.expectMessageClass(AttemptJobCreated.class);
-    AttemptJobCreated again = flow.expectMessageClass(AttemptJobCreated.class);
+    ActorRef<StepActor.Command> actor = spawn(attempt("r", 1));
+    JobCreated first = flow.expectMessageClass(JobCreated.class);
+    JobCreated again = flow.expectMessageClass(JobCreated.class);
     assertFalse(first.adopted());
     assertTrue(again.adopted(), "the restarted actor adopts the Job it created");
     runtime.set(NS, "flow-r-1", JobState.Succeeded, null, null);
-    flow.expectMessageClass(AttemptSucceeded.class);
-    flow.expectNoMessage(Duration.ofMillis(100));
+    flow.expectMessageClass(Succeeded.class);
+    flow.expectTerminated(actor);
+    flow.expectNoMessage(Duration.ZERO);
     assertEquals(1, runtime.creations("flow-r-1"));
   }
 
   @Test
   void terminateDeletesTheJobAndReportsNothing() {
     ActorRef<StepActor.Command> actor = spawn(attempt("g", 1));
-    flow.expectMessageClass(AttemptJobCreated.class);
+    flow.expectMessageClass(JobCreated.class);
     actor.tell(new StepActor.Terminate(Reasons.STEP_TIMED_OUT));
     flow.expectTerminated(actor);
     assertNull(runtime.job("flow-g-1"));
     assertEquals(1, runtime.deletions("flow-g-1"));
-    flow.expectNoMessage(Duration.ofMillis(100));
+    flow.expectNoMessage(Duration.ZERO);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.jobflow.kube;
+package dev.jobflow.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -127,7 +127,7 @@ class StatusAndEventsTest {
   void eventsAreRateLimitedPerFlow() throws Exception {
     JobFlow flow = create("noisy");
     var recorder = new EventRecorder(emulator.client(), Executors.newSingleThreadExecutor(), Clock.systemUTC(),
-        10, 0.01, 1000, 1000);
+        new EventRecorder.Limits(new EventRecorder.Rate(10, 0.01), new EventRecorder.Rate(1000, 1000)));
     var ref = EventRecorder.FlowRef.of(flow);
     for (int i = 0; i < 200; i++) {
       recorder.record(ref, EventRecorder.Type.Normal, "StepStarted", "step s" + i);

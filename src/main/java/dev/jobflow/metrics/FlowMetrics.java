@@ -1,13 +1,13 @@
-package dev.jobflow.controller;
+package dev.jobflow.metrics;
 
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.flow.FlowDefinition;
 import dev.jobflow.flow.FlowEvent;
 import dev.jobflow.flow.FlowId;
-import dev.jobflow.flow.FlowObserver;
+import dev.jobflow.flow.EngineHealth;
+import dev.jobflow.flow.FlowListener;
 import dev.jobflow.flow.FlowStatusUpdate;
 import dev.jobflow.flow.StepDefinition;
-import dev.jobflow.metrics.JobflowMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * issue defines it: from the moment a step's last dependency succeeded (or the flow was accepted, for a step
  * without dependencies) to its first attempt's Job being created.
  */
-public final class MetricsFlowObserver implements FlowObserver {
+public final class FlowMetrics implements FlowListener, EngineHealth {
   private final JobflowMetrics metrics;
   private final Map<String, FlowTimes> flows = new ConcurrentHashMap<>();
 
@@ -32,7 +32,7 @@ public final class MetricsFlowObserver implements FlowObserver {
     final Map<String, Instant> attemptStartedAt = new HashMap<>();
   }
 
-  public MetricsFlowObserver(JobflowMetrics metrics) {
+  public FlowMetrics(JobflowMetrics metrics) {
     this.metrics = metrics;
   }
 
@@ -42,35 +42,130 @@ public final class MetricsFlowObserver implements FlowObserver {
   @Override
   public void eventRecorded(FlowId flow, FlowEvent event) {
     FlowTimes times = flows.computeIfAbsent(flow.uid(), k -> new FlowTimes());
-    String ns = flow.namespace();
-    Instant at = event.meta().at();
     synchronized (times) {
-      if (event instanceof FlowEvent.FlowAccepted a) {
-        accepted(times, a.definition(), at);
-        metrics.flowStarted(ns);
-      } else if (event instanceof FlowEvent.StepJobCreated c) {
-        times.attemptStartedAt.put(c.step(), at);
-        if (!c.adopted()) {
-          metrics.stepAttemptStarted(ns);
-          if (c.attempt() == 1) {
-            schedulingLatency(times, c.step(), at).ifPresent(d -> metrics.stepScheduled(ns, d));
-          }
+      event.accept(new Count(times, flow.namespace(), event.meta().at()));
+    }
+  }
+
+  /** What each event counts for, at the time it happened. */
+  private final class Count implements FlowEvent.Handler<Void> {
+    private final FlowTimes times;
+    private final String ns;
+    private final Instant at;
+
+    Count(FlowTimes times, String ns, Instant at) {
+      this.times = times;
+      this.ns = ns;
+      this.at = at;
+    }
+
+    @Override
+    public Void flowAccepted(FlowEvent.FlowAccepted a) {
+      accepted(times, a.definition(), at);
+      metrics.flowStarted(ns);
+      return null;
+    }
+
+    @Override
+    public Void flowSuspended(FlowEvent.FlowSuspended e) {
+      return null;
+    }
+
+    @Override
+    public Void flowResumed(FlowEvent.FlowResumed e) {
+      return null;
+    }
+
+    @Override
+    public Void flowParallelismChanged(FlowEvent.FlowParallelismChanged e) {
+      return null;
+    }
+
+    @Override
+    public Void flowShutdownRequested(FlowEvent.FlowShutdownRequested e) {
+      return null;
+    }
+
+    @Override
+    public Void flowGenerationObserved(FlowEvent.FlowGenerationObserved e) {
+      return null;
+    }
+
+    @Override
+    public Void flowTimedOut(FlowEvent.FlowTimedOut e) {
+      return null;
+    }
+
+    @Override
+    public Void flowSucceeded(FlowEvent.FlowSucceeded e) {
+      return finished(FlowPhase.Succeeded);
+    }
+
+    @Override
+    public Void flowFailed(FlowEvent.FlowFailed e) {
+      return finished(FlowPhase.Failed);
+    }
+
+    @Override
+    public Void flowCancelled(FlowEvent.FlowCancelled e) {
+      return finished(FlowPhase.Cancelled);
+    }
+
+    @Override
+    public Void flowDeleted(FlowEvent.FlowDeleted e) {
+      return null;
+    }
+
+    @Override
+    public Void stepAttemptStarted(FlowEvent.StepAttemptStarted e) {
+      return null; // counted once its Job exists (StepJobCreated)
+    }
+
+    @Override
+    public Void stepJobCreated(FlowEvent.StepJobCreated c) {
+      times.attemptStartedAt.put(c.step(), at);
+      if (!c.adopted()) {
+        metrics.stepAttemptStarted(ns);
+        if (c.attempt() == 1) {
+          schedulingLatency(times, c.step(), at).ifPresent(d -> metrics.stepScheduled(ns, d));
         }
-      } else if (event instanceof FlowEvent.StepSucceeded s) {
-        times.succeededAt.put(s.step(), at);
-        metrics.stepAttemptSucceeded(ns, runTime(times, s.step(), at));
-      } else if (event instanceof FlowEvent.StepRetryScheduled r) {
-        metrics.stepAttemptFailed(ns, r.reason(), runTime(times, r.step(), at));
-        metrics.stepAttemptRetried(ns, r.reason());
-      } else if (event instanceof FlowEvent.StepFailed f) {
-        metrics.stepAttemptFailed(ns, f.reason(), runTime(times, f.step(), at));
-      } else if (event instanceof FlowEvent.FlowSucceeded) {
-        metrics.flowFinished(ns, FlowPhase.Succeeded, since(times.acceptedAt, at));
-      } else if (event instanceof FlowEvent.FlowFailed) {
-        metrics.flowFinished(ns, FlowPhase.Failed, since(times.acceptedAt, at));
-      } else if (event instanceof FlowEvent.FlowCancelled) {
-        metrics.flowFinished(ns, FlowPhase.Cancelled, since(times.acceptedAt, at));
       }
+      return null;
+    }
+
+    @Override
+    public Void stepSucceeded(FlowEvent.StepSucceeded s) {
+      times.succeededAt.put(s.step(), at);
+      metrics.stepAttemptSucceeded(ns, runTime(times, s.step(), at));
+      return null;
+    }
+
+    @Override
+    public Void stepRetryScheduled(FlowEvent.StepRetryScheduled r) {
+      metrics.stepAttemptFailed(ns, r.reason(), runTime(times, r.step(), at));
+      metrics.stepAttemptRetried(ns, r.reason());
+      return null;
+    }
+
+    @Override
+    public Void stepFailed(FlowEvent.StepFailed f) {
+      metrics.stepAttemptFailed(ns, f.reason(), runTime(times, f.step(), at));
+      return null;
+    }
+
+    @Override
+    public Void stepSkipped(FlowEvent.StepSkipped e) {
+      return null;
+    }
+
+    @Override
+    public Void stepCancelled(FlowEvent.StepCancelled e) {
+      return null;
+    }
+
+    private Void finished(FlowPhase phase) {
+      metrics.flowFinished(ns, phase, since(times.acceptedAt, at));
+      return null;
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.jobflow.kube;
+package dev.jobflow.status;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

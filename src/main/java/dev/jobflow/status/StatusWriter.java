@@ -1,4 +1,4 @@
-package dev.jobflow.kube;
+package dev.jobflow.status;
 
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;

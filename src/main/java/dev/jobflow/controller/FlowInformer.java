@@ -1,4 +1,4 @@
-package dev.jobflow.kube;
+package dev.jobflow.controller;
 
 import dev.jobflow.api.JobFlow;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -6,20 +6,24 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One informer for JobFlows (all namespaces, or the ones given) that hands every add, update, resync and
- * delete to the controller, which routes it to the flow's entity by uid.
+ * One informer for JobFlows (all namespaces, or the ones given) that hands the controller what its flows' entities
+ * must hear of: a new flow, a new spec (a new {@code metadata.generation}), a deletion, and every flow again on each
+ * resync. Changes the controller made itself (status writes, the finalizer) come back as updates too: those are
+ * {@linkplain #reachesTheEngine dropped here}, so a status write costs one API call, not a round of validation and a
+ * whole status written again.
  */
 public final class FlowInformer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlowInformer.class);
 
-  /** Receives every state of every JobFlow. */
-  public interface FlowListener {
-    /** Added, changed, or re-delivered by a resync. */
+  /** Receives the states of JobFlows the engine must hear of. */
+  public interface Listener {
+    /** Added, its spec changed, being deleted, or re-delivered by a resync. */
     void onFlow(JobFlow flow);
 
     /** Gone from the API server (after its finalizers were removed). */
@@ -32,7 +36,7 @@ public final class FlowInformer implements AutoCloseable {
   private FlowInformer() {}
 
   public static FlowInformer start(KubernetesClient client, List<String> namespaces, long resyncMillis,
-      FlowListener listener, Runnable onRelist) {
+      Listener listener, Runnable onRelist) {
     FlowInformer fi = new FlowInformer();
     var resources = client.resources(JobFlow.class);
     if (namespaces.isEmpty()) {
@@ -56,7 +60,9 @@ public final class FlowInformer implements AutoCloseable {
 
         @Override
         public void onUpdate(JobFlow oldFlow, JobFlow newFlow) {
-          listener.onFlow(newFlow);
+          if (reachesTheEngine(oldFlow, newFlow)) {
+            listener.onFlow(newFlow);
+          }
         }
 
         @Override
@@ -67,6 +73,19 @@ public final class FlowInformer implements AutoCloseable {
       fi.started.add(informer.start().toCompletableFuture());
     }
     return fi;
+  }
+
+  /**
+   * Whether an update means something to the flow's entity: a resync (the same resourceVersion again: it lets a
+   * controller that missed its last status write send it again), a new spec generation, or the start of a
+   * deletion. Anything else is a change of status or metadata, most often the controller's own.
+   */
+  static boolean reachesTheEngine(JobFlow before, JobFlow after) {
+    var was = before.getMetadata();
+    var now = after.getMetadata();
+    return Objects.equals(was.getResourceVersion(), now.getResourceVersion())
+        || !Objects.equals(was.getGeneration(), now.getGeneration())
+        || (now.getDeletionTimestamp() != null && !now.getDeletionTimestamp().equals(was.getDeletionTimestamp()));
   }
 
   public CompletableFuture<Void> synced() {

@@ -1,4 +1,4 @@
-package dev.jobflow.kube;
+package dev.jobflow.status;
 
 import dev.jobflow.api.JobFlow;
 import io.fabric8.kubernetes.api.model.Event;
@@ -33,25 +33,33 @@ public final class EventRecorder {
 
   public enum Type { Normal, Warning }
 
+  /** A token bucket's size: {@code burst} Events at once, then {@code perSecond} on average. */
+  public record Rate(double burst, double perSecond) {}
+
+  /**
+   * How many Events may be written, per flow and over all flows.
+   */
+  public record Limits(Rate perFlow, Rate overall) {
+    /** A flow tells its first 25 transitions, then one every 2 s; the controller at most 20/s after a burst of 100. */
+    public static final Limits DEFAULT = new Limits(new Rate(25, 0.5), new Rate(100, 20));
+  }
+
   private final KubernetesClient client;
   private final ExecutorService io;
   private final Clock clock;
-  private final double perFlowBurst;
-  private final double perFlowRate;
+  private final Rate perFlowRate;
   private final TokenBucket overall;
   private final Map<String, TokenBucket> perFlow = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final String host;
 
-  public EventRecorder(KubernetesClient client, ExecutorService io, Clock clock,
-      double perFlowBurst, double perFlowRate, double overallBurst, double overallRate) {
+  public EventRecorder(KubernetesClient client, ExecutorService io, Clock clock, Limits limits) {
     this.client = client;
     this.io = io;
     this.clock = clock;
-    this.perFlowBurst = perFlowBurst;
-    this.perFlowRate = perFlowRate;
-    this.overall = new TokenBucket(overallBurst, overallRate, clock);
+    this.perFlowRate = limits.perFlow();
+    this.overall = new TokenBucket(limits.overall().burst(), limits.overall().perSecond(), clock);
     this.host = hostName();
   }
 
@@ -79,7 +87,7 @@ public final class EventRecorder {
   }
 
   private synchronized boolean admit(String flowUid) {
-    TokenBucket bucket = perFlow.computeIfAbsent(flowUid, k -> new TokenBucket(perFlowBurst, perFlowRate, clock));
+    TokenBucket bucket = perFlow.computeIfAbsent(flowUid, k -> new TokenBucket(perFlowRate.burst(), perFlowRate.perSecond(), clock));
     if (!bucket.tryTake()) {
       return false;
     }

@@ -1,4 +1,4 @@
-package dev.jobflow.audit;
+package dev.jobflow.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.jobflow.flow.FlowEvent;
-import dev.jobflow.flow.FlowEvent.EventMeta;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,10 +18,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tamper-evident link between the events of one flow (docs/audit.md, "The hash chain").
+ * The tamper-evident link between the events of one flow (docs/audit.md, "The hash chain"). Lives where events
+ * are written: the entity links each batch before it persists it; the audit trail only verifies.
  *
  * <pre>
  *   hash(e)              = hex(SHA-256(UTF-8(e.meta.previousHash + canonical(e))))   (null previousHash: "")
@@ -46,7 +42,6 @@ public final class HashChain {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .build();
-  private static final Map<Class<?>, Constructor<?>> CONSTRUCTORS = new ConcurrentHashMap<>();
 
   private HashChain() {}
 
@@ -84,7 +79,7 @@ public final class HashChain {
     List<FlowEvent> out = new ArrayList<>(events.size());
     String previous = previousHash;
     for (FlowEvent event : events) {
-      FlowEvent linked = withPreviousHash(event, previous);
+      FlowEvent linked = event.withMeta(event.meta().withPreviousHash(previous));
       out.add(linked);
       previous = hash(linked);
     }
@@ -93,42 +88,6 @@ public final class HashChain {
 
   /** Events with their links, and the hash of the last (the next batch's {@code previousHash}). */
   public record Linked(List<FlowEvent> events, String lastHash) {}
-
-  /** A copy of the event with a new {@code meta.previousHash}: every event type is a record with a meta. */
-  static FlowEvent withPreviousHash(FlowEvent event, String previousHash) {
-    EventMeta meta = event.meta();
-    EventMeta linked = new EventMeta(meta.at(), meta.writer(), previousHash);
-    RecordComponent[] components = event.getClass().getRecordComponents();
-    Object[] args = new Object[components.length];
-    for (int i = 0; i < components.length; i++) {
-      try {
-        args[i] = components[i].getName().equals("meta") ? linked : components[i].getAccessor().invoke(event);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read " + event.getClass().getSimpleName() + "."
-            + components[i].getName(), e);
-      }
-    }
-    try {
-      return (FlowEvent) constructor(event.getClass()).newInstance(args);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot copy " + event.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Constructor<?> constructor(Class<?> type) {
-    return CONSTRUCTORS.computeIfAbsent(type, t -> {
-      RecordComponent[] components = t.getRecordComponents();
-      Class<?>[] types = new Class<?>[components.length];
-      for (int i = 0; i < components.length; i++) {
-        types[i] = components[i].getType();
-      }
-      try {
-        return t.getDeclaredConstructor(types);
-      } catch (NoSuchMethodException e) {
-        throw new IllegalStateException(t.getSimpleName() + " has no canonical constructor", e);
-      }
-    });
-  }
 
   private static JsonNode sorted(JsonNode node) {
     if (node.isObject()) {

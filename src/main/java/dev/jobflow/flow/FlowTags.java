@@ -1,0 +1,33 @@
+package dev.jobflow.flow;
+
+import java.util.Set;
+
+/**
+ * The tags of flow events, for the journal's tag queries. Every event carries {@link #ALL} and its flow's shard tag
+ * ({@link EngineSettings#shardTag}); a flow's first event ({@code FlowAccepted}, the one that names the flow) also
+ * carries its name tag, so the audit trail finds every flow that ever ran under a name with one indexed query.
+ */
+public final class FlowTags {
+  /** On every event of every flow: the audit trail's "all events in the order written". */
+  public static final String ALL = "jobflow";
+  private static final String NAME_PREFIX = "jf:";
+  // PostgreSQL's event_tag.tag is VARCHAR(256); a namespace (63) and a name (253) can be longer.
+  private static final int MAX_PLAIN_NAME = 200;
+
+  private FlowTags() {}
+
+  /** The tag of the first event of every flow named {@code namespace/name}: {@code jf:ns/name}, hashed when long. */
+  public static String name(String namespace, String name) {
+    String plain = NAME_PREFIX + namespace + "/" + name;
+    return plain.length() <= MAX_PLAIN_NAME ? plain : NAME_PREFIX + "sha256:" + HashChain.sha256(namespace + "/" + name);
+  }
+
+  /** The tags of one event of the flow with this uid. */
+  static Set<String> of(FlowEvent event, String shardTag) {
+    if (event instanceof FlowEvent.FlowAccepted accepted) {
+      FlowDefinition def = accepted.definition();
+      return Set.of(ALL, shardTag, name(def.namespace(), def.name()));
+    }
+    return Set.of(ALL, shardTag);
+  }
+}

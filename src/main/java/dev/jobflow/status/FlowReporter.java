@@ -1,0 +1,188 @@
+package dev.jobflow.status;
+
+import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.StepPhase;
+import dev.jobflow.dag.Reasons;
+import dev.jobflow.flow.FlowEvent;
+import dev.jobflow.flow.FlowId;
+import dev.jobflow.flow.FlowListener;
+import dev.jobflow.flow.FlowStatusUpdate;
+import dev.jobflow.flow.FlowSummary;
+import dev.jobflow.status.EventRecorder.FlowRef;
+import dev.jobflow.status.EventRecorder.Type;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tells users what happens to their flows: mirrors each flow into its status subresource (coalesced, through
+ * {@link FlowStatusProjection} and {@link StatusWriter}) and writes Kubernetes Events for what kubectl users need
+ * to hear of. Called on the entities' threads, so everything here hands work off and returns at once.
+ */
+public final class FlowReporter implements FlowListener {
+  private final StatusWriter statusWriter;
+  private final EventRecorder events;
+  private final int fullStatusLimit;
+  private final Clock clock;
+  private final Map<String, FlowStatusProjection> projections = new ConcurrentHashMap<>();
+
+  public FlowReporter(StatusWriter statusWriter, EventRecorder events, int fullStatusLimit, Clock clock) {
+    this.statusWriter = statusWriter;
+    this.events = events;
+    this.fullStatusLimit = fullStatusLimit;
+    this.clock = clock;
+  }
+
+  @Override
+  public void statusChanged(FlowStatusUpdate update) {
+    FlowId id = update.flow();
+    var projection = projections.computeIfAbsent(id.uid(), uid -> new FlowStatusProjection(fullStatusLimit));
+    statusWriter.offer(target(id), projection.apply(update));
+  }
+
+  @Override
+  public void eventRecorded(FlowId flow, FlowEvent event) {
+    KubeEvent k = event.accept(KubeEvent.OF);
+    if (k != null) {
+      events.record(new FlowRef(flow.namespace(), flow.name(), flow.uid()), k.type(), k.reason(), k.message());
+    }
+  }
+
+  @Override
+  public void passivated(FlowId flow) {
+    projections.remove(flow.uid());
+    events.forget(flow.uid());
+  }
+
+  /**
+   * A flow the validator refuses never reaches the engine: its status (Failed, reason InvalidSpec, like any failed
+   * flow's) and a Warning Event say every problem.
+   */
+  public void rejected(JobFlow flow, String problems) {
+    FlowId id = new FlowId(flow.getMetadata().getNamespace(), flow.getMetadata().getName(),
+        flow.getMetadata().getUid());
+    long generation = flow.getMetadata().getGeneration() == null ? 0 : flow.getMetadata().getGeneration();
+    int steps = flow.getSpec() == null || flow.getSpec().getSteps() == null ? 0 : flow.getSpec().getSteps().size();
+    Map<StepPhase, Integer> none = new EnumMap<>(StepPhase.class);
+    for (StepPhase p : StepPhase.values()) {
+      none.put(p, 0);
+    }
+    FlowSummary summary = new FlowSummary(FlowPhase.Failed, generation, steps, 0, none, null, clock.instant(),
+        Reasons.INVALID_SPEC, "invalid spec: " + problems);
+    statusWriter.offer(target(id),
+        new FlowStatusProjection(fullStatusLimit).apply(new FlowStatusUpdate(id, summary, List.of(), true)));
+    events.record(EventRecorder.FlowRef.of(flow), Type.Warning, Reasons.INVALID_SPEC, problems);
+  }
+
+  private static StatusWriter.Target target(FlowId id) {
+    return new StatusWriter.Target(id.namespace(), id.name(), id.uid());
+  }
+
+  /** The Kubernetes Event for a journal event, or null when kubectl users need not hear of it. */
+  record KubeEvent(Type type, String reason, String message) {
+    static final FlowEvent.Handler<KubeEvent> OF = new FlowEvent.Handler<>() {
+      @Override
+      public KubeEvent flowAccepted(FlowEvent.FlowAccepted e) {
+        return null;
+      }
+
+      @Override
+      public KubeEvent flowSuspended(FlowEvent.FlowSuspended e) {
+        return null;
+      }
+
+      @Override
+      public KubeEvent flowResumed(FlowEvent.FlowResumed e) {
+        return null;
+      }
+
+      @Override
+      public KubeEvent flowParallelismChanged(FlowEvent.FlowParallelismChanged e) {
+        return null;
+      }
+
+      @Override
+      public KubeEvent flowShutdownRequested(FlowEvent.FlowShutdownRequested e) {
+        return null;
+      }
+
+      @Override
+      public KubeEvent flowGenerationObserved(FlowEvent.FlowGenerationObserved e) {
+        return null;
+      }
+
+      @Override
+      public KubeEvent flowTimedOut(FlowEvent.FlowTimedOut e) {
+        return null; // FlowFailed follows with the reason
+      }
+
+      @Override
+      public KubeEvent flowSucceeded(FlowEvent.FlowSucceeded f) {
+        return new KubeEvent(Type.Normal, "FlowSucceeded", nz(f.message(), "all steps succeeded"));
+      }
+
+      @Override
+      public KubeEvent flowFailed(FlowEvent.FlowFailed f) {
+        return new KubeEvent(Type.Warning, "FlowFailed", f.reason() + ": " + nz(f.message()));
+      }
+
+      @Override
+      public KubeEvent flowCancelled(FlowEvent.FlowCancelled f) {
+        return new KubeEvent(Type.Normal, "FlowCancelled", f.reason() + ": " + nz(f.message()));
+      }
+
+      @Override
+      public KubeEvent flowDeleted(FlowEvent.FlowDeleted e) {
+        return null; // nobody can describe a deleted JobFlow
+      }
+
+      @Override
+      public KubeEvent stepAttemptStarted(FlowEvent.StepAttemptStarted s) {
+        return new KubeEvent(Type.Normal, "StepStarted", "step " + s.step() + " attempt " + s.attempt() + ": Job " + s.job());
+      }
+
+      @Override
+      public KubeEvent stepJobCreated(FlowEvent.StepJobCreated e) {
+        return null;
+      }
+
+      @Override
+      public KubeEvent stepSucceeded(FlowEvent.StepSucceeded s) {
+        return new KubeEvent(Type.Normal, "StepSucceeded", "step " + s.step() + " succeeded (Job " + s.job() + ")");
+      }
+
+      @Override
+      public KubeEvent stepRetryScheduled(FlowEvent.StepRetryScheduled s) {
+        return new KubeEvent(Type.Warning, "StepRetrying", "step " + s.step() + " attempt " + s.attempt() + " failed ("
+            + s.reason() + ": " + nz(s.message()) + "); attempt " + s.nextAttempt() + " at " + s.nextAttemptAt());
+      }
+
+      @Override
+      public KubeEvent stepFailed(FlowEvent.StepFailed s) {
+        return new KubeEvent(Type.Warning, "StepFailed",
+            "step " + s.step() + " failed after " + s.attempt() + " attempt(s): " + s.reason() + ": " + nz(s.message()));
+      }
+
+      @Override
+      public KubeEvent stepSkipped(FlowEvent.StepSkipped e) {
+        return null;
+      }
+
+      @Override
+      public KubeEvent stepCancelled(FlowEvent.StepCancelled e) {
+        return null; // FlowCancelled or FlowFailed follows
+      }
+    };
+
+    private static String nz(String s) {
+      return s == null ? "" : s;
+    }
+
+    private static String nz(String s, String fallback) {
+      return s == null || s.isBlank() ? fallback : s;
+    }
+  }
+}
