@@ -43,7 +43,7 @@ public final class DevCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "6443", description = "Port of the Kubernetes API emulator (default: ${DEFAULT-VALUE}; 0: any free port).")
   int apiPort;
 
-  @Option(names = "--http-port", defaultValue = "0", description = "Port of /healthz, /readyz and the API (default: any free port).")
+  @Option(names = "--http-port", defaultValue = "0", description = "Port of /healthz, /readyz, the API and the web view /ui/ (default: any free port).")
   int httpPort;
 
   @Option(names = "--metrics-port", defaultValue = "0", description = "Port of /metrics (default: any free port).")
@@ -61,6 +61,7 @@ public final class DevCommand implements Callable<Integer> {
       System.out.println("jobflow dev: API " + dev.emulator().url() + " (kubeconfig " + dev.kubeconfig() + "), webhooks :"
           + dev.controller().webhookPort() + ", metrics :" + dev.controller().metricsPort() + "/metrics, health :"
           + dev.controller().httpPort() + "/readyz, executor " + executor);
+      System.out.println("jobflow dev: web view http://127.0.0.1:" + dev.controller().httpPort() + "/ui/");
       List<JobFlow> flows = dev.submit(files);
       ProgressView view = new ProgressView(System.out, System.console() != null);
       boolean allSucceeded = true;

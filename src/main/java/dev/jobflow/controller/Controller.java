@@ -34,6 +34,8 @@ import dev.jobflow.metrics.MetricsServer;
 import dev.jobflow.status.EventRecorder;
 import dev.jobflow.status.FlowReporter;
 import dev.jobflow.status.StatusWriter;
+import dev.jobflow.ui.LiveFlows;
+import dev.jobflow.ui.UiRoutes;
 import dev.jobflow.validation.JobFlowValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller process: the JobFlow and Job informers, one event-sourced entity per flow, the status
- * writer and Event recorder, the HTTP front (health, readiness, API), the embedded admission webhooks and
+ * writer and Event recorder, the HTTP front (health, readiness, the audit API, the web view under {@code /ui/}), the embedded admission webhooks and
  * {@code /metrics}. Shut down through CoordinatedShutdown (SIGTERM): stop taking work, flush statuses,
  * then the actor system closes the journal.
  */
@@ -106,8 +108,10 @@ public final class Controller implements AutoCloseable {
 
     FlowReporter reporter = new FlowReporter(statusWriter, events, settings.status().fullListLimit(), clock);
     FlowMetrics flowMetrics = new FlowMetrics(metrics);
+    // The web view's live state hears what the status writer hears, after it.
+    LiveFlows live = new LiveFlows();
     var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime,
-        FlowListener.all(reporter, flowMetrics), flowMetrics, clock);
+        FlowListener.all(reporter, flowMetrics, live), flowMetrics, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
         reporter, io);
@@ -121,6 +125,7 @@ public final class Controller implements AutoCloseable {
     AtomicBoolean journalUp = new AtomicBoolean(false);
     AtomicBoolean stopping = new AtomicBoolean(false);
     timers.scheduleWithFixedDelay(() -> journalHealth.check().thenAccept(journalUp::set), 0, 5, TimeUnit.SECONDS);
+    FlowHistory history = new FlowHistory(system);
     ApiAuthorizer authorizer = settings.http().authorization() ? ApiAuthorizer.kubernetes(client, io) : ApiAuthorizer.disabled();
     Route routes = concat(
         HealthRoutes.withReason(() -> {
@@ -132,7 +137,8 @@ public final class Controller implements AutoCloseable {
           }
           return journalUp.get() ? null : "journal " + settings.journal().displayUrl() + " unreachable";
         }),
-        AuditRoutes.create(system, new FlowHistory(system), authorizer));
+        AuditRoutes.create(system, history, authorizer),
+        UiRoutes.create(system, live, flowInformer::list, history, authorizer, client, io));
     HttpFront http = HttpFront.http(system, settings.http().host(), settings.http().port(), routes)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     http.stopOnShutdown(system, Duration.ofSeconds(5));

@@ -48,7 +48,8 @@ public final class AccessReviews {
   }
 
   /**
-   * Lets a user (or a group) {@code verb} ({@code *} for all) {@code resource} of API group {@code group} in
+   * Lets a user (or a group) {@code verb} ({@code *} for all) {@code resource} (a subresource as RBAC writes it:
+   * {@code pods/log}) of API group {@code group} in
    * {@code namespace}; a null namespace allows it in every namespace and cluster-wide.
    */
   public AccessReviews allow(String userOrGroup, String verb, String group, String resource, String namespace) {
@@ -85,9 +86,11 @@ public final class AccessReviews {
       spec.path("groups").forEach(g -> groups.add(g.asText()));
       JsonNode attrs = spec.path("resourceAttributes");
       String ns = attrs.path("namespace").asText("");
+      // As RBAC writes it: a subresource is its own resource, "pods/log".
+      String sub = attrs.path("subresource").asText("");
+      String resource = attrs.path("resource").asText("") + (sub.isEmpty() ? "" : "/" + sub);
       boolean allowed = groups.contains(MASTERS) || rules.stream().anyMatch(r -> r.allows(user, groups,
-          attrs.path("verb").asText(""), attrs.path("group").asText(""), attrs.path("resource").asText(""),
-          ns.isEmpty() ? null : ns));
+          attrs.path("verb").asText(""), attrs.path("group").asText(""), resource, ns.isEmpty() ? null : ns));
       status.put("allowed", allowed);
       status.put("reason", allowed ? "allowed by the emulator's rules" : "no rule of the emulator allows it");
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.Executor;
  * Who may read the controller's API: the caller's bearer token is checked with a {@code TokenReview}, then a
  * {@code SubjectAccessReview} asks whether that user may {@code get} {@code jobflows.jobflow.dev} in the
  * namespace (cluster-wide for cross-namespace reads) — the same answer {@code kubectl get jf} would get, so
- * RBAC stays the one place permissions live. The controller's service account needs {@code create} on
+ * RBAC stays the one place permissions live. The web view asks the same way for other verbs ({@code patch jobflows}
+ * for its actions, {@code get pods/log} for logs). The controller's service account needs {@code create} on
  * {@code tokenreviews} and {@code subjectaccessreviews} for this. Switched off only by dev mode.
  */
 public final class ApiAuthorizer {
@@ -57,6 +58,30 @@ public final class ApiAuthorizer {
    * @param namespace the namespace read; null for a read across all namespaces
    */
   public CompletionStage<Verdict> check(String authorization, String namespace) {
+    return check(authorization, Access.jobflows("get", namespace));
+  }
+
+  /**
+   * What a request wants to do, as a {@code SubjectAccessReview}'s resource attributes.
+   *
+   * @param group the API group, {@code ""} for the core group
+   * @param subresource e.g. {@code log} for {@code pods/log}; null for none
+   * @param namespace null for cluster-wide (all namespaces)
+   */
+  public record Access(String verb, String group, String resource, String subresource, String namespace) {
+    public static Access jobflows(String verb, String namespace) {
+      return new Access(verb, GROUP, RESOURCE, null, namespace);
+    }
+
+    String describe() {
+      String where = namespace == null ? "across all namespaces" : "in namespace " + namespace;
+      return verb + " resource \"" + resource + (subresource == null ? "" : "/" + subresource) + "\" in API group \""
+          + group + "\" " + where;
+    }
+  }
+
+  /** Whether the bearer token's user may do {@code access} (TokenReview, then SubjectAccessReview). */
+  public CompletionStage<Verdict> check(String authorization, Access access) {
     if (!enabled) {
       return CompletableFuture.completedFuture(new Verdict(Outcome.ALLOWED, null, "authorization is off (dev mode)"));
     }
@@ -65,10 +90,10 @@ public final class ApiAuthorizer {
       return CompletableFuture.completedFuture(new Verdict(Outcome.UNAUTHENTICATED, null,
           "an Authorization: Bearer <token> header is required"));
     }
-    return CompletableFuture.supplyAsync(() -> review(token, namespace), io);
+    return CompletableFuture.supplyAsync(() -> review(token, access), io);
   }
 
-  private Verdict review(String token, String namespace) {
+  private Verdict review(String token, Access access) {
     TokenReview tr = client.authentication().v1().tokenReviews().create(new TokenReviewBuilder()
         .withNewSpec().withToken(token).endSpec().build());
     if (tr.getStatus() == null || !Boolean.TRUE.equals(tr.getStatus().getAuthenticated())) {
@@ -83,16 +108,16 @@ public final class ApiAuthorizer {
         .withGroups(user.getGroups() == null ? List.of() : user.getGroups())
         .withExtra(user.getExtra() == null ? Map.of() : user.getExtra())
         .withNewResourceAttributes()
-        .withVerb("get").withGroup(GROUP).withResource(RESOURCE).withNamespace(namespace == null ? "" : namespace)
+        .withVerb(access.verb()).withGroup(access.group()).withResource(access.resource())
+        .withSubresource(access.subresource()).withNamespace(access.namespace() == null ? "" : access.namespace())
         .endResourceAttributes()
         .endSpec().build());
     boolean allowed = sar.getStatus() != null && Boolean.TRUE.equals(sar.getStatus().getAllowed());
     if (allowed) {
       return new Verdict(Outcome.ALLOWED, user.getUsername(), null);
     }
-    String where = namespace == null ? "across all namespaces" : "in namespace " + namespace;
-    return new Verdict(Outcome.FORBIDDEN, user.getUsername(), "user \"" + user.getUsername()
-        + "\" cannot get resource \"jobflows\" in API group \"jobflow.dev\" " + where);
+    return new Verdict(Outcome.FORBIDDEN, user.getUsername(), "user \"" + user.getUsername() + "\" cannot "
+        + access.describe());
   }
 
   static String bearer(String header) {

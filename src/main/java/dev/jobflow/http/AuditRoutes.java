@@ -92,7 +92,16 @@ public final class AuditRoutes {
 
   private static CompletionStage<HttpResponse> authorized(ApiAuthorizer authorizer, Optional<String> auth,
       String namespace, Supplier<CompletionStage<HttpResponse>> action) {
-    return authorizer.check(auth.orElse(null), namespace).thenCompose(verdict -> switch (verdict.outcome()) {
+    return authorized(authorizer.check(auth.orElse(null), namespace), action);
+  }
+
+  /**
+   * Runs {@code action} when the verdict allows; otherwise answers 401 (with {@code WWW-Authenticate}) or 403
+   * naming what is missing, and 503 when the API server could not be asked.
+   */
+  public static CompletionStage<HttpResponse> authorized(CompletionStage<ApiAuthorizer.Verdict> check,
+      Supplier<CompletionStage<HttpResponse>> action) {
+    return check.thenCompose(verdict -> switch (verdict.outcome()) {
       case ALLOWED -> action.get();
       case UNAUTHENTICATED -> CompletableFuture.completedFuture(error(StatusCodes.UNAUTHORIZED, verdict.message())
           .addHeader(RawHeader.create("WWW-Authenticate", "Bearer")));
@@ -103,11 +112,12 @@ public final class AuditRoutes {
     });
   }
 
-  private static HttpResponse json(StatusCode status, ObjectNode doc) {
+  public static HttpResponse json(StatusCode status, ObjectNode doc) {
     return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, AuditJson.write(doc));
   }
 
-  private static HttpResponse error(StatusCode status, String message) {
+  /** {@code {"code":N,"message":"..."}}, the error document of every API route. */
+  public static HttpResponse error(StatusCode status, String message) {
     ObjectNode doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
         .put("code", status.intValue()).put("message", message);
     return json(status, doc);

@@ -59,9 +59,16 @@ public final class ApiPermissions {
   public static final Permission SUBJECT_ACCESS_REVIEWS = new Permission("authorization.k8s.io",
       "subjectaccessreviews", Set.of("create"));
 
+  /** The web view finds a step attempt's Pods by their Job's label... */
+  public static final Permission PODS = new Permission("", "pods", Set.of("list"));
+
+  /** ...and streams their logs, after asking whether the user may {@code get pods/log} there. */
+  public static final Permission POD_LOGS = new Permission("", "pods/log", Set.of("get"));
+
   /** The controller's permissions, in the order of the ClusterRole's rules. */
   public static final List<Permission> CONTROLLER = List.of(
-      JOBFLOWS, JOBFLOW_STATUS, JOBFLOW_FINALIZERS, JOBS, EVENTS, TOKEN_REVIEWS, SUBJECT_ACCESS_REVIEWS);
+      JOBFLOWS, JOBFLOW_STATUS, JOBFLOW_FINALIZERS, JOBS, EVENTS, TOKEN_REVIEWS, SUBJECT_ACCESS_REVIEWS, PODS,
+      POD_LOGS);
 
   private ApiPermissions() {
   }
