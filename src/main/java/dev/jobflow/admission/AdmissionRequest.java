@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowYaml;
 import java.io.IOException;
 import java.util.Set;
 
@@ -24,6 +25,7 @@ public record AdmissionRequest(String uid, String operation, String subResource,
   public static final String API_VERSION = "admission.k8s.io/v1";
   public static final String KIND = "AdmissionReview";
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
+  private static final String KINDS = "JobFlow, JobFlowTemplate or CronJobFlow";
 
   static final JsonMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -118,10 +120,10 @@ public record AdmissionRequest(String uid, String operation, String subResource,
     if (kind != null && kind.isObject() && !isSubResource()) {
       String group = kind.path("group").asText("");
       String k = kind.path("kind").asText("");
-      if (!group.equals(JobFlow.GROUP) || !k.equals(JobFlow.KIND)) {
+      if (!group.equals(JobFlow.GROUP) || !JobFlowYaml.KINDS.containsKey(k)) {
         throw new BadAdmissionReview("request.kind is " + (group.isEmpty() ? "core" : group) + "/"
             + kind.path("version").asText("?") + " " + (k.isEmpty() ? "(no kind)" : k) + ", not a "
-            + JobFlow.API_VERSION + " " + JobFlow.KIND);
+            + JobFlow.API_VERSION + " " + KINDS);
       }
     }
     if (hasNewObject()) {
@@ -141,14 +143,20 @@ public record AdmissionRequest(String uid, String operation, String subResource,
   private static void requireJobFlow(JsonNode node, String where) throws BadAdmissionReview {
     if (!node.isObject()) {
       throw new BadAdmissionReview(where + " is a JSON " + node.getNodeType().name().toLowerCase() + ", not a "
-          + JobFlow.API_VERSION + " " + JobFlow.KIND);
+          + JobFlow.API_VERSION + " " + KINDS);
     }
     String apiVersion = text(node, "apiVersion");
     String kind = text(node, "kind");
-    if (!JobFlow.API_VERSION.equals(apiVersion) || !JobFlow.KIND.equals(kind)) {
+    if (!JobFlow.API_VERSION.equals(apiVersion) || kind == null || !JobFlowYaml.KINDS.containsKey(kind)) {
       throw new BadAdmissionReview(where + " is " + (apiVersion == null ? "(no apiVersion)" : apiVersion) + " "
-          + (kind == null ? "(no kind)" : kind) + ", not a " + JobFlow.API_VERSION + " " + JobFlow.KIND);
+          + (kind == null ? "(no kind)" : kind) + ", not a " + JobFlow.API_VERSION + " " + KINDS);
     }
+  }
+
+  /** The kind of the object judged: JobFlow, JobFlowTemplate or CronJobFlow. */
+  public String kind() {
+    JsonNode o = object != null ? object : oldObject;
+    return o == null ? JobFlow.KIND : o.path("kind").asText(JobFlow.KIND);
   }
 
   private static JsonNode present(JsonNode node) {

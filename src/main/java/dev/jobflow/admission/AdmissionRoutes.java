@@ -20,6 +20,7 @@ import akka.stream.Materializer;
 import akka.util.ByteString;
 import dev.jobflow.admission.AdmissionObserver.Endpoint;
 import dev.jobflow.admission.AdmissionObserver.Verdict;
+import dev.jobflow.template.TemplateLookup;
 import dev.jobflow.validation.JobFlowValidator;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +48,17 @@ public final class AdmissionRoutes {
   private final long maxRequestBytes;
   private final long timeoutMillis;
 
-  public AdmissionRoutes(JobFlowValidator validator, AdmissionObserver observer, AdmissionSettings settings) {
-    this.validating = new ValidatingAdmission(validator);
+  /** Where templates are read while a review waits: never the dispatcher that serves the routes. */
+  private final java.util.concurrent.Executor blocking;
+
+  /**
+   * @param templates where flows' templateRefs are looked up
+   * @param blocking runs the reviews that read a template (they wait on the API server)
+   */
+  public AdmissionRoutes(JobFlowValidator validator, TemplateLookup templates, AdmissionObserver observer,
+                         AdmissionSettings settings, java.util.concurrent.Executor blocking) {
+    this.validating = new ValidatingAdmission(validator, templates);
+    this.blocking = blocking;
     this.observer = observer;
     this.maxRequestBytes = settings.maxRequestBytes();
     this.timeoutMillis = settings.requestTimeout().toMillis();
@@ -66,9 +76,11 @@ public final class AdmissionRoutes {
         extractRequestEntity(entity -> extractMaterializer(materializer -> {
           long start = System.nanoTime();
           return completeWithFuture(readBody(entity, materializer)
-              .handle((body, failure) -> failure != null ? unreadable(endpoint, failure, start)
-                  : body.overLimit() ? tooLarge(endpoint, start)
-                  : answer(endpoint, decide, body.bytes(), start)));
+              .handle((body, failure) -> failure != null
+                  ? CompletableFuture.completedFuture(unreadable(endpoint, failure, start))
+                  : body.overLimit() ? CompletableFuture.completedFuture(tooLarge(endpoint, start))
+                  : answerOffTheRoutes(endpoint, decide, body.bytes(), start))
+              .thenCompose(answer -> answer));
         })));
   }
 
@@ -106,25 +118,41 @@ public final class AdmissionRoutes {
     return reason(StatusCodes.PAYLOAD_TOO_LARGE, "request body is over the " + maxRequestBytes + "-byte limit");
   }
 
-  private HttpResponse answer(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide, byte[] body,
-      long start) {
-    String operation = "";
+  /** Answers at once, unless the review reads a template: then on the blocking executor. */
+  private CompletionStage<HttpResponse> answerOffTheRoutes(Endpoint endpoint,
+      Function<AdmissionRequest, AdmissionResponse> decide, byte[] body, long start) {
+    AdmissionRequest request;
     try {
-      AdmissionRequest request = AdmissionRequest.parse(body);
-      operation = request.operation();
+      request = AdmissionRequest.parse(body);
+    } catch (BadAdmissionReview e) {
+      observe(endpoint, "", Verdict.BAD_REQUEST, start);
+      return CompletableFuture.completedFuture(reason(StatusCodes.BAD_REQUEST, e.getMessage()));
+    } catch (RuntimeException | StackOverflowError e) {
+      return CompletableFuture.completedFuture(failed(endpoint, "", e, start));
+    }
+    if (endpoint == Endpoint.VALIDATE && ValidatingAdmission.readsTemplates(request)) {
+      return CompletableFuture.supplyAsync(() -> answer(endpoint, decide, request, start), blocking);
+    }
+    return CompletableFuture.completedFuture(answer(endpoint, decide, request, start));
+  }
+
+  private HttpResponse answer(Endpoint endpoint, Function<AdmissionRequest, AdmissionResponse> decide,
+      AdmissionRequest request, long start) {
+    try {
       AdmissionResponse response = decide.apply(request);
       Verdict verdict = !response.allowed() ? Verdict.DENIED : response.patched() ? Verdict.PATCHED : Verdict.ALLOWED;
-      observe(endpoint, operation, verdict, start);
+      observe(endpoint, request.operation(), verdict, start);
       return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, response.toJsonBytes());
-    } catch (BadAdmissionReview e) {
-      observe(endpoint, operation, Verdict.BAD_REQUEST, start);
-      return reason(StatusCodes.BAD_REQUEST, e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
-      // A bug of ours on odd input: still an answer, never a 500 or a dropped connection.
-      log.error("{} failed on a {} request", endpoint, operation.isEmpty() ? "unparsed" : operation, e);
-      observe(endpoint, operation, Verdict.BAD_REQUEST, start);
-      return reason(StatusCodes.BAD_REQUEST, "could not process the AdmissionReview: " + e);
+      return failed(endpoint, request.operation(), e, start);
     }
+  }
+
+  /** A bug of ours on odd input: still an answer, never a 500 or a dropped connection. */
+  private HttpResponse failed(Endpoint endpoint, String operation, Throwable e, long start) {
+    log.error("{} failed on a {} request", endpoint, operation.isEmpty() ? "unparsed" : operation, e);
+    observe(endpoint, operation, Verdict.BAD_REQUEST, start);
+    return reason(StatusCodes.BAD_REQUEST, "could not process the AdmissionReview: " + e);
   }
 
   private HttpResponse unreadable(Endpoint endpoint, Throwable failure, long start) {

@@ -9,6 +9,7 @@ import akka.http.javadsl.server.Route;
 import dev.jobflow.http.HealthRoutes;
 import dev.jobflow.http.HttpFront;
 import dev.jobflow.http.ReloadingTls;
+import dev.jobflow.template.TemplateLookup;
 import dev.jobflow.validation.JobFlowValidator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,16 +34,29 @@ public final class AdmissionServer {
     this.settings = settings;
   }
 
+  /** A server that reads no templates: a flow naming one is denied (for tests of everything else). */
   public static CompletionStage<AdmissionServer> start(ActorSystem<?> system, AdmissionSettings settings) {
-    return start(system, settings, new JobFlowValidator(), AdmissionObserver.NONE);
+    return start(system, settings, new JobFlowValidator(), NO_TEMPLATES, AdmissionObserver.NONE);
   }
+
+  /** A server that reads no templates (see {@link #NO_TEMPLATES}). */
+  public static CompletionStage<AdmissionServer> start(ActorSystem<?> system, AdmissionSettings settings,
+      JobFlowValidator validator, AdmissionObserver observer) {
+    return start(system, settings, validator, NO_TEMPLATES, observer);
+  }
+
+  /** Templates cannot be read: every lookup fails, so flows naming one are not admitted unchecked. */
+  public static final TemplateLookup NO_TEMPLATES = (namespace, name) -> {
+    throw new TemplateLookup.TemplateLookupException("could not read JobFlowTemplate " + namespace + "/" + name
+        + ": this webhook has no API server to read templates from", null);
+  };
 
   /**
    * Loads the certificate and binds. The stage fails with an {@link IllegalArgumentException} naming the
    * file when the certificate or key cannot be used, or with the bind error when the port is taken.
    */
   public static CompletionStage<AdmissionServer> start(ActorSystem<?> system, AdmissionSettings settings,
-      JobFlowValidator validator, AdmissionObserver observer) {
+      JobFlowValidator validator, TemplateLookup templates, AdmissionObserver observer) {
     ReloadingTls tls;
     try {
       tls = ReloadingTls.fromPemFiles(settings.certFile(), settings.keyFile());
@@ -51,7 +65,8 @@ public final class AdmissionServer {
     }
     AtomicBoolean ready = new AtomicBoolean(false);
     Route route = concat(
-        new AdmissionRoutes(validator, observer, settings).route(),
+        new AdmissionRoutes(validator, templates, observer, settings,
+            system.dispatchers().lookup(akka.actor.typed.DispatcherSelector.blocking())).route(),
         HealthRoutes.create(ready::get));
     return HttpFront.https(system, settings.iface(), settings.port(), route, tls).thenApply(front -> {
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "webhook-not-ready",

@@ -5,19 +5,23 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the user wants run. Immutable once the flow has started, except suspend, parallelism and shutdown. */
+/**
+ * What the user wants run: steps, or a {@link TemplateRef} to a JobFlowTemplate whose steps it runs with these
+ * parameters. Immutable once the flow has started, except suspend, parallelism and shutdown.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"parallelism", "failurePolicy", "timeout", "ttlSecondsAfterFinished", "suspend", "shutdown",
-    "concurrencyPolicy", "parameters", "steps", "finally"})
+    "templateRef", "parameters", "steps", "finally"})
 // Only cheap CEL rules here: the API server rejects a CRD whose rules cost too much on large lists.
 // Everything else (cycles, unknown dependencies, unique names, templates) is the one validator's job.
-@ValidationRule(value = "self.steps.size() > 0", message = "a flow needs at least one step")
+@ValidationRule(value = "has(self.templateRef) || (has(self.steps) && self.steps.size() > 0)",
+    message = "a flow needs at least one step, or a templateRef")
+@ValidationRule(value = "!has(self.templateRef) || !has(self.steps) || self.steps.size() == 0",
+    message = "a flow with a templateRef takes its steps from the template: set steps or templateRef, not both")
 public class JobFlowSpec {
   @Min(1)
   @JsonPropertyDescription("Most Jobs of this flow running at once. Default: unlimited.")
@@ -39,15 +43,14 @@ public class JobFlowSpec {
   @JsonPropertyDescription("End the flow early: Stop lets running steps finish and runs finally; Terminate stops them at once.")
   private ShutdownPolicy shutdown;
 
-  @JsonPropertyDescription("Whether runs of this flow may overlap (schedules and triggers). Default: Forbid.")
-  private ConcurrencyPolicy concurrencyPolicy;
+  @JsonPropertyDescription("Run the steps of this JobFlowTemplate (same namespace) instead of spec.steps.")
+  private TemplateRef templateRef;
 
-  @JsonPropertyDescription("Values substituted for {{params.NAME}} in step templates.")
+  @JsonPropertyDescription("Values substituted for {{params.NAME}} in step templates (with templateRef: values of the "
+      + "template's parameters).")
   private List<Parameter> parameters = new ArrayList<>();
 
-  @Required
-  @Size(min = 1)
-  @JsonPropertyDescription("The steps of the DAG; each runs as one batch/v1 Job per attempt.")
+  @JsonPropertyDescription("The steps of the DAG; each runs as one batch/v1 Job per attempt. Required without templateRef.")
   private List<Step> steps = new ArrayList<>();
 
   @JsonProperty("finally")
@@ -66,8 +69,8 @@ public class JobFlowSpec {
   public void setSuspend(Boolean suspend) { this.suspend = suspend; }
   public ShutdownPolicy getShutdown() { return shutdown; }
   public void setShutdown(ShutdownPolicy shutdown) { this.shutdown = shutdown; }
-  public ConcurrencyPolicy getConcurrencyPolicy() { return concurrencyPolicy; }
-  public void setConcurrencyPolicy(ConcurrencyPolicy concurrencyPolicy) { this.concurrencyPolicy = concurrencyPolicy; }
+  public TemplateRef getTemplateRef() { return templateRef; }
+  public void setTemplateRef(TemplateRef templateRef) { this.templateRef = templateRef; }
   public List<Parameter> getParameters() { return parameters; }
   public void setParameters(List<Parameter> parameters) { this.parameters = parameters; }
   public List<Step> getSteps() { return steps; }
@@ -85,5 +88,11 @@ public class JobFlowSpec {
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isSuspended() {
     return Boolean.TRUE.equals(suspend);
+  }
+
+  /** True when the flow runs a JobFlowTemplate's steps ({@code spec.templateRef}). */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean usesTemplate() {
+    return templateRef != null;
   }
 }

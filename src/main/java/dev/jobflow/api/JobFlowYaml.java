@@ -13,7 +13,10 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads and writes JobFlows as YAML or JSON documents, as users and the API server send them. */
+/**
+ * Reads and writes JobFlows (and the other jobflow.dev kinds: JobFlowTemplate, CronJobFlow) as YAML or JSON
+ * documents, as users and the API server send them.
+ */
 public final class JobFlowYaml {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final ObjectMapper JSON = JsonMapper.builder()
@@ -35,7 +38,17 @@ public final class JobFlowYaml {
 
   /** Reads every non-empty document of a (multi-document) YAML or JSON stream as a JobFlow. */
   public static List<JobFlow> readAll(Reader in) throws IOException {
-    List<JobFlow> flows = new ArrayList<>();
+    return readDocuments(in, JobFlowYaml::fromTree);
+  }
+
+  /** Converts one parsed document, or says why it is not what is wanted. */
+  @FunctionalInterface
+  private interface Converter<T> {
+    T convert(JsonNode doc, String where) throws NotAJobFlowException;
+  }
+
+  private static <T> List<T> readDocuments(Reader in, Converter<T> converter) throws IOException {
+    List<T> out = new ArrayList<>();
     try (var parser = new YAMLFactory().createParser(in)) {
       var docs = YAML.readValues(parser, JsonNode.class);
       int index = 0;
@@ -45,14 +58,14 @@ public final class JobFlowYaml {
         if (doc == null || doc.isNull() || doc.isMissingNode()) {
           continue;
         }
-        flows.add(fromTree(doc, "document " + index));
+        out.add(converter.convert(doc, "document " + index));
       }
     } catch (NotAJobFlowException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new NotAJobFlowException("not valid YAML: " + firstLine(e.getMessage()), e);
     }
-    return flows;
+    return out;
   }
 
   /** Reads exactly one JobFlow from YAML or JSON text. */
@@ -79,6 +92,36 @@ public final class JobFlowYaml {
       return JSON.treeToValue(doc, JobFlow.class);
     } catch (IOException | IllegalArgumentException e) {
       throw new NotAJobFlowException(where + " does not fit the JobFlow schema: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** The jobflow.dev kinds by name: JobFlow, JobFlowTemplate, CronJobFlow. */
+  public static final java.util.Map<String, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> KINDS =
+      java.util.Map.of(JobFlow.KIND, JobFlow.class, JobFlowTemplate.KIND, JobFlowTemplate.class,
+          CronJobFlow.KIND, CronJobFlow.class);
+
+  /** Reads every non-empty document of a (multi-document) stream as a JobFlow, JobFlowTemplate or CronJobFlow. */
+  public static List<io.fabric8.kubernetes.api.model.HasMetadata> readAllObjects(Reader in) throws IOException {
+    return readDocuments(in, JobFlowYaml::objectFromTree);
+  }
+
+  /** Converts a parsed document to the jobflow.dev kind it names, checking its apiVersion and kind first. */
+  public static io.fabric8.kubernetes.api.model.HasMetadata objectFromTree(JsonNode doc, String where)
+      throws NotAJobFlowException {
+    if (!doc.isObject()) {
+      throw new NotAJobFlowException(where + " is not an object");
+    }
+    String apiVersion = doc.path("apiVersion").asText("");
+    String kind = doc.path("kind").asText("");
+    Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type = KINDS.get(kind);
+    if (type == null || !JobFlow.API_VERSION.equals(apiVersion)) {
+      throw new NotAJobFlowException(where + " is " + describe(apiVersion, kind) + ", not a " + JobFlow.API_VERSION
+          + " JobFlow, JobFlowTemplate or CronJobFlow");
+    }
+    try {
+      return JSON.treeToValue(doc, type);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new NotAJobFlowException(where + " does not fit the " + kind + " schema: " + firstLine(e.getMessage()), e);
     }
   }
 

@@ -63,6 +63,12 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
       if (!def.finallySteps().isEmpty()) {
         f.detail("finally", String.join(",", def.finallySteps().stream().map(StepDefinition::name).toList()));
       }
+      if (def.template() != null) {
+        // Which template, and which version of it, the steps came from.
+        f.detail("template", def.template().name() + (def.template().found()
+            ? " templateUid=" + def.template().uid() + " templateResourceVersion=" + def.template().resourceVersion()
+            : " (not found)"));
+      }
       return f;
     }
 

@@ -1,7 +1,6 @@
 package dev.jobflow.cli;
 
 import com.typesafe.config.ConfigFactory;
-import dev.jobflow.api.JobFlow;
 import dev.jobflow.audit.FlowHistory;
 import dev.jobflow.dev.DevMode;
 import dev.jobflow.dev.FlowProgress;
@@ -27,10 +26,12 @@ import picocli.CommandLine.Parameters;
         "Without --exit-when-done it keeps serving: KUBECONFIG=<data-dir>/dev.kubeconfig kubectl get jf"})
 public final class DevCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "FILE", arity = "0..*", description = "JobFlow YAML files to submit ('-' for stdin).")
+  @Parameters(paramLabel = "FILE", arity = "0..*",
+      description = "YAML files with JobFlows, JobFlowTemplates and CronJobFlows to submit ('-' for stdin).")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--exit-when-done", description = "Exit once every submitted flow has finished: 0 if all succeeded, 1 if not.")
+  @Option(names = "--exit-when-done", description = "Exit once every submitted flow has finished and every submitted "
+      + "schedule has run once: 0 if all succeeded, 1 if not.")
   boolean exitWhenDone;
 
   @Option(names = "--executor", defaultValue = "process",
@@ -46,6 +47,13 @@ public final class DevCommand implements Callable<Integer> {
   @Option(names = "--http-port", defaultValue = "0", description = "Port of /healthz, /readyz, the API and the web view /ui/ (default: any free port).")
   int httpPort;
 
+  @Option(names = "--clock-speed", defaultValue = "1", paramLabel = "N",
+      description = "Run schedules (CronJobFlows) N times faster than the wall clock, to see them fire: 60 makes a "
+          + "minute pass every second, 86400 a day. Dev mode only; flows, their timeouts and schedules' starting "
+          + "deadlines keep real time. "
+          + "Default: ${DEFAULT-VALUE}.")
+  double clockSpeed;
+
   @Option(names = "--metrics-port", defaultValue = "0", description = "Port of /metrics (default: any free port).")
   int metricsPort;
 
@@ -57,17 +65,25 @@ public final class DevCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--executor must be process or simulate, not '" + executor + "'");
     };
     var config = ConfigFactory.load();
-    try (DevMode dev = DevMode.start(new DevMode.Options(dataDir, kind, apiPort, httpPort, metricsPort), config)) {
+    try (DevMode dev = DevMode.start(new DevMode.Options(dataDir, kind, apiPort, httpPort, metricsPort,
+        clockSpeed), config)) {
       System.out.println("jobflow dev: API " + dev.emulator().url() + " (kubeconfig " + dev.kubeconfig() + "), webhooks :"
           + dev.controller().webhookPort() + ", metrics :" + dev.controller().metricsPort() + "/metrics, health :"
           + dev.controller().httpPort() + "/readyz, executor " + executor);
       System.out.println("jobflow dev: web view http://127.0.0.1:" + dev.controller().httpPort() + "/ui/");
-      List<JobFlow> flows = dev.submit(files);
+      DevMode.Submitted submitted = dev.submitAll(files);
+      for (var schedule : submitted.schedules()) {
+        System.out.println("jobflow dev: schedule " + schedule.getMetadata().getNamespace() + "/"
+            + schedule.getMetadata().getName() + " runs at \"" + schedule.getSpec().getSchedule() + "\""
+            + (schedule.getSpec().getTimeZone() == null ? "" : " " + schedule.getSpec().getTimeZone())
+            + (clockSpeed == 1 ? " (real time; --clock-speed 86400 makes a day pass every second)"
+            : " on a clock " + clockSpeed + "x faster") + "; kubectl get cjf shows its next run");
+      }
       ProgressView view = new ProgressView(System.out, System.console() != null);
       boolean allSucceeded = true;
-      if (!flows.isEmpty()) {
+      if (!submitted.flows().isEmpty() || !submitted.schedules().isEmpty()) {
         FlowHistory history = new FlowHistory(dev.controller().system());
-        allSucceeded = dev.awaitAll(flows, view, Duration.ofMillis(300),
+        allSucceeded = dev.awaitAll(submitted, view, Duration.ofMillis(300),
             p -> view.print(DevTimeline.of(dev, history, p)));
       }
       if (exitWhenDone) {

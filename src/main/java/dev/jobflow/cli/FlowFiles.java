@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowTemplate;
 import dev.jobflow.api.JobFlowYaml;
-import dev.jobflow.validation.JobFlowValidator;
-import dev.jobflow.validation.Problem;
-import dev.jobflow.validation.UnknownFields;
+import dev.jobflow.template.TemplateLookup;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -22,36 +22,46 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the JobFlows of a file (or stdin for {@code -}) document by document, so one bad document is
- * reported by itself and the good ones around it are still read.
+ * Reads the JobFlows, JobFlowTemplates and CronJobFlows of a file (or stdin for {@code -}) document by document, so
+ * one bad document is reported by itself and the good ones around it are still read.
  */
 final class FlowFiles {
   static final String STDIN = "-";
   private static final YAMLMapper YAML = new YAMLMapper();
 
-  /** One document of a file: a flow, or why it is not one. A file-level failure is a document too. */
-  record Document(String file, JobFlow flow, JsonNode tree, String error) {
-    boolean isFlow() {
-      return flow != null;
+  /** One document of a file: a JobFlow, JobFlowTemplate or CronJobFlow, or why it is none. A file-level failure is a document too. */
+  record Document(String file, HasMetadata object, JsonNode tree, String error) {
+    boolean isObject() {
+      return object != null;
     }
 
-    /**
-     * Every problem of the flow as it is now: field names the model does not know (typos are lost when
-     * the document is read, so they are looked for in its text), then the one validator's.
-     */
-    List<Problem> problems(JobFlowValidator validator) {
-      List<Problem> problems = new ArrayList<>(UnknownFields.find(tree));
-      problems.addAll(validator.validate(flow));
-      return problems;
+    /** The JobFlow, or null when the document is another kind. */
+    JobFlow flow() {
+      return object instanceof JobFlow f ? f : null;
     }
 
-    /** The flow's name, or null when it has none. */
+    String kind() {
+      return object == null ? null : object.getKind();
+    }
+
+    /** The object's name, or null when it has none. */
     String name() {
-      if (flow == null || flow.getMetadata() == null) {
+      if (object == null || object.getMetadata() == null) {
         return null;
       }
-      return flow.getMetadata().getName();
+      return object.getMetadata().getName();
     }
+  }
+
+  /** The templates among the documents, to resolve the flows that name one. */
+  static TemplateLookup templates(List<Document> documents) {
+    List<JobFlowTemplate> templates = new ArrayList<>();
+    for (Document d : documents) {
+      if (d.object() instanceof JobFlowTemplate t) {
+        templates.add(t);
+      }
+    }
+    return TemplateLookup.of(templates);
   }
 
   private FlowFiles() {}
@@ -89,7 +99,7 @@ final class FlowFiles {
           continue;
         }
         try {
-          documents.add(new Document(shown, JobFlowYaml.fromTree(doc, "document " + index), doc, null));
+          documents.add(new Document(shown, JobFlowYaml.objectFromTree(doc, "document " + index), doc, null));
         } catch (JobFlowYaml.NotAJobFlowException e) {
           documents.add(new Document(shown, null, null, e.getMessage()));
         }

@@ -6,6 +6,7 @@ import dev.jobflow.api.Parameter;
 import dev.jobflow.client.FlowStates;
 import dev.jobflow.validation.JobFlowValidator;
 import dev.jobflow.validation.Problem;
+import dev.jobflow.validation.UnknownFields;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Parameters;
         "  jobflow submit --watch --generate-name examples/etl-diamond.yaml",
         "  jobflow submit --wait --timeout 30m -p date=2026-11-23 nightly.yaml",
         "  cat flow.yaml | jobflow submit -n data -",
-        "  jobflow submit --from template/nightly-etl -p date=2026-11-23 --watch"})
+        "  jobflow submit --from template/nightly-etl -p region=eu --watch"})
 final class SubmitCommand extends ClusterCommand {
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "YAML or JSON with one or more JobFlows; - reads standard input.")
   String file;
@@ -45,7 +46,8 @@ final class SubmitCommand extends ClusterCommand {
   String from;
 
   @Option(names = {"-p", "--parameter"}, paramLabel = "NAME=VALUE",
-      description = "Set a parameter (repeatable). With FILE the flow must declare it; with --from the template does.")
+      description = "Set a parameter (repeatable). A flow with steps must declare it; for one with a templateRef (and "
+          + "--from) the template does.")
   Map<String, String> parameters = new LinkedHashMap<>();
 
   @Option(names = "--generate-name", description = "Let the API server add a random suffix to the name, so the same file can run again.")
@@ -98,16 +100,27 @@ final class SubmitCommand extends ClusterCommand {
       throw new CommandFailure(ExitCodes.ERROR, "--name goes with --from; a file names its flows itself");
     }
     List<FlowFiles.Document> docs = FlowFiles.read(file, root.stdin);
-    List<String> unreadable = docs.stream().filter(d -> !d.isFlow()).map(d -> d.file() + ": " + d.error()).toList();
-    if (!unreadable.isEmpty()) {
-      throw new CommandFailure(ExitCodes.ERROR, String.join("\njobflow: ", unreadable) + "\njobflow: nothing was submitted");
+    List<String> unusable = new ArrayList<>();
+    for (FlowFiles.Document doc : docs) {
+      if (!doc.isObject()) {
+        unusable.add(doc.file() + ": " + doc.error());
+      } else if (doc.flow() == null) {
+        unusable.add(doc.file() + ": " + doc.kind() + " " + doc.name() + " is not a JobFlow: submit creates flows "
+            + "(kubectl apply -f creates templates and schedules)");
+      }
+    }
+    if (!unusable.isEmpty()) {
+      throw new CommandFailure(ExitCodes.ERROR, String.join("\njobflow: ", unusable) + "\njobflow: nothing was submitted");
     }
     JobFlowValidator validator = new JobFlowValidator();
     List<String> problems = new ArrayList<>();
     for (FlowFiles.Document doc : docs) {
       prepare(doc);
-      String shown = doc.file() + ": " + (doc.name() != null ? doc.name() : doc.flow().getMetadata().getGenerateName() + "*");
-      for (Problem p : doc.problems(validator)) {
+      String shown = doc.file() + ": " + describe(doc.flow());
+      // A template the flow names lives in the cluster: the webhook checks the flow against it.
+      List<Problem> found = new ArrayList<>(UnknownFields.find(doc.tree()));
+      found.addAll(validator.validate(doc.flow()));
+      for (Problem p : found) {
         problems.add(shown + ": " + p.path() + ": " + p.message());
       }
     }
@@ -145,9 +158,17 @@ final class SubmitCommand extends ClusterCommand {
       meta.setGenerateName(meta.getName().endsWith("-") ? meta.getName() : meta.getName() + "-");
       meta.setName(null);
     }
-    List<Parameter> declared = flow.getSpec().getParameters() == null ? List.of() : flow.getSpec().getParameters();
+    if (flow.getSpec().getParameters() == null) {
+      flow.getSpec().setParameters(new ArrayList<>());
+    }
+    List<Parameter> declared = flow.getSpec().getParameters();
     for (Map.Entry<String, String> p : parameters.entrySet()) {
       Parameter match = declared.stream().filter(d -> p.getKey().equals(d.getName())).findFirst().orElse(null);
+      if (match == null && flow.getSpec().getTemplateRef() != null) {
+        // The template declares the parameters, and the webhook checks them against it.
+        declared.add(new Parameter(p.getKey(), p.getValue()));
+        continue;
+      }
       if (match == null) {
         throw new CommandFailure(ExitCodes.ERROR, "-p " + p.getKey() + ": " + doc.file() + ": " + describe(flow)
             + " declares no parameter '" + p.getKey() + "' (it declares: "

@@ -12,7 +12,10 @@ import dev.jobflow.admission.AdmissionSettings;
 import dev.jobflow.metrics.JobflowMetrics;
 import dev.jobflow.metrics.MetricsOptions;
 import dev.jobflow.metrics.MetricsServer;
+import dev.jobflow.template.ClusterTemplates;
 import dev.jobflow.validation.JobFlowValidator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +35,9 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {"  jobflow webhook --port 8443 --tls-cert tls.crt --tls-key tls.key"},
     mixinStandardHelpOptions = true,
-    description = {"Serves the JobFlow admission webhooks over TLS: POST /validate, POST /mutate, GET /healthz, "
-        + "GET /readyz.",
+    description = {"Serves the Jobflow admission webhooks over TLS: POST /validate, POST /mutate, GET /healthz, "
+        + "GET /readyz, for JobFlows, JobFlowTemplates and CronJobFlows.",
+        "Reads the JobFlowTemplates that flows name from the API server (get jobflowtemplates).",
         "The certificate and key are PEM files (as cert-manager mounts them) and are reloaded when they change.",
         "Stops gracefully on SIGTERM: not ready, then no new connections, then requests in flight finish."})
 public final class WebhookCommand implements Callable<Integer> {
@@ -51,6 +55,11 @@ public final class WebhookCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "FILE",
       description = "PEM private key: PKCS#8, PKCS#1 RSA or EC, e.g. tls.key (default: jobflow.webhook.tls-key).")
   Path tlsKey;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "Where JobFlowTemplates are read, to check the flows that name one (default: $KUBECONFIG, "
+          + "~/.kube/config, or the in-cluster service account).")
+  Path kubeconfig;
 
   @Mixin
   MetricsOptions metricsOptions;
@@ -74,9 +83,13 @@ public final class WebhookCommand implements Callable<Integer> {
       metrics.registerKnownSeries();
       system.getWhenTerminated().thenRun(metricsServer::close);
     }
+    // The client connects on first use: a webhook that never sees a templateRef never calls the API server.
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeConfig()).build();
+    system.getWhenTerminated().thenRun(client::close);
     AdmissionServer server;
     try {
-      server = AdmissionServer.start(system, settings, new JobFlowValidator(), new AdmissionMetrics(metrics))
+      server = AdmissionServer.start(system, settings, new JobFlowValidator(), new ClusterTemplates(client),
+              new AdmissionMetrics(metrics))
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       system.terminate();
@@ -101,5 +114,15 @@ public final class WebhookCommand implements Callable<Integer> {
     System.out.flush();
     system.getWhenTerminated().toCompletableFuture().join();
     return ExitCodes.OK;
+  }
+
+  private io.fabric8.kubernetes.client.Config kubeConfig() throws java.io.IOException {
+    if (kubeconfig == null) {
+      return io.fabric8.kubernetes.client.Config.autoConfigure(null);
+    }
+    if (!java.nio.file.Files.isReadable(kubeconfig)) {
+      throw new IllegalArgumentException("--kubeconfig " + kubeconfig + ": no such readable file");
+    }
+    return io.fabric8.kubernetes.client.Config.fromKubeconfig(java.nio.file.Files.readString(kubeconfig));
   }
 }

@@ -34,6 +34,13 @@ import dev.jobflow.metrics.MetricsServer;
 import dev.jobflow.status.EventRecorder;
 import dev.jobflow.status.FlowReporter;
 import dev.jobflow.status.StatusWriter;
+import dev.jobflow.kube.KubeScheduleRuntime;
+import dev.jobflow.kube.ScheduleInformer;
+import dev.jobflow.schedule.ScheduleClock;
+import dev.jobflow.schedule.ScheduleEntity;
+import dev.jobflow.schedule.ScheduleRouter;
+import dev.jobflow.template.ClusterTemplates;
+import dev.jobflow.template.TemplateResolver;
 import dev.jobflow.ui.LiveFlows;
 import dev.jobflow.ui.UiRoutes;
 import dev.jobflow.validation.JobFlowValidator;
@@ -114,12 +121,22 @@ public final class Controller implements AutoCloseable {
         FlowListener.all(reporter, flowMetrics, live), flowMetrics, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
-        reporter, io);
+        reporter, io, new TemplateResolver(new ClusterTemplates(client)));
+
+    ScheduleClock scheduleClock = settings.scheduleClockSpeed() == 1.0 ? ScheduleClock.of(clock)
+        : ScheduleClock.scaled(clock, settings.scheduleClockSpeed());
+    var scheduleDeps = new ScheduleEntity.Dependencies(deps.settings().instanceId(), new KubeScheduleRuntime(client, io),
+        new SchedulePublisher(client, io, events, metrics, clock), scheduleClock, Duration.ofSeconds(5));
+    ActorRef<ScheduleRouter.Command> scheduleRouter = system.systemActorOf(ScheduleRouter.create(scheduleDeps),
+        "schedules", Props.empty());
+    ScheduleReconciler schedules = new ScheduleReconciler(scheduleRouter, new JobFlowValidator(), events);
 
     // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
     jobHub.synced().get(60, TimeUnit.SECONDS);
     FlowInformer flowInformer = FlowInformer.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),
         reconciler, () -> metrics.informerRelisted("jobflows"));
+    ScheduleInformer scheduleInformer = ScheduleInformer.start(client, settings.cluster().namespaces(),
+        settings.periods().resync().toMillis(), schedules, () -> metrics.informerRelisted("cronjobflows"));
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);
@@ -132,7 +149,7 @@ public final class Controller implements AutoCloseable {
           if (stopping.get()) {
             return "shutting down";
           }
-          if (!flowInformer.hasSynced() || !jobHub.hasSynced()) {
+          if (!flowInformer.hasSynced() || !jobHub.hasSynced() || !scheduleInformer.hasSynced()) {
             return "informers not synced with the API server yet";
           }
           return journalUp.get() ? null : "journal " + settings.journal().displayUrl() + " unreachable";
@@ -145,7 +162,8 @@ public final class Controller implements AutoCloseable {
 
     AdmissionServer webhook = null;
     if (settings.webhook() != null) {
-      webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), new AdmissionMetrics(metrics))
+      webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), new ClusterTemplates(client),
+              new AdmissionMetrics(metrics))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -155,7 +173,10 @@ public final class Controller implements AutoCloseable {
     timers.scheduleWithFixedDelay(() -> safely("flow census", () -> census(flowInformer, metrics)), 1, 15,
         TimeUnit.SECONDS);
 
-    registerShutdown(system, stopping, flowInformer, jobHub, statusWriter, client, io, timers, metricsServer);
+    registerShutdown(system, stopping, () -> {
+      flowInformer.close();
+      scheduleInformer.close();
+    }, jobHub, statusWriter, client, io, timers, metricsServer);
     Controller controller = new Controller(system, client, http, webhook, metricsServer);
     log.info("jobflow controller started: http {} webhook {} metrics {} {}", http.port(),
         webhook == null ? "off" : webhook.port(), metricsServer == null ? "off" : metricsServer.port(),
@@ -163,13 +184,13 @@ public final class Controller implements AutoCloseable {
     return controller;
   }
 
-  private static void registerShutdown(ActorSystem<Void> system, AtomicBoolean stopping, FlowInformer flowInformer,
+  private static void registerShutdown(ActorSystem<Void> system, AtomicBoolean stopping, Runnable stopInformers,
       JobInformerHub jobHub, StatusWriter statusWriter, KubernetesClient client, ExecutorService io,
       ScheduledExecutorService timers, MetricsServer metricsServer) {
     CoordinatedShutdown cs = CoordinatedShutdown.get(system);
     cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-taking-work", () -> {
       stopping.set(true);
-      flowInformer.close();
+      stopInformers.run();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-status", () ->

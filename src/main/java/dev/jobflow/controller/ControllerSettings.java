@@ -12,9 +12,23 @@ import java.util.List;
  *
  * @param webhook the embedded admission webhooks; null: none ({@code --no-webhook})
  * @param metricsEnabled false starts no {@code /metrics} endpoint (tools, some tests)
+ * @param scheduleClockSpeed how many times faster than the wall clock schedules run: 1 in production; {@code jobflow
+ *     dev --clock-speed} sets more so a schedule is seen to fire
  */
 public record ControllerSettings(Cluster cluster, JournalSettings journal, AdmissionSettings webhook, Http http,
-                                 Status status, Periods periods, boolean metricsEnabled) {
+                                 Status status, Periods periods, boolean metricsEnabled, double scheduleClockSpeed) {
+
+  public ControllerSettings {
+    if (!(scheduleClockSpeed > 0)) {
+      throw new IllegalArgumentException("the schedule clock speed must be positive, got " + scheduleClockSpeed);
+    }
+  }
+
+  /** Settings with schedules on the wall clock. */
+  public ControllerSettings(Cluster cluster, JournalSettings journal, AdmissionSettings webhook, Http http,
+                            Status status, Periods periods, boolean metricsEnabled) {
+    this(cluster, journal, webhook, http, status, periods, metricsEnabled, 1.0);
+  }
 
   /**
    * Which API server, and which of its namespaces to watch.
@@ -64,11 +78,17 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
   }
 
   public ControllerSettings withHttp(Http newHttp) {
-    return new ControllerSettings(cluster, journal, webhook, newHttp, status, periods, metricsEnabled);
+    return new ControllerSettings(cluster, journal, webhook, newHttp, status, periods, metricsEnabled,
+        scheduleClockSpeed);
   }
 
   /** Without a {@code /metrics} endpoint. */
   public ControllerSettings withoutMetrics() {
-    return new ControllerSettings(cluster, journal, webhook, http, status, periods, false);
+    return new ControllerSettings(cluster, journal, webhook, http, status, periods, false, scheduleClockSpeed);
+  }
+
+  /** Dev mode and tests only: schedules run {@code speed} times faster than the wall clock. */
+  public ControllerSettings withScheduleClockSpeed(double speed) {
+    return new ControllerSettings(cluster, journal, webhook, http, status, periods, metricsEnabled, speed);
   }
 }

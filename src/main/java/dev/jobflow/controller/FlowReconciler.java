@@ -4,11 +4,16 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
+import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
 import dev.jobflow.flow.FlowCommand;
 import dev.jobflow.flow.FlowDefinition;
 import dev.jobflow.flow.FlowRouter;
+import dev.jobflow.flow.TemplateSource;
+import dev.jobflow.template.Resolution;
+import dev.jobflow.template.TemplateLookup;
+import dev.jobflow.template.TemplateResolver;
 import dev.jobflow.kube.Finalizers;
 import dev.jobflow.status.FlowReporter;
 import dev.jobflow.validation.JobFlowValidator;
@@ -20,16 +25,24 @@ import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContext;
 
 /**
  * Turns what the JobFlow informer sees into commands for the flows' entities: a new or changed flow is
  * validated (the one validator, also when the webhook is not installed), given the finalizer and handed to
  * its entity by uid; a flow being deleted is told so, and its finalizer goes once FlowDeleted is journaled.
+ *
+ * <p>A flow that names a JobFlowTemplate is resolved against the API server while it has not started (the
+ * resolved spec, with the template's name, uid and resourceVersion, is what its entity records when it accepts
+ * it); a template gone by then makes the entity fail the flow with {@code TemplateNotFound}. Once the flow runs,
+ * its template is not read again: the entity keeps what it accepted.
  */
 public final class FlowReconciler implements FlowInformer.Listener {
   private static final Logger log = LoggerFactory.getLogger(FlowReconciler.class);
 
   private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(30);
+  /** After the API server did not answer a template read. */
+  private static final Duration TEMPLATE_RETRY = Duration.ofSeconds(5);
 
   private final ActorRef<FlowRouter.Command> router;
   private final Scheduler scheduler;
@@ -37,9 +50,11 @@ public final class FlowReconciler implements FlowInformer.Listener {
   private final JobFlowValidator validator;
   private final FlowReporter reporter;
   private final Executor io;
+  private final TemplateResolver templates;
 
   public FlowReconciler(ActorRef<FlowRouter.Command> router, Scheduler scheduler, KubernetesClient client,
-      JobFlowValidator validator, FlowReporter reporter, Executor io) {
+      JobFlowValidator validator, FlowReporter reporter, Executor io, TemplateResolver templates) {
+    this.templates = templates;
     this.router = router;
     this.scheduler = scheduler;
     this.client = client;
@@ -64,6 +79,16 @@ public final class FlowReconciler implements FlowInformer.Listener {
       io.execute(() -> addFinalizer(flow));
     }
     List<Problem> problems = validator.validate(flow);
+    if (problems.isEmpty() && flow.getSpec().usesTemplate()) {
+      if (hasStarted(flow)) {
+        // Its entity runs what it accepted; this generation only brings suspend, parallelism or shutdown.
+        router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(
+            FlowDefinition.from(flow).withTemplate(TemplateSource.notFound(flow.getSpec().getTemplateRef().getName())))));
+      } else {
+        io.execute(() -> resolveThenDeliver(flow)); // reads the template from the API server
+      }
+      return;
+    }
     FlowDefinition definition = null;
     if (problems.isEmpty()) {
       try {
@@ -77,6 +102,49 @@ public final class FlowReconciler implements FlowInformer.Listener {
       return;
     }
     router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition)));
+  }
+
+  /** Resolves the flow's template and hands the resolved spec (or the template's absence) to its entity. */
+  private void resolveThenDeliver(JobFlow flow) {
+    String uid = flow.getMetadata().getUid();
+    String templateName = flow.getSpec().getTemplateRef().getName();
+    Resolution resolution;
+    try {
+      resolution = templates.resolve(flow);
+    } catch (TemplateLookup.TemplateLookupException e) {
+      log.warn("{}/{}: {}; trying again in {}s", flow.getMetadata().getNamespace(), flow.getMetadata().getName(),
+          e.getMessage(), TEMPLATE_RETRY.toSeconds());
+      scheduler.scheduleOnce(TEMPLATE_RETRY, () -> onFlow(flow), ExecutionContext.fromExecutor(io));
+      return;
+    }
+    FlowDefinition definition;
+    if (resolution instanceof Resolution.TemplateNotFound) {
+      definition = FlowDefinition.from(flow).withTemplate(TemplateSource.notFound(templateName));
+    } else if (resolution instanceof Resolution.Resolved resolved) {
+      List<Problem> problems = validator.validate(resolved.flow());
+      try {
+        definition = problems.isEmpty() ? FlowDefinition.from(resolved.flow(), new TemplateSource(templateName,
+            resolved.template().getMetadata().getUid(), resolved.template().getMetadata().getResourceVersion())) : null;
+      } catch (IllegalArgumentException e) {
+        problems = List.of(new Problem("spec", e.getMessage()));
+        definition = null;
+      }
+      if (definition == null) {
+        reject(flow, problems.stream().map(p -> new Problem("spec.templateRef",
+            "JobFlowTemplate '" + templateName + "': " + p)).toList());
+        return;
+      }
+    } else {
+      reject(flow, resolution.problems());
+      return;
+    }
+    router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition)));
+  }
+
+  /** Its entity has reported it running (or suspended, past Pending): what it runs is settled. */
+  private static boolean hasStarted(JobFlow flow) {
+    JobFlowStatus status = flow.getStatus();
+    return status != null && status.getPhase() != null && status.getPhase() != FlowPhase.Pending;
   }
 
   @Override

@@ -29,6 +29,8 @@ public final class Reasons {
   public static final String SUCCEEDED = "Succeeded";
   /** The JobFlow was deleted before it finished. */
   public static final String FLOW_DELETED = "FlowDeleted";
+  /** The JobFlowTemplate the flow names was gone when the flow was accepted. */
+  public static final String TEMPLATE_NOT_FOUND = "TemplateNotFound";
   /** The spec cannot be run (e.g. a dependency cycle the validator did not catch). */
   public static final String INVALID_SPEC = "InvalidSpec";
 }

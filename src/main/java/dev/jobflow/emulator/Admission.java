@@ -31,7 +31,7 @@ import javax.net.ssl.TrustManagerFactory;
  * denial refuses the write with the webhook's message. Webhooks come from the
  * Mutating/ValidatingWebhookConfiguration objects stored in the emulator (only {@code clientConfig.url}
  * can be reached from here, not {@code clientConfig.service}) and from {@link WebhookTarget}s, which
- * apply to JobFlows.
+ * apply to every jobflow.dev kind.
  */
 final class Admission {
   private static final ObjectMapper JSON = Serialization.jsonMapper();
@@ -102,9 +102,10 @@ final class Admission {
   private List<Hook> hooksFor(String operation, ResourceType type) {
     List<Hook> mutating = new ArrayList<>();
     List<Hook> validating = new ArrayList<>();
-    boolean isJobFlow = type.group().equals("jobflow.dev") && type.plural().equals("jobflows");
+    // The configured targets serve every Jobflow kind: JobFlows, JobFlowTemplates and CronJobFlows.
+    boolean isJobflowKind = type.group().equals("jobflow.dev");
     for (WebhookTarget t : configured) {
-      if (isJobFlow) {
+      if (isJobflowKind) {
         (t.mutating() ? mutating : validating).add(
             new Hook(t.name(), t.url().toString(), t.caPem(), t.mutating(), false, 10, null));
       }

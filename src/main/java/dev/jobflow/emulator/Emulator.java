@@ -16,7 +16,7 @@ import java.nio.file.Path;
 
 /**
  * A Kubernetes API server on loopback, good enough for Jobflow and kubectl: fabric8's CRUD emulator
- * ({@link EmulatorStore}) behind an HTTP front end ({@link ApiServer}) with the JobFlow CRD
+ * ({@link EmulatorStore}) behind an HTTP front end ({@link ApiServer}) with the Jobflow CRDs
  * installed, plus an optional executor that runs the Jobs ({@link JobRunner}).
  *
  * <pre>{@code
@@ -27,7 +27,11 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class Emulator implements AutoCloseable {
-  static final String CRD_RESOURCE = "/META-INF/fabric8/jobflows.jobflow.dev-v1.yml";
+  /** The CRDs the build generates: JobFlow, JobFlowTemplate and CronJobFlow. */
+  static final java.util.List<String> CRD_RESOURCES = java.util.List.of(
+      "/META-INF/fabric8/jobflows.jobflow.dev-v1.yml",
+      "/META-INF/fabric8/jobflowtemplates.jobflow.dev-v1.yml",
+      "/META-INF/fabric8/cronjobflows.jobflow.dev-v1.yml");
 
   private final EmulatorOptions options;
   private final Vertx vertx;
@@ -139,14 +143,16 @@ public final class Emulator implements AutoCloseable {
   private void installBasics() {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
         .create();
-    try (InputStream in = Emulator.class.getResourceAsStream(CRD_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the JobFlow CRD " + CRD_RESOURCE + " is not on the classpath (run mvn process-classes)");
+    for (String resource : CRD_RESOURCES) {
+      try (InputStream in = Emulator.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("the CRD " + resource + " is not on the classpath (run mvn process-classes)");
+        }
+        CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the CRD " + resource + ": " + e.getMessage(), e);
       }
-      CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
-      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the JobFlow CRD: " + e.getMessage(), e);
     }
   }
 

@@ -22,16 +22,53 @@ import java.util.Map;
  *
  * @param parallelism most attempts running at once, null for unlimited
  * @param timeout whole-flow deadline, null for none
+ * @param template the JobFlowTemplate the steps came from, null when the flow lists its own (an optional field,
+ *     absent from events written before templates existed)
  */
 public record FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
-                             List<StepDefinition> finallySteps) implements JsonSerializable {
+                             List<StepDefinition> finallySteps, TemplateSource template) implements JsonSerializable {
   public FlowDefinition {
     parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     steps = steps == null ? List.of() : List.copyOf(steps);
     finallySteps = finallySteps == null ? List.of() : List.copyOf(finallySteps);
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
+  }
+
+  /** A definition whose steps are its own (no template). */
+  public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
+                        FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
+                        Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps) {
+    this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
+        finallySteps, null);
+  }
+
+  /**
+   * Reads a JobFlow whose template (if it names one) was resolved by {@code dev.jobflow.template.TemplateResolver}:
+   * {@code resolved} carries the template's steps, {@code source} says which template and version they came from.
+   */
+  public static FlowDefinition from(JobFlow resolved, TemplateSource source) {
+    return from(resolved).withTemplate(source);
+  }
+
+  public FlowDefinition withTemplate(TemplateSource source) {
+    return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
+        parameters, steps, finallySteps, source);
+  }
+
+  /**
+   * A later generation of a flow run from a template, as the flow accepted with {@code accepted} sees it: what it
+   * runs (steps, finally, parameters, failure policy, timeout) stays what it was accepted with, whatever the
+   * template says now or whether it still exists. Only the flow's own controls (suspend, parallelism, shutdown)
+   * come from this generation.
+   */
+  public FlowDefinition keepingWhatRunsFrom(FlowDefinition accepted) {
+    if (template == null || accepted == null) {
+      return this;
+    }
+    return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
+        suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template);
   }
 
   public FlowId id() {

@@ -219,8 +219,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   public CommandHandler<FlowCommand, FlowEvent, FlowState> commandHandler() {
     CommandHandlerBuilder<FlowCommand, FlowEvent, FlowState> builder = newCommandHandlerBuilder();
     builder.forState(state -> !state.isAccepted())
-        .onCommand(SpecSeen.class, (state, cmd) ->
-            persistThenAct(state, Recording.of(new FlowEvent.FlowAccepted(meta(), cmd.definition()))))
+        .onCommand(SpecSeen.class, (state, cmd) -> persistThenAct(state, Recording.of(accepting(cmd.definition()))))
         .onCommand(Deleted.class, cmd -> {
           acknowledge(cmd);
           return Effect().stop();
@@ -272,7 +271,19 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (cmd.definition().generation() <= state.observedGeneration()) {
       return resendStatus(state, cmd);
     }
-    return persistThenAct(state, Recording.of(SpecChanges.between(state, cmd.definition(), meta())));
+    // A flow run from a template keeps what it accepted, whatever the template says now (or whether it still exists).
+    FlowDefinition next = cmd.definition().keepingWhatRunsFrom(state.definition());
+    return persistThenAct(state, Recording.of(SpecChanges.between(state, next, meta())));
+  }
+
+  /** The flow starts with this definition; one whose template was gone at acceptance fails at once. */
+  private List<FlowEvent> accepting(FlowDefinition def) {
+    if (def.template() != null && !def.template().found()) {
+      return List.of(new FlowEvent.FlowAccepted(meta(), def), new FlowEvent.FlowFailed(meta(),
+          Reasons.TEMPLATE_NOT_FOUND, "JobFlowTemplate '" + def.template().name() + "' not found in namespace '"
+          + def.namespace() + "' when the flow was accepted"));
+    }
+    return List.of(new FlowEvent.FlowAccepted(meta(), def));
   }
 
   /** A resync: the controller may have missed our last status (e.g. it restarted): tell it again. */

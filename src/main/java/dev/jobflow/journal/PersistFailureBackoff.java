@@ -33,6 +33,13 @@ public record PersistFailureBackoff(Duration min, Duration max, double randomFac
     return new PersistFailureBackoff(c.getDuration("min"), c.getDuration("max"), c.getDouble("random-factor"));
   }
 
+  /** {@code jobflow.journal.persist-failure-backoff} of the actor system's config, or 1s..30s when absent. */
+  public static PersistFailureBackoff of(Config systemConfig) {
+    String path = "jobflow.journal.persist-failure-backoff";
+    return systemConfig.hasPath(path) ? fromConfig(systemConfig.getConfig(path))
+        : new PersistFailureBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
+  }
+
   /**
    * Restart with this backoff. A database outage fails every busy entity at once, so single failures log at
    * WARN and only an entity failing 10 times in a row (a long outage) logs at ERROR.

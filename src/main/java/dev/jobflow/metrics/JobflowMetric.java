@@ -35,6 +35,15 @@ public enum JobflowMetric {
       "Time from a step's last dependency succeeding (or its flow starting) to the create call of its Job.",
       "namespace"),
 
+  SCHEDULE_FIRINGS(Type.COUNTER, "jobflow_schedule_firings_total",
+      "Runs a CronJobFlow started (ScheduleFired).", "namespace"),
+  SCHEDULE_SKIPPED(Type.COUNTER, "jobflow_schedule_skipped_total",
+      "Scheduled runs not started, by reason: ConcurrencyForbidden (Forbid while a run was active), "
+          + "MissedStartingDeadline, or FlowRefused (the run's flow could not be created).", "namespace", "reason"),
+  SCHEDULE_MISSED_TIMES(Type.COUNTER, "jobflow_schedule_missed_times_total",
+      "Scheduled times that passed without a run (downtime, suspension), counted when the schedule catches up.",
+      "namespace"),
+
   KUBE_REQUESTS(Type.COUNTER, "jobflow_kube_requests_total",
       "Requests to the Kubernetes API server, by verb and resource.", "verb", "resource"),
   KUBE_API_ERRORS(Type.COUNTER, "jobflow_kube_api_errors_total",

@@ -141,6 +141,37 @@ public final class JobflowMetrics {
     record(JobflowMetric.STEP_SCHEDULING_LATENCY, TagSet.of("namespace", labels.namespace(namespace)), latency);
   }
 
+  // --- schedules ---
+
+  /** A schedule of this namespace exists: its series start at 0, so rate() and the panels see them from the start. */
+  public void scheduleSeen(String namespace) {
+    String ns = labels.namespace(namespace);
+    counter(JobflowMetric.SCHEDULE_FIRINGS, TagSet.of("namespace", ns));
+    counter(JobflowMetric.SCHEDULE_MISSED_TIMES, TagSet.of("namespace", ns));
+    for (String reason : LabelValues.SCHEDULE_SKIP_REASONS) {
+      counter(JobflowMetric.SCHEDULE_SKIPPED, TagSet.builder().add("namespace", ns).add("reason", reason).build());
+    }
+  }
+
+  /** A CronJobFlow started a run; {@code missedBefore} earlier times were not run. */
+  public void scheduleFired(String namespace, int missedBefore) {
+    String ns = labels.namespace(namespace);
+    counter(JobflowMetric.SCHEDULE_FIRINGS, TagSet.of("namespace", ns)).increment();
+    if (missedBefore > 0) {
+      counter(JobflowMetric.SCHEDULE_MISSED_TIMES, TagSet.of("namespace", ns)).increment(missedBefore);
+    }
+  }
+
+  /** A scheduled run was not started ({@code times} of them, for missed deadlines). */
+  public void scheduleSkipped(String namespace, String reason, int times) {
+    String ns = labels.namespace(namespace);
+    counter(JobflowMetric.SCHEDULE_SKIPPED, TagSet.builder().add("namespace", ns)
+        .add("reason", LabelValues.scheduleSkipReason(reason)).build()).increment();
+    if ("MissedStartingDeadline".equals(reason)) {
+      counter(JobflowMetric.SCHEDULE_MISSED_TIMES, TagSet.of("namespace", ns)).increment(times);
+    }
+  }
+
   // --- Kubernetes API ---
 
   /** A request to the API server, e.g. {@code ("create", "jobs")}; {@link KubeApiMetrics} calls this for you. */

@@ -28,8 +28,11 @@ public final class LabelValues {
   public static final Set<String> ADMISSION_OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
   public static final Set<String> KUBE_VERBS = Set.of("get", "list", "watch", "create", "update", "patch", "delete");
   public static final Set<String> KUBE_RESOURCES = Set.of("jobflows", "jobflows/status", "jobs", "events", "leases",
-      "pods", "tokenreviews", "subjectaccessreviews", "customresourcedefinitions");
-  public static final Set<String> INFORMER_RESOURCES = Set.of("jobflows", "jobs");
+      "pods", "tokenreviews", "subjectaccessreviews", "customresourcedefinitions", "jobflowtemplates", "cronjobflows",
+      "cronjobflows/status");
+  public static final Set<String> INFORMER_RESOURCES = Set.of("jobflows", "jobs", "cronjobflows");
+  public static final Set<String> SCHEDULE_SKIP_REASONS = Set.of("ConcurrencyForbidden", "MissedStartingDeadline",
+      "FlowRefused");
 
   private static final Map<String, String> FAILURE_REASONS_BY_LOWER_CASE = lowerCaseIndex(FAILURE_REASONS);
 
@@ -69,6 +72,10 @@ public final class LabelValues {
       return OTHER;
     }
     return FAILURE_REASONS_BY_LOWER_CASE.getOrDefault(reason.trim().toLowerCase(Locale.ROOT), OTHER);
+  }
+
+  public static String scheduleSkipReason(String reason) {
+    return reason != null && SCHEDULE_SKIP_REASONS.contains(reason) ? reason : OTHER;
   }
 
   public static String admissionOperation(String operation) {

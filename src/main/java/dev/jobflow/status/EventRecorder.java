@@ -24,8 +24,12 @@ public final class EventRecorder {
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
   public static final String COMPONENT = "jobflow-controller";
 
-  /** Where an event is about: the flow's identity as the API server knows it. */
-  public record FlowRef(String namespace, String name, String uid) {
+  /** Where an event is about: the object's identity as the API server knows it (a JobFlow unless said). */
+  public record FlowRef(String namespace, String name, String uid, String kind) {
+    public FlowRef(String namespace, String name, String uid) {
+      this(namespace, name, uid, JobFlow.KIND);
+    }
+
     public static FlowRef of(JobFlow flow) {
       return new FlowRef(flow.getMetadata().getNamespace(), flow.getMetadata().getName(), flow.getMetadata().getUid());
     }
@@ -102,7 +106,7 @@ public final class EventRecorder {
           .withName(flow.name() + "." + Long.toHexString(now.toEpochMilli() * 1000 + (System.nanoTime() % 1000 + 1000) % 1000))
         .endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(JobFlow.API_VERSION).withKind(JobFlow.KIND)
+            .withApiVersion(JobFlow.API_VERSION).withKind(flow.kind())
             .withNamespace(flow.namespace()).withName(flow.name()).withUid(flow.uid())
             .build())
         .withType(type.name())

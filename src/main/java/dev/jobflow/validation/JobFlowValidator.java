@@ -1,17 +1,25 @@
 package dev.jobflow.validation;
 
+import dev.jobflow.api.CronJobFlow;
+import dev.jobflow.api.CronJobFlowSpec;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowSpec;
+import dev.jobflow.api.JobFlowTemplate;
+import dev.jobflow.api.JobFlowTemplateSpec;
+import dev.jobflow.api.Parameter;
 import dev.jobflow.api.Step;
+import dev.jobflow.api.TemplateParameter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The one validator: used by {@code jobflow validate}, the admission webhook and the controller.
- * Reports every problem at once, each with its field path, in document order: the flow's own fields,
- * then each step in turn, then dependency cycles. The rules live in small classes by concern.
+ * The one validator: used by {@code jobflow validate}, the admission webhook and the controller, for JobFlows,
+ * JobFlowTemplates and CronJobFlows alike. Reports every problem at once, each with its field path, in document
+ * order: the object's own fields, then each step in turn, then dependency cycles. The rules live in small classes
+ * by concern. A JobFlow with a {@code templateRef} is checked for what it says itself here; its steps are the
+ * template's, checked when the template is applied and again, resolved, when the flow is accepted.
  */
 public final class JobFlowValidator {
 
@@ -28,9 +36,86 @@ public final class JobFlowValidator {
       problems.add(new Problem("spec", "a flow needs a spec with at least one step"));
       return problems;
     }
+    checkFlowSpec(spec, problems);
+    return problems;
+  }
+
+  /** Every problem of the template: its steps must make a valid flow with its declared parameters. */
+  public List<Problem> validate(JobFlowTemplate template) {
+    List<Problem> problems = new ArrayList<>();
+    if (template == null) {
+      problems.add(new Problem("", "no JobFlowTemplate given"));
+      return problems;
+    }
+    NameRules.checkTemplateName(template.getMetadata(), problems);
+    JobFlowTemplateSpec spec = template.getSpec();
+    if (spec == null) {
+      problems.add(new Problem("spec", "a template needs a spec with at least one step"));
+      return problems;
+    }
+    checkFlowSpec(asFlowSpec(spec), problems);
+    return problems;
+  }
+
+  /** Every problem of the schedule: its schedule, time zone and bounds, and the spec of the flows it creates. */
+  public List<Problem> validate(CronJobFlow schedule) {
+    List<Problem> problems = new ArrayList<>();
+    if (schedule == null) {
+      problems.add(new Problem("", "no CronJobFlow given"));
+      return problems;
+    }
+    NameRules.checkScheduleName(schedule.getMetadata(), problems);
+    CronJobFlowSpec spec = schedule.getSpec();
+    if (spec == null) {
+      problems.add(new Problem("spec", "a schedule needs a spec with a schedule and a flowSpec"));
+      return problems;
+    }
+    ScheduleRules.check(spec, problems);
+    if (spec.getFlowSpec() == null) {
+      problems.add(new Problem("spec.flowSpec", "a schedule needs the spec of the flows it creates"));
+    } else {
+      List<Problem> flowProblems = new ArrayList<>();
+      checkFlowSpec(spec.getFlowSpec(), flowProblems);
+      for (Problem p : flowProblems) {
+        problems.add(new Problem("spec.flowSpec" + p.path().substring("spec".length()), p.message()));
+      }
+    }
+    return problems;
+  }
+
+  /** True when the flow has no problem. */
+  public boolean isValid(JobFlow flow) {
+    return validate(flow).isEmpty();
+  }
+
+  /**
+   * A template's spec as the spec of a flow made from it: its parameters declared with their defaults (a required
+   * one as the empty string), so that the flow rules, references included, apply unchanged.
+   */
+  public static JobFlowSpec asFlowSpec(JobFlowTemplateSpec template) {
+    JobFlowSpec spec = new JobFlowSpec();
+    spec.setFailurePolicy(template.getFailurePolicy());
+    spec.setTimeout(template.getTimeout());
+    spec.setSteps(template.getSteps());
+    spec.setFinallySteps(template.getFinallySteps());
+    List<Parameter> parameters = new ArrayList<>();
+    if (template.getParameters() != null) {
+      for (TemplateParameter p : template.getParameters()) {
+        parameters.add(p == null ? null : new Parameter(p.getName(), p.getDefault() == null ? "" : p.getDefault()));
+      }
+    }
+    spec.setParameters(parameters);
+    return spec;
+  }
+
+  private static void checkFlowSpec(JobFlowSpec spec, List<Problem> problems) {
     BoundsRules.checkFlow(spec, problems);
     ParameterRules parameters = new ParameterRules();
     parameters.checkDeclarations(spec.getParameters(), problems);
+    if (spec.usesTemplate()) {
+      TemplateRefRules.check(spec, problems);
+      return;
+    }
 
     List<StepAt> steps = locate(spec.getSteps(), "spec.steps", false, problems);
     List<StepAt> finallySteps = locate(spec.getFinallySteps(), "spec.finally", true, problems);
@@ -52,12 +137,6 @@ public final class JobFlowValidator {
       }
     }
     graph.checkCycles(problems);
-    return problems;
-  }
-
-  /** True when the flow has no problem. */
-  public boolean isValid(JobFlow flow) {
-    return validate(flow).isEmpty();
   }
 
   /** Pairs each step with its path; an empty entry ({@code - } in YAML) is a problem and stays null. */

@@ -18,6 +18,15 @@ public final class NameLimits {
   public static final int MAX_ATTEMPT = 1 + MAX_RETRY_LIMIT;
   /** Longest step name (in {@code steps} and {@code finally}). */
   public static final int MAX_STEP_NAME = MAX_JOB_NAME - MAX_FLOW_NAME - MAX_ATTEMPT_DIGITS - 2;
+  /**
+   * Digits of the suffix a CronJobFlow gives each flow it creates, {@code <cron>-<minutes since 1970>} (as CronJob
+   * names its Jobs): eight digits until the year 2160.
+   */
+  public static final int SCHEDULE_SUFFIX_DIGITS = 8;
+  /** Longest {@code metadata.name} of a CronJobFlow, so that its flows' names fit {@link #MAX_FLOW_NAME}. */
+  public static final int MAX_SCHEDULE_NAME = MAX_FLOW_NAME - 1 - SCHEDULE_SUFFIX_DIGITS;
+  /** Longest {@code metadata.name} of a JobFlowTemplate (any object name is at most 253; templates are labels). */
+  public static final int MAX_TEMPLATE_NAME = MAX_JOB_NAME;
   /** Characters the API server appends to {@code metadata.generateName}. */
   public static final int GENERATED_SUFFIX = 5;
 

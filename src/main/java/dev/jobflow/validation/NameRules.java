@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.List;
 import java.util.Map;
 
-/** The flow's name and its steps' names: DNS-1123 labels, short enough for Job names, unique. */
+/** The names of flows, templates, schedules and steps: DNS-1123 labels, short enough for Job names, unique. */
 final class NameRules {
   private static final String LABEL_RULE =
       "use lowercase letters, digits and '-', starting and ending with a letter or digit (a DNS-1123 label)";
@@ -12,6 +12,21 @@ final class NameRules {
   private NameRules() {}
 
   static void checkFlowName(ObjectMeta metadata, List<Problem> problems) {
+    checkName(metadata, "flow", NameLimits.MAX_FLOW_NAME,
+        "so that Job names <flow>-<step>-<attempt> stay within " + NameLimits.MAX_JOB_NAME, problems);
+  }
+
+  static void checkTemplateName(ObjectMeta metadata, List<Problem> problems) {
+    checkName(metadata, "template", NameLimits.MAX_TEMPLATE_NAME, "as a DNS-1123 label", problems);
+  }
+
+  static void checkScheduleName(ObjectMeta metadata, List<Problem> problems) {
+    checkName(metadata, "schedule", NameLimits.MAX_SCHEDULE_NAME, "so that the names of its flows, <schedule>-<"
+        + NameLimits.SCHEDULE_SUFFIX_DIGITS + " digits>, stay within " + NameLimits.MAX_FLOW_NAME, problems);
+  }
+
+  /** Checks {@code metadata.name} (or generateName) of a {@code kind} ("flow", "template", "schedule"). */
+  private static void checkName(ObjectMeta metadata, String kind, int max, String why, List<Problem> problems) {
     if (metadata != null && metadata.getAdditionalProperties() != null) {
       for (String field : metadata.getAdditionalProperties().keySet()) {
         problems.add(new Problem("metadata." + field, "unknown field '" + field + "' in metadata (a typo?)"));
@@ -21,33 +36,32 @@ final class NameRules {
     String generateName = metadata == null ? null : metadata.getGenerateName();
     if (name == null || name.isEmpty()) {
       if (generateName != null && !generateName.isEmpty()) {
-        checkGenerateName(generateName, problems);
+        checkGenerateName(generateName, kind, max, problems);
       } else {
-        problems.add(new Problem("metadata.name", "a flow needs a name"));
+        problems.add(new Problem("metadata.name", "a " + kind + " needs a name"));
       }
       return;
     }
     if (!NameLimits.isDnsLabel(name)) {
-      problems.add(new Problem("metadata.name", "'" + name + "' is not a valid flow name: " + LABEL_RULE));
+      problems.add(new Problem("metadata.name", "'" + name + "' is not a valid " + kind + " name: " + LABEL_RULE));
     }
-    if (name.length() > NameLimits.MAX_FLOW_NAME) {
+    if (name.length() > max) {
       problems.add(new Problem("metadata.name", "'" + name + "' is " + name.length()
-          + " characters long; flow names are at most " + NameLimits.MAX_FLOW_NAME
-          + " so that Job names <flow>-<step>-<attempt> stay within " + NameLimits.MAX_JOB_NAME));
+          + " characters long; " + kind + " names are at most " + max + " " + why));
     }
   }
 
-  private static void checkGenerateName(String prefix, List<Problem> problems) {
+  private static void checkGenerateName(String prefix, String kind, int max, List<Problem> problems) {
     // The API server appends random characters, so the prefix may end in '-' but must leave room for them.
     String probe = prefix + "x";
     if (!NameLimits.isDnsLabel(probe)) {
       problems.add(new Problem("metadata.generateName", "'" + prefix + "' is not a valid name prefix: " + LABEL_RULE));
     }
-    int max = NameLimits.MAX_FLOW_NAME - NameLimits.GENERATED_SUFFIX;
-    if (prefix.length() > max) {
+    int longest = max - NameLimits.GENERATED_SUFFIX;
+    if (prefix.length() > longest) {
       problems.add(new Problem("metadata.generateName", "'" + prefix + "' is " + prefix.length()
-          + " characters long; with the " + NameLimits.GENERATED_SUFFIX + " generated characters a flow name "
-          + "must stay within " + NameLimits.MAX_FLOW_NAME + ", so the prefix is at most " + max));
+          + " characters long; with the " + NameLimits.GENERATED_SUFFIX + " generated characters a " + kind
+          + " name must stay within " + max + ", so the prefix is at most " + longest));
     }
   }
 

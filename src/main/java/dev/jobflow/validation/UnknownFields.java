@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowYaml;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class UnknownFields {
         })
         .build();
     try {
-      mapper.treeToValue(document, JobFlow.class);
+      mapper.treeToValue(document, JobFlowYaml.KINDS.getOrDefault(document.path("kind").asText(""), JobFlow.class));
     } catch (IOException | IllegalArgumentException e) {
       // Not a JobFlow at all: reading it as one reports why; unknown fields are the lesser problem.
     }

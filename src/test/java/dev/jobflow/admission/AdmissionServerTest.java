@@ -240,7 +240,7 @@ class AdmissionServerTest {
     assertEquals("JSONPatch", answer.response().path("patchType").asText());
     ObjectNode patched = Reviews.applyPatch(Reviews.flow(), answer.patch());
     JsonNode spec = patched.get("spec");
-    assertEquals("Forbid", spec.path("concurrencyPolicy").asText());
+    assertTrue(spec.path("concurrencyPolicy").isMissingNode(), "concurrencyPolicy moved to CronJobFlow");
     assertEquals(86400, spec.path("ttlSecondsAfterFinished").asLong());
     assertEquals("FailFast", spec.path("failurePolicy").asText());
     assertEquals(6, spec.at("/steps/0/template/backoffLimit").asInt());
@@ -255,14 +255,14 @@ class AdmissionServerTest {
       assertEquals("add", op.path("op").asText());
       assertTrue(Reviews.flow().at(op.path("path").asText()).isMissingNode(), op.toString());
     }
-    assertEquals(7, answer.patch().size(), answer.patch().toString());
+    assertEquals(6, answer.patch().size(), answer.patch().toString());
     assertTrue(observed.contains(new Observed(Endpoint.MUTATE, "CREATE", Verdict.PATCHED)));
   }
 
   @Test
   void sendsNoPatchWhenNothingIsMissingAndNeverOverwrites() throws Exception {
     ObjectNode flow = Reviews.flow();
-    Reviews.spec(flow).put("concurrencyPolicy", "Allow").put("ttlSecondsAfterFinished", 60)
+    Reviews.spec(flow).put("ttlSecondsAfterFinished", 60)
         .put("failurePolicy", "ContinueIndependent");
     for (String list : List.of("steps", "finally")) {
       for (JsonNode step : Reviews.spec(flow).get(list)) {

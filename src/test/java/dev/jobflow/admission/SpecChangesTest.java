@@ -42,7 +42,7 @@ class SpecChangesTest {
   @Test
   void defaultsMakeOldAndNewSpellingsOfOneSpecEqual() throws Exception {
     JsonNode bare = json("{'steps':[{'name':'a','template':{'template':{'spec':{'containers':[]}}}}]}");
-    JsonNode spelledOut = json("{'concurrencyPolicy':'Forbid','ttlSecondsAfterFinished':86400,'failurePolicy':"
+    JsonNode spelledOut = json("{'ttlSecondsAfterFinished':86400,'failurePolicy':"
         + "'FailFast','steps':[{'name':'a','template':{'backoffLimit':6,'template':{'spec':{'containers':[],"
         + "'restartPolicy':'Never'}}}}]}");
     assertTrue(SpecChanges.same(FlowDefaults.withDefaults(bare), FlowDefaults.withDefaults(spelledOut)));

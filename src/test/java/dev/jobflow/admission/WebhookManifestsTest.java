@@ -68,7 +68,7 @@ class WebhookManifestsTest {
       assertEquals(Map.of(), hook.service().getAdditionalProperties(), what);
       assertEquals(List.of("jobflow.dev"), rule.getApiGroups(), what);
       assertEquals(List.of("v1alpha1"), rule.getApiVersions(), what);
-      assertEquals(List.of("jobflows"), rule.getResources(), what);
+      assertEquals(List.of("jobflows", "jobflowtemplates", "cronjobflows"), rule.getResources(), what);
       assertEquals(List.of("CREATE", "UPDATE"), rule.getOperations(), what);
       assertEquals("jobflow-system/jobflow-webhook", hook.annotations().get("cert-manager.io/inject-ca-from"), what);
     }

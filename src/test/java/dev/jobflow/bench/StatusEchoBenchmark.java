@@ -129,7 +129,7 @@ public final class StatusEchoBenchmark {
           new KubeJobRuntime(client, jobs, io, clock), reporter, EngineHealth.NONE, clock);
       ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
       FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
-          reporter, io);
+          reporter, io, new dev.jobflow.template.TemplateResolver(new dev.jobflow.template.ClusterTemplates(client)));
       jobs.synced().get(60, TimeUnit.SECONDS);
       AutoCloseable informer = echo ? everyUpdate(client, reconciler, resync)
           : FlowInformer.start(client, List.of(), resync, reconciler, () -> {});

@@ -53,15 +53,21 @@ final class CliCluster implements ExtensionContext.Store.CloseableResource {
   }
 
   private static CliCluster start() {
-    try {
-      Path dir = Files.createTempDirectory("jobflow-cli-");
-      var config = ConfigFactory.parseMap(Map.of(
-          "akka.loglevel", "WARNING",
-          "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
-          "akka.coordinated-shutdown.exit-jvm", "off")).withFallback(ConfigFactory.load());
-      return new CliCluster(dir, DevMode.start(new DevMode.Options(dir, EmulatorOptions.ExecutorKind.PROCESS, 0, 0, 0), config));
-    } catch (Exception e) {
-      throw new IllegalStateException("could not start jobflow dev for the CLI tests: " + e, e);
+    var config = ConfigFactory.parseMap(Map.of(
+        "akka.loglevel", "WARNING",
+        "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
+        "akka.coordinated-shutdown.exit-jvm", "off")).withFallback(ConfigFactory.load());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Path dir = Files.createTempDirectory("jobflow-cli-");
+        return new CliCluster(dir, DevMode.start(new DevMode.Options(dir, EmulatorOptions.ExecutorKind.PROCESS, 0, 0, 0), config));
+      } catch (Exception e) {
+        // DevMode picks its webhook port free, then binds it: on a shared machine another process may take it first.
+        if (attempt < 3 && String.valueOf(e.getMessage()).contains("Address already in use")) {
+          continue;
+        }
+        throw new IllegalStateException("could not start jobflow dev for the CLI tests: " + e, e);
+      }
     }
   }
 

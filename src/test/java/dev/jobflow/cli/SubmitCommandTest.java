@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.JobFlowTemplate;
+import dev.jobflow.api.JobFlowYaml;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,6 +184,56 @@ class SubmitCommandTest {
     assertEquals(0, ended.exit(), ended.toString());
     JsonNode yaml = new YAMLMapper().readTree(ended.out());
     assertEquals("Succeeded", yaml.path("status").path("phase").asText(), ended.out());
+  }
+
+  @Test
+  void aFlowFromATemplateInTheClusterRunsWithTheParametersGiven() throws Exception {
+    String template = unique("greeter");
+    var yaml = new YAMLMapper().readTree("""
+        apiVersion: jobflow.dev/v1alpha1
+        kind: JobFlowTemplate
+        metadata: {name: %s, namespace: default}
+        spec:
+          parameters: [{name: who}, {name: greeting, default: hello}]
+          steps:
+            - name: greet
+              template: {template: {spec: {containers: [{name: main, image: busybox, command: [sh, -c, "echo {{params.greeting}} {{params.who}}"]}]}}}
+        """.formatted(template));
+    cluster.client().resources(JobFlowTemplate.class).inNamespace("default")
+        .resource((JobFlowTemplate) JobFlowYaml.objectFromTree(yaml, "the template")).create();
+
+    CliRun run = cluster.cli("submit", "--from", "template/" + template, "-p", "who=world", "--wait");
+    assertEquals(0, run.exit(), run.toString());
+    String name = run.out().lines().findFirst().orElseThrow().replaceFirst("default/(\\S+) submitted.*", "$1");
+    assertTrue(name.matches(template + "-[a-z0-9]{5}"), run.out());
+    assertTrue(run.out().contains("default/" + name + " Succeeded in "), run.out());
+    CliRun logs = cluster.cli("logs", name);
+    assertTrue(logs.out().lines().anyMatch("greet | hello world"::equals), logs.toString());
+    CliRun get = cluster.cli("get", name);
+    assertTrue(get.out().lines().anyMatch(l -> l.matches("\\S+ greet\\s+Succeeded\\s+1\\s+\\S+")), get.out());
+
+    // The webhook judges the template and its parameters: a missing one is refused with its field path.
+    CliRun missing = cluster.cli("submit", "--from", "template/" + template);
+    assertEquals(1, missing.exit(), missing.toString());
+    assertTrue(missing.err().contains("was refused") && missing.err().contains("who"), missing.err());
+    CliRun noTemplate = cluster.cli("submit", "--from", "template/no-such-template");
+    assertEquals(1, noTemplate.exit(), noTemplate.toString());
+    assertTrue(noTemplate.err().contains("spec.templateRef"), noTemplate.err());
+  }
+
+  @Test
+  void aFileThatHoldsATemplateIsNotSubmitted() {
+    String name = unique("tmpl");
+    Path file = cluster.write(name + ".yaml", """
+        apiVersion: jobflow.dev/v1alpha1
+        kind: JobFlowTemplate
+        metadata: {name: %s}
+        spec:
+          steps: [{name: a, template: {template: {spec: {containers: [{name: main, image: busybox}]}}}}]
+        """.formatted(name));
+    CliRun run = cluster.cli("submit", file.toString());
+    assertEquals(2, run.exit(), run.toString());
+    assertTrue(run.err().contains("JobFlowTemplate " + name + " is not a JobFlow: submit creates flows"), run.err());
   }
 
   @Test

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code submit --from template/NAME}: the JobFlow sent names the template and carries the parameters, and
- * nothing else; resolving the template is the webhook's and the controller's job (JobFlowTemplate, issue 16).
- * An emulator without webhooks stores the object as sent, so the test sees exactly that.
+ * nothing else; resolving the template is the webhook's and the controller's job. An emulator without webhooks
+ * stores the object as sent, so the test sees exactly that (SubmitCommandTest runs one through the controller).
  */
 class SubmitFromTemplateTest {
   @TempDir
@@ -63,6 +63,10 @@ class SubmitFromTemplateTest {
     assertEquals(List.of(Map.of("name", "date", "value", "2026-11-23"), Map.of("name", "region", "value", "eu")),
         spec.get("parameters"));
     assertEquals(List.of("templateRef", "parameters"), List.copyOf(spec.keySet()));
+    // Read back through the typed model: no controller here, so nothing has resolved it yet.
+    CliRun get = cli("get", name);
+    assertEquals(0, get.exit(), get.toString());
+    assertTrue(get.out().lines().anyMatch(l -> l.matches("default/" + name + "\\s+Pending")), get.out());
   }
 
   @Test

@@ -172,4 +172,52 @@ class ValidateCommandTest {
     assertTrue(run.out().contains("validate"), run.out());
     assertTrue(run.out().contains("graph"), run.out());
   }
+
+  @Test
+  void templatesFlowsThatNameThemAndSchedulesAreCheckedTogether() throws Exception {
+    Path dir = java.nio.file.Files.createTempDirectory("validate-templates");
+    Path template = dir.resolve("template.yaml");
+    java.nio.file.Files.writeString(template, """
+        apiVersion: jobflow.dev/v1alpha1
+        kind: JobFlowTemplate
+        metadata: {name: etl}
+        spec:
+          parameters: [{name: region}]
+          steps:
+            - name: a
+              template: {template: {spec: {restartPolicy: Never, containers: [{name: m, image: busybox, command: [echo, '{{params.region}}']}]}}}
+        """);
+    Path flows = dir.resolve("flows.yaml");
+    java.nio.file.Files.writeString(flows, """
+        apiVersion: jobflow.dev/v1alpha1
+        kind: JobFlow
+        metadata: {name: ok}
+        spec: {templateRef: {name: etl}, parameters: [{name: region, value: eu}]}
+        ---
+        apiVersion: jobflow.dev/v1alpha1
+        kind: JobFlow
+        metadata: {name: no-region}
+        spec: {templateRef: {name: etl}}
+        ---
+        apiVersion: jobflow.dev/v1alpha1
+        kind: CronJobFlow
+        metadata: {name: nightly}
+        spec: {schedule: '0 25 * * *', timeZone: Europe/Berln, flowSpec: {templateRef: {name: etl}}}
+        """);
+    CliRun run = CliRun.run("validate", template.toString(), flows.toString());
+    assertEquals(ExitCodes.INVALID, run.exit(), run.err());
+    String out = run.out().replace("\r", "");
+    assertTrue(out.contains(template + ": etl: valid"), out);
+    assertTrue(out.contains(flows + ": ok: valid"), out);
+    assertTrue(out.contains(flows + ": no-region: spec.parameters: JobFlowTemplate 'etl' requires parameter 'region'"), out);
+    assertTrue(out.contains(flows + ": nightly: spec.schedule: '0 25 * * *' is not a cron schedule"), out);
+    assertTrue(out.contains(flows + ": nightly: spec.timeZone: unknown time zone 'Europe/Berln'"), out);
+
+    CliRun alone = CliRun.run("validate", flows.toString());
+    assertTrue(alone.out().contains("ok: spec.templateRef.name: no JobFlowTemplate 'etl' among the files given"),
+        alone.out());
+    CliRun graph = CliRun.run("graph", flows.toString(), template.toString(), "--name", "ok");
+    assertEquals(ExitCodes.OK, graph.exit(), graph.err());
+    assertTrue(graph.out().contains("s0[\"a\"]"), graph.out());
+  }
 }

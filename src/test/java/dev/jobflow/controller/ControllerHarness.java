@@ -33,6 +33,7 @@ final class ControllerHarness implements AutoCloseable {
   final Emulator emulator;
   final Path journalDir;
   final java.util.function.Function<Config, JournalSettings> journal;
+  java.util.function.UnaryOperator<ControllerSettings> customize = s -> s;
   Controller controller;
   JournalSettings journalSettings;
 
@@ -43,6 +44,16 @@ final class ControllerHarness implements AutoCloseable {
 
   ControllerHarness(Emulator emulator, Path journalDir) throws Exception {
     this(emulator, journalDir, config -> JournalSettings.fromConfig(config).withDataDir(journalDir));
+  }
+
+  /** With schedules {@code scheduleClockSpeed} times faster than the wall clock. */
+  ControllerHarness(Path dir, double scheduleClockSpeed) throws Exception {
+    this.emulator = Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.SIMULATE)
+        .withDataDir(dir.resolve("emulator")));
+    this.journalDir = dir.resolve("journal");
+    this.journal = config -> JournalSettings.fromConfig(config).withDataDir(journalDir);
+    this.customize = s -> s.withScheduleClockSpeed(scheduleClockSpeed);
+    startController();
   }
 
   /** With a journal of the test's choosing (e.g. PostgreSQL through a proxy). */
@@ -76,7 +87,7 @@ final class ControllerHarness implements AutoCloseable {
   void startController() throws Exception {
     Config config = config();
     journalSettings = journal.apply(config);
-    controller = Controller.start(settings(emulator, journalSettings, config), config);
+    controller = Controller.start(customize.apply(settings(emulator, journalSettings, config)), config);
   }
 
   /** A controller of this emulator on a free port, without /metrics, timed as {@link #config()} says. */

@@ -48,7 +48,21 @@ class ControllerRbacTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "production"})
-  void noRoleUsesWildcardsOrReadsSecretsAndTheWebhookHasNoToken(String overlay) {
+  void theWebhookRoleGrantsExactlyTheWebhooksPermissions(String overlay) {
+    Manifests m = Kustomize.overlay(overlay);
+    Set<String> granted = triples(m.get(ClusterRole.class, "jobflow-webhook").getRules());
+    Set<String> needed = new TreeSet<>();
+    ApiPermissions.WEBHOOK.forEach(p -> p.verbs().forEach(v -> needed.add(p.apiGroup() + "|" + p.resource() + "|" + v)));
+    assertEquals(needed, granted, "ClusterRole jobflow-webhook must grant exactly ApiPermissions.WEBHOOK");
+    ClusterRoleBinding binding = m.get(ClusterRoleBinding.class, "jobflow-webhook");
+    assertEquals("jobflow-webhook", binding.getRoleRef().getName());
+    String sa = m.get(Deployment.class, "jobflow-webhook").getSpec().getTemplate().getSpec().getServiceAccountName();
+    assertEquals(List.of(sa), binding.getSubjects().stream().map(s -> s.getName()).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void noRoleUsesWildcardsOrReadsSecretsAndTheWebhookOnlyReadsTemplates(String overlay) {
     Manifests m = Kustomize.overlay(overlay);
     List<PolicyRule> rules = new ArrayList<>();
     m.all(ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
@@ -60,9 +74,10 @@ class ControllerRbacTest {
       assertFalse(r.getResources().contains("secrets"), "no role reads Secrets: " + r);
     }
     ServiceAccount webhook = m.get(ServiceAccount.class, "jobflow-webhook");
-    assertEquals(Boolean.FALSE, webhook.getAutomountServiceAccountToken(), "the webhook calls no API");
-    assertTrue(m.all(ClusterRoleBinding.class).stream().flatMap(b -> b.getSubjects().stream())
-        .noneMatch(s -> s.getName().equals("jobflow-webhook")), "the webhook is bound to no role");
+    assertEquals(Boolean.TRUE, webhook.getAutomountServiceAccountToken(), "the webhook reads JobFlowTemplates");
+    assertEquals(List.of("jobflow-webhook"), m.all(ClusterRoleBinding.class).stream()
+        .filter(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals("jobflow-webhook")))
+        .map(b -> b.getRoleRef().getName()).toList(), "the webhook is bound to its own role only");
   }
 
   @Test

@@ -31,7 +31,7 @@ class TrafficAndMonitoringTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "production"})
-  void networkPoliciesOpenOnlyTheWebhookToTheApiServerAndMetricsToPrometheus(String overlay) {
+  void networkPoliciesOpenOnlyTheApiServerDnsAndMetricsToPrometheus(String overlay) {
     Manifests m = Kustomize.overlay(overlay);
     assertTrue(m.all(NetworkPolicy.class).stream().anyMatch(p -> empty(p.getSpec().getPodSelector().getMatchLabels())
         && empty(p.getSpec().getPodSelector().getMatchExpressions())
@@ -51,7 +51,13 @@ class TrafficAndMonitoringTest {
         assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "webhook metrics ingress must name Prometheus' pods");
       }
     }
-    assertTrue(egressOf(m, webhook).isEmpty(), "the webhook calls nothing");
+    Set<String> webhookEgress = new HashSet<>();
+    egressOf(m, webhook).forEach(r -> {
+      assertTrue(r.getTo() == null || r.getTo().isEmpty(), "webhook egress by port only (the API server is no pod)");
+      r.getPorts().forEach(p -> webhookEgress.add(p.getProtocol() + "/" + p.getPort().getIntVal()));
+    });
+    assertEquals(Set.of("UDP/53", "TCP/53", "TCP/443", "TCP/6443"), webhookEgress,
+        "the webhook calls the API server (to read JobFlowTemplates) and nothing else");
 
     Deployment controller = m.get(Deployment.class, "jobflow-controller");
     int metricsPort = Integer.parseInt(flag(container(controller, "controller"), "--metrics-port").orElseThrow());

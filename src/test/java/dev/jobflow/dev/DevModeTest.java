@@ -78,6 +78,18 @@ class DevModeTest {
             - name: broken
               retries: {limit: 1, backoff: {duration: 100ms}}
               template: {backoffLimit: 0, template: {spec: {containers: [{name: main, image: busybox, command: [sh, -c, "exit 3"]}]}}}
+        ---
+        # A schedule (suspended: it never fires here) so the schedule panels' series are exported too.
+        apiVersion: jobflow.dev/v1alpha1
+        kind: CronJobFlow
+        metadata: {name: nightly}
+        spec:
+          schedule: "@daily"
+          suspend: true
+          flowSpec:
+            steps:
+              - name: noop
+                template: {template: {spec: {containers: [{name: main, image: busybox, command: [sh, -c, "true"]}]}}}
         """);
     List<JobFlow> submitted = dev.submit(List.of(flows));
     // The mutating webhook filled in the defaults on the way in.

@@ -32,11 +32,19 @@ class EmulatorCommandTest {
         .redirectErrorStream(true).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      // Log lines (e.g. Vert.x warning of a blocked event loop on a loaded machine) may come first.
       String serving = out.readLine();
+      while (serving != null && !serving.startsWith("jobflow emulator: ")) {
+        serving = out.readLine();
+      }
       assertNotNull(serving, "the emulator printed nothing");
       assertTrue(serving.startsWith("jobflow emulator: serving http://127.0.0.1:"), serving);
       String url = serving.replaceFirst(".*serving (http://[^ ]+).*", "$1");
-      assertTrue(out.readLine().contains(kubeconfig.toString()));
+      String written = out.readLine();
+      while (written != null && !written.contains(kubeconfig.toString())) {
+        written = out.readLine();
+      }
+      assertNotNull(written, "the emulator did not say where it wrote the kubeconfig");
       assertTrue(Files.readString(kubeconfig).contains("server: " + url));
 
       try (KubernetesClient client = new KubernetesClientBuilder()

@@ -96,6 +96,24 @@ class EmulatorKubectlTest {
   }
 
   @Test
+  void templatesAndSchedulesHaveShortNamesAndColumns() throws Exception {
+    Path examples = Path.of(System.getProperty("jobflow.project.dir", "."), "examples");
+    assertEquals("jobflowtemplate.jobflow.dev/nightly-etl created", kubectl.run("apply", "-f",
+        examples.resolve("nightly-etl-template.yaml").toString()).ok().out().trim());
+    assertEquals("cronjobflow.jobflow.dev/nightly-eu created", kubectl.run("apply", "-f",
+        examples.resolve("nightly-etl-schedule.yaml").toString()).ok().out().trim());
+    String templates = kubectl.run("get", "jft").ok().out();
+    assertTrue(templates.lines().findFirst().orElse("").matches("NAME\\s+DESCRIPTION\\s+AGE\\s*"), templates);
+    assertTrue(templates.lines().anyMatch(l -> l.matches("nightly-etl\\s+Extract, transform and load one region's rows\\s+\\d+s\\s*")),
+        templates);
+    String schedules = kubectl.run("get", "cjf").ok().out();
+    assertTrue(schedules.lines().findFirst().orElse("")
+        .matches("NAME\\s+SCHEDULE\\s+SUSPEND\\s+TIMEZONE\\s+LAST SCHEDULE\\s+AGE\\s*"), schedules);
+    assertTrue(schedules.lines().anyMatch(l -> l.matches("nightly-eu\\s+30 2 \\* \\* \\*\\s+(false\\s+)?Europe/Berlin\\s+.*")),
+        schedules);
+  }
+
+  @Test
   void applyCreatesThenUpdates() throws Exception {
     assertEquals("jobflow.jobflow.dev/k-apply created",
         kubectl.run("apply", "-f", flowFile("k-apply", "echo 1").toString()).ok().out().trim());

@@ -18,6 +18,9 @@ import com.typesafe.config.ConfigFactory;
 import dev.jobflow.api.ShutdownPolicy;
 import dev.jobflow.dag.Reasons;
 import dev.jobflow.flow.FlowEvent.EventMeta;
+import dev.jobflow.schedule.ScheduleEvent;
+import dev.jobflow.schedule.ScheduleState;
+import java.util.List;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +98,26 @@ class GoldenFilesTest {
     s.put("StepCancelled", new FlowEvent.StepCancelled(META, "load", 2, "nightly-etl-load-2",
         "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9", Reasons.TERMINATED, "the flow was shut down (Terminate)"));
     s.put("FlowSnapshot", snapshot());
+    // Added with templates: a definition whose steps came from a JobFlowTemplate (an optional field of FlowAccepted).
+    s.put("FlowAcceptedFromTemplate", new FlowEvent.FlowAccepted(META, definition().withTemplate(
+        new TemplateSource("nightly-etl", "3c9e7a10-4b2d-4f8e-9a61-5d0c2b7e8f13", "48213"))));
+    // The schedule entity's events and state (dev.jobflow.schedule), each type once.
+    ScheduleEvent.EventMeta at = new ScheduleEvent.EventMeta(T, "jobflow-controller-7d9f/1");
+    Instant due = Instant.parse("2026-11-23T02:00:00Z");
+    s.put("ScheduleFired", new ScheduleEvent.ScheduleFired(at, due, "nightly-29923320", 2,
+        List.of("nightly-29923260")));
+    s.put("ScheduledFlowCreated", new ScheduleEvent.ScheduledFlowCreated(at, due, "nightly-29923320",
+        "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", true));
+    s.put("ScheduledFlowFailed", new ScheduleEvent.ScheduledFlowFailed(at, due, "nightly-29923320", "FlowRefused",
+        "JobFlow nightly-29923320 was refused: spec.templateRef.name: no JobFlowTemplate 'etl' in namespace 'data'"));
+    s.put("ScheduledFlowFinished", new ScheduleEvent.ScheduledFlowFinished(at, "nightly-29923320",
+        "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", dev.jobflow.api.FlowPhase.Succeeded, T.plusSeconds(600)));
+    s.put("FiringSkipped", new ScheduleEvent.FiringSkipped(at, due, "ConcurrencyForbidden",
+        "run of 2026-11-23T02:00:00Z skipped: concurrencyPolicy Forbid and nightly-29923260 is still running"));
+    s.put("FiringsMissed", new ScheduleEvent.FiringsMissed(at, due, 3, "missed 3 runs up to 2026-11-23T02:00:00Z"));
+    s.put("ScheduleDeleted", new ScheduleEvent.ScheduleDeleted(at));
+    s.put("ScheduleState", new ScheduleState(due, due, T, Map.of("nightly-29923320",
+        new ScheduleState.Run(due, "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", false)), false));
     return s;
   }
 
@@ -117,7 +140,8 @@ class GoldenFilesTest {
 
   @Test
   void everyEventTypeHasAGoldenSample() {
-    Set<String> types = Arrays.stream(FlowEvent.class.getPermittedSubclasses()).map(Class::getSimpleName)
+    Set<String> types = java.util.stream.Stream.of(FlowEvent.class, ScheduleEvent.class)
+        .flatMap(c -> Arrays.stream(c.getPermittedSubclasses())).map(Class::getSimpleName)
         .collect(Collectors.toSet());
     assertTrue(samples().keySet().containsAll(types), "missing samples for " + types.stream()
         .filter(t -> !samples().containsKey(t)).toList());

@@ -73,7 +73,9 @@ class ApiCallTest {
     assertFalse(ApiPermissions.allows("", "pods", "delete"), "the controller never touches pods");
     assertFalse(ApiPermissions.allows("", "secrets", "get"));
     assertFalse(ApiPermissions.allows("batch", "jobs", "update"), "Jobs are created and deleted, never edited");
-    assertFalse(ApiPermissions.allows("jobflow.dev", "jobflows", "create"), "users create flows, not the controller");
+    assertTrue(ApiPermissions.allows("jobflow.dev", "jobflows", "create"), "schedules create their runs");
+    assertFalse(ApiPermissions.allows("jobflow.dev", "jobflowtemplates", "list"), "templates are read one by one");
+    assertFalse(ApiPermissions.allows("jobflow.dev", "cronjobflows", "update"), "users edit schedules, not the controller");
   }
 
   /**
@@ -91,7 +93,11 @@ class ApiCallTest {
       GenericKubernetesResource flow = new GenericKubernetesResourceBuilder().withApiVersion(JobFlow.API_VERSION)
           .withKind(JobFlow.KIND).withNewMetadata().withName("etl").withNamespace("data").endMetadata()
           .addToAdditionalProperties("spec", Map.of("steps", List.of())).build();
-      flows.inNamespace("data").resource(flow).create(); // the user's call, not the controller's
+      flows.inNamespace("data").resource(flow).create(); // the user's calls, not the controller's
+      dev.jobflow.api.CronJobFlow cron = new dev.jobflow.api.CronJobFlow();
+      cron.getMetadata().setName("nightly");
+      cron.getMetadata().setNamespace("data");
+      client.resources(dev.jobflow.api.CronJobFlow.class).inNamespace("data").resource(cron).create();
       drain(server);
 
       Watch flowWatch = flows.inAnyNamespace().watch(new Ignore<>());
@@ -115,6 +121,24 @@ class ApiCallTest {
           .withNamespace("data").endMetadata().withReason("StepStarted").build()).create();
       client.resource(new TokenReviewBuilder().withNewMetadata().withName("review").endMetadata().withNewSpec().withToken("t").endSpec().build()).create();
       client.resource(new SubjectAccessReviewBuilder().withNewMetadata().withName("review").endMetadata().withNewSpec().withUser("u").endSpec().build()).create();
+      // Templates resolved at acceptance; schedules: their informer, status, runs created, a replaced run cancelled.
+      new dev.jobflow.template.ClusterTemplates(client).find("data", "nightly");
+      var crons = client.resources(dev.jobflow.api.CronJobFlow.class);
+      Watch cronWatch = crons.inAnyNamespace().watch(new Ignore<>());
+      crons.inAnyNamespace().list();
+      crons.inNamespace("data").withName("nightly").subresource("status").patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"status\":{\"observedGeneration\":1}}");
+      JobFlow run = new JobFlow();
+      run.getMetadata().setName("nightly-29923205");
+      run.getMetadata().setNamespace("data");
+      run.getMetadata().setLabels(Map.of(dev.jobflow.schedule.ScheduledFlows.SCHEDULE_UID_LABEL, "u"));
+      var runtime = new KubeScheduleRuntime(client, Runnable::run);
+      runtime.createIfAbsent(run).toCompletableFuture().get();
+      runtime.createIfAbsent(run).toCompletableFuture().get(); // adopted: create, then get
+      runtime.terminate("data", "nightly-29923205", null).toCompletableFuture().get();
+      runtime.delete("data", "nightly-29923205", null).toCompletableFuture().get();
+      cronWatch.close();
       // The web view: a step attempt's Pods, then one's log.
       client.pods().inNamespace("data").withLabel("job-name", "etl-extract-1").list();
       try {
@@ -128,7 +152,10 @@ class ApiCallTest {
       jobWatch.close();
 
       List<ApiCall> calls = drain(server);
-      assertTrue(calls.size() >= 14, "the emulator recorded the calls: " + calls);
+      assertTrue(calls.size() >= 24, "the emulator recorded the calls: " + calls);
+      for (String resource : List.of("jobflowtemplates", "cronjobflows", "cronjobflows/status")) {
+        assertTrue(calls.stream().anyMatch(c -> c.resource().equals(resource)), resource + " among " + calls);
+      }
       List<String> denied = calls.stream().filter(c -> !ApiPermissions.allows(c)).map(ApiCall::toString).toList();
       assertEquals(List.of(), denied, "requests the controller's ClusterRole would deny");
       for (String verb : List.of("watch", "list", "get", "update", "patch", "create", "delete")) {

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Every Kubernetes API call the controller makes, as RBAC sees it: the one list that
+ * Every Kubernetes API call the controller (and the standalone webhook, {@link #WEBHOOK}) makes, as RBAC sees it: the one list that
  * {@code deploy/base/rbac.yaml}'s ClusterRole must grant, no more (ControllerRbacTest compares them).
  * Code that calls the API names the permission it relies on, so adding a call means adding it here,
  * and the test then says which rule the ClusterRole lacks.
@@ -29,9 +29,27 @@ public final class ApiPermissions {
     }
   }
 
-  /** The JobFlow informer (list/watch), reading one flow (get), finalizer edits (update/patch), TTL expiry (delete). */
+  /**
+   * The JobFlow informer (list/watch), reading one flow (get), finalizer edits (update/patch), TTL expiry and
+   * schedule history limits (delete), a schedule's runs (create) and cancelling a replaced run (patch).
+   */
   public static final Permission JOBFLOWS = new Permission("jobflow.dev", "jobflows",
-      Set.of("get", "list", "watch", "update", "patch", "delete"));
+      Set.of("get", "list", "watch", "create", "update", "patch", "delete"));
+
+  /** A flow's templateRef is resolved when the flow is accepted: one read of the template. */
+  public static final Permission JOBFLOW_TEMPLATES = new Permission("jobflow.dev", "jobflowtemplates", Set.of("get"));
+
+  /** The CronJobFlow informer. */
+  public static final Permission CRONJOBFLOWS = new Permission("jobflow.dev", "cronjobflows",
+      Set.of("get", "list", "watch"));
+
+  /** A schedule's status (merge patches). */
+  public static final Permission CRONJOBFLOW_STATUS = new Permission("jobflow.dev", "cronjobflows/status",
+      Set.of("patch"));
+
+  /** A schedule's runs carry an ownerReference to it with {@code blockOwnerDeletion: true} (see JOBFLOW_FINALIZERS). */
+  public static final Permission CRONJOBFLOW_FINALIZERS = new Permission("jobflow.dev", "cronjobflows/finalizers",
+      Set.of("update"));
 
   /** The status subresource written by the StatusWriter (merge patches; update on conflict retries). */
   public static final Permission JOBFLOW_STATUS = new Permission("jobflow.dev", "jobflows/status",
@@ -67,8 +85,11 @@ public final class ApiPermissions {
 
   /** The controller's permissions, in the order of the ClusterRole's rules. */
   public static final List<Permission> CONTROLLER = List.of(
-      JOBFLOWS, JOBFLOW_STATUS, JOBFLOW_FINALIZERS, JOBS, EVENTS, TOKEN_REVIEWS, SUBJECT_ACCESS_REVIEWS, PODS,
-      POD_LOGS);
+      JOBFLOWS, JOBFLOW_STATUS, JOBFLOW_FINALIZERS, JOBFLOW_TEMPLATES, CRONJOBFLOWS, CRONJOBFLOW_STATUS,
+      CRONJOBFLOW_FINALIZERS, JOBS, EVENTS, TOKEN_REVIEWS, SUBJECT_ACCESS_REVIEWS, PODS, POD_LOGS);
+
+  /** The standalone admission webhook's: it reads the templates that flows and schedules name, nothing else. */
+  public static final List<Permission> WEBHOOK = List.of(JOBFLOW_TEMPLATES);
 
   private ApiPermissions() {
   }

@@ -51,5 +51,7 @@ final class MetricsFixture {
     metrics.journalPersistFailed(JobflowMetrics.PersistFailure.FAILURE);
     metrics.entityRecovered(Duration.ofMillis(30));
     metrics.actorStarted(JobflowMetrics.ActorKind.FLOW);
+    metrics.scheduleFired("data", 2);
+    metrics.scheduleSkipped("data", "ConcurrencyForbidden", 1);
   }
 }

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.jobflow.api.CronJobFlow;
 import dev.jobflow.api.FailurePolicy;
+import dev.jobflow.api.JobFlowTemplate;
+import dev.jobflow.template.TemplateLookup;
+import dev.jobflow.template.TemplateResolver;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowYaml;
 import java.io.Reader;
@@ -24,15 +28,30 @@ class ExamplesTest {
   @Test
   void everyExampleIsValid() throws Exception {
     List<JobFlow> all = new ArrayList<>();
+    List<JobFlow> templated = new ArrayList<>();
+    List<JobFlowTemplate> templates = new ArrayList<>();
+    List<CronJobFlow> schedules = new ArrayList<>();
     try (Stream<Path> files = Files.list(EXAMPLES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         for (JsonNode doc : new YAMLMapper().readValues(new YAMLFactory().createParser(file.toFile()), JsonNode.class).readAll()) {
           assertEquals(List.of(), UnknownFields.find(doc), file.toString());
         }
         try (Reader in = Files.newBufferedReader(file)) {
-          for (JobFlow flow : JobFlowYaml.readAll(in)) {
-            assertEquals(List.of(), new JobFlowValidator().validate(flow), file.toString());
-            all.add(flow);
+          for (var object : JobFlowYaml.readAllObjects(in)) {
+            if (object instanceof JobFlow flow) {
+              assertEquals(List.of(), new JobFlowValidator().validate(flow), file.toString());
+              if (!flow.getSpec().usesTemplate()) {
+                all.add(flow);
+              } else {
+                templated.add(flow);
+              }
+            } else if (object instanceof JobFlowTemplate t) {
+              assertEquals(List.of(), new JobFlowValidator().validate(t), file.toString());
+              templates.add(t);
+            } else if (object instanceof CronJobFlow c) {
+              assertEquals(List.of(), new JobFlowValidator().validate(c), file.toString());
+              schedules.add(c);
+            }
           }
         }
       }
@@ -45,5 +64,12 @@ class ExamplesTest {
     assertTrue(all.stream().anyMatch(f -> f.getSpec().getFailurePolicy() == FailurePolicy.ContinueIndependent));
     assertTrue(all.stream().flatMap(f -> f.getSpec().getSteps().stream())
         .anyMatch(s -> s.getRetries() != null && s.getRetries().getBackoff() != null), "a retry with backoff");
+    // A template, a flow that uses it and a schedule that runs it, each resolving against the template.
+    assertEquals(List.of("nightly-etl"), templates.stream().map(t -> t.getMetadata().getName()).toList());
+    TemplateResolver resolver = new TemplateResolver(TemplateLookup.of(templates));
+    assertEquals(1, templated.size(), "a flow using the template");
+    assertEquals(List.of(), resolver.problems(templated.get(0), new JobFlowValidator()));
+    assertEquals(1, schedules.size(), "a schedule");
+    assertEquals(List.of(), resolver.problems(schedules.get(0), null, new JobFlowValidator()));
   }
 }

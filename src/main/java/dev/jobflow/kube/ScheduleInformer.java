@@ -1,0 +1,100 @@
+package dev.jobflow.kube;
+
+import dev.jobflow.api.CronJobFlow;
+import dev.jobflow.api.JobFlow;
+import dev.jobflow.schedule.ScheduledFlows;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What schedules must see, all namespaces or the ones given: every state of every CronJobFlow, and every change of
+ * the JobFlows schedules created (selected by their {@code jobflow.dev/schedule-uid} label), status included: a run
+ * finishing is what Forbid, history limits and {@code lastSuccessfulTime} wait for. (The flows' own informer drops
+ * status-only updates; this one sees only schedules' runs.)
+ */
+public final class ScheduleInformer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ScheduleInformer.class);
+
+  /** Receives every state of every CronJobFlow and of every run. */
+  public interface Listener {
+    void onSchedule(CronJobFlow schedule);
+
+    void onScheduleGone(CronJobFlow lastKnown);
+
+    /** A run's JobFlow was added, changed (its status too), or re-delivered by a resync. */
+    void onRun(JobFlow run);
+
+    void onRunGone(JobFlow lastKnown);
+  }
+
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+  private ScheduleInformer() {}
+
+  public static ScheduleInformer start(KubernetesClient client, List<String> namespaces, long resyncMillis,
+                                       Listener listener, Runnable onRelist) {
+    ScheduleInformer si = new ScheduleInformer();
+    si.watch(client.resources(CronJobFlow.class), op -> op, namespaces, resyncMillis, onRelist, "cronjobflow",
+        listener::onSchedule, listener::onScheduleGone);
+    si.watch(client.resources(JobFlow.class), op -> op.withLabel(ScheduledFlows.SCHEDULE_UID_LABEL), namespaces,
+        resyncMillis, onRelist, "scheduled jobflow", listener::onRun, listener::onRunGone);
+    return si;
+  }
+
+  private <T extends HasMetadata> void watch(MixedOperation<T, ?, ?> resources,
+      Function<io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, ?, ?>,
+          io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, ?, ?>> select,
+      List<String> namespaces, long resyncMillis, Runnable onRelist, String what,
+      java.util.function.Consumer<T> seen, java.util.function.Consumer<T> gone) {
+    List<SharedIndexInformer<T>> started = new ArrayList<>();
+    if (namespaces.isEmpty()) {
+      started.add(select.apply(resources.inAnyNamespace()).runnableInformer(resyncMillis));
+    } else {
+      for (String ns : namespaces) {
+        started.add(select.apply(resources.inNamespace(ns)).runnableInformer(resyncMillis));
+      }
+    }
+    for (SharedIndexInformer<T> informer : started) {
+      informer.exceptionHandler((isStarted, error) -> {
+        onRelist.run();
+        log.info("{} watch broke ({}); relisting", what, error.getMessage());
+        return true;
+      });
+      informer.addEventHandler(new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(T object) {
+          seen.accept(object);
+        }
+
+        @Override
+        public void onUpdate(T before, T after) {
+          seen.accept(after);
+        }
+
+        @Override
+        public void onDelete(T object, boolean finalStateUnknown) {
+          gone.accept(object);
+        }
+      });
+      informer.start();
+      informers.add(informer);
+    }
+  }
+
+  public boolean hasSynced() {
+    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.jobflow.schedule;
+
+/** What a schedule entity tells its surroundings (status writer, Events, metrics). Called on its thread: never block. */
+public interface ScheduleObserver {
+  /** After recovery, after each stored event, and when asked. */
+  void statusChanged(ScheduleStatus status);
+
+  /** Every new event, in order. */
+  void eventRecorded(ScheduleDefinition schedule, ScheduleEvent event);
+
+  ScheduleObserver NONE = new ScheduleObserver() {
+    public void statusChanged(ScheduleStatus status) {}
+
+    public void eventRecorded(ScheduleDefinition schedule, ScheduleEvent event) {}
+  };
+}
