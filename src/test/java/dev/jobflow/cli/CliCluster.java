@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One {@code jobflow dev} (the API-server emulator with the real admission webhooks, the controller on an H2
- * journal, the process executor running each step's command) shared by every CLI test class of a run, and the
- * {@code jobflow} command line pointed at it through a kubeconfig: the real fabric8 client over HTTP.
+ * journal, the process executor running each step's command) for the tests of one class, and the {@code jobflow}
+ * command line pointed at it through a kubeconfig: the real fabric8 client over HTTP. It lives no longer than
+ * its class: its /metrics (Kamon is process-wide) must not be running when another test starts its own.
  */
 final class CliCluster implements ExtensionContext.Store.CloseableResource {
   private static final AtomicInteger NAMES = new AtomicInteger();
@@ -38,7 +39,7 @@ final class CliCluster implements ExtensionContext.Store.CloseableResource {
     this.dev = dev;
   }
 
-  /** Hands the shared cluster to {@code @BeforeAll} and test parameters; JUnit closes it after the last test. */
+  /** Hands the class's cluster to its {@code @BeforeAll}; JUnit closes it once the class's last test ran. */
   static final class Resolver implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -47,7 +48,7 @@ final class CliCluster implements ExtensionContext.Store.CloseableResource {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-      return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+      return context.getStore(ExtensionContext.Namespace.create(CliCluster.class, context.getRequiredTestClass()))
           .getOrComputeIfAbsent(CliCluster.class, k -> start(), CliCluster.class);
     }
   }
