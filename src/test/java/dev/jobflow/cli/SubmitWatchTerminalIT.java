@@ -26,7 +26,6 @@ class SubmitWatchTerminalIT {
   @TempDir
   Path dir;
 
-  final String socket = "jobflow-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
   final String session = "watch";
 
   static final String FLOW = """
@@ -81,7 +80,7 @@ class SubmitWatchTerminalIT {
       assertEquals(1, done.lines().filter(l -> l.matches("NAME\\s+PHASE\\s+ATTEMPT\\s+DURATION\\s+MESSAGE")).count(), done);
       assertTrue(done.contains("├─ first") && done.contains("└─ finally"), "box-drawing branches in a UTF-8 terminal: " + done);
     } finally {
-      new ProcessBuilder(tmux, "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+      new ProcessBuilder(tmux, "-S", socket().toString(), "kill-server").start().waitFor(10, TimeUnit.SECONDS);
       dev.destroy();
       if (!dev.waitFor(30, TimeUnit.SECONDS)) {
         dev.destroyForcibly();
@@ -103,7 +102,7 @@ class SubmitWatchTerminalIT {
   }
 
   String run(String tmux, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(tmux, "-L", socket));
+    List<String> command = new ArrayList<>(List.of(tmux, "-S", socket().toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -111,6 +110,11 @@ class SubmitWatchTerminalIT {
       fail("tmux " + String.join(" ", args) + " failed: " + out);
     }
     return out;
+  }
+
+  /** A tmux server of this test's own, its socket in the test's directory (removed with it). */
+  Path socket() {
+    return dir.resolve("tmux.sock");
   }
 
   static String jar() {
