@@ -22,7 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jobflow audit}: a flow's history from the event journal, and the check of its hash chain. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit",
+    header = "Replay flows' histories from the event journal.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow audit default/hello", "  jobflow audit --all --since 24h", "  jobflow audit --verify --all"},
+    mixinStandardHelpOptions = true,
     description = {
         "Replay flows' histories from the event journal (also of deleted flows),",
         "or check their hash chains (--verify). Reads the journal only; works",

@@ -17,7 +17,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jobflow controller}: runs the flows of a cluster. */
-@Command(name = "controller", mixinStandardHelpOptions = true,
+@Command(name = "controller",
+    header = "Run the controller against a Kubernetes cluster.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow controller --kubeconfig ~/.kube/config", "  jobflow controller --namespace data,ml --no-webhook"}, mixinStandardHelpOptions = true,
     description = {"Run the Jobflow controller against a Kubernetes API server: informers, flow entities, ",
         "status, Events, the admission webhooks, /healthz and /readyz, and /metrics.",
         "Every flag also reads an environment variable (shown in brackets)."})

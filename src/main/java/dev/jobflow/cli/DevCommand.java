@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jobflow dev}: try Jobflow without a cluster. */
-@Command(name = "dev", mixinStandardHelpOptions = true,
+@Command(name = "dev",
+    header = "Run flows end to end without a cluster.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow dev --exit-when-done examples/hello.yaml", "  jobflow dev examples/etl-diamond.yaml   # then: jobflow list"}, mixinStandardHelpOptions = true,
     description = {"Run the API-server emulator, the controller (H2 journal in --data-dir), the webhooks and",
         "/metrics in one process; submit FILEs; show live progress and each flow's audit timeline when it ends.",
         "Without --exit-when-done it keeps serving: KUBECONFIG=<data-dir>/dev.kubeconfig kubectl get jf"})

@@ -16,6 +16,10 @@ import picocli.CommandLine.Option;
 
 /** {@code jobflow emulator}: a Kubernetes API server on loopback that runs Jobs locally. */
 @Command(name = "emulator",
+    header = "Serve the Kubernetes API emulator on loopback.",
+    mixinStandardHelpOptions = true,
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow emulator --executor process", "  jobflow emulator --port 0 --kubeconfig-out /tmp/kubeconfig"},
     description = {
         "Serves a Kubernetes API emulator on loopback (JobFlows, Jobs, Pods, Events, Namespaces) that kubectl",
         "and the controller can use, runs its Jobs with an executor, and writes a kubeconfig for it.",

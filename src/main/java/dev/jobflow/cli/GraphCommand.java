@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code jobflow graph}: draws a flow's DAG, finally steps apart, for docs, reviews and debugging cycles. */
 @Command(name = "graph",
+    header = "Draw a flow's DAG as Mermaid or Graphviz DOT.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow graph examples/etl-diamond.yaml", "  jobflow graph --format dot flow.yaml | dot -Tsvg > flow.svg"},
     description = {
         "Prints the DAG of a JobFlow, a JobFlowTemplate or a CronJobFlow's flow as Mermaid (default) or Graphviz DOT;",
         "finally steps are drawn apart. A flow that names a template is drawn with the template's steps: give the",

@@ -1,5 +1,6 @@
 package dev.jobflow.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -11,8 +12,19 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = JobflowCommand.Version.class,
     description = "Runs DAGs of Kubernetes batch Jobs, event-sourced, with an audit trail.",
+    commandListHeading = "%nCommands:%n",
     subcommands = {
         CommandLine.HelpCommand.class,
+        SubmitCommand.class,
+        GetCommand.class,
+        ListCommand.class,
+        WatchCommand.class,
+        LogsCommand.class,
+        SuspendCommand.class,
+        ResumeCommand.class,
+        StopCommand.class,
+        TerminateCommand.class,
+        DeleteCommand.class,
         ValidateCommand.class,
         GraphCommand.class,
         DevCommand.class,
@@ -21,11 +33,19 @@ import picocli.CommandLine.Option;
         WebhookCommand.class,
         JournalCommand.class,
         AuditCommand.class,
-    })
+        CompletionCommand.class,
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  jobflow submit --watch examples/hello.yaml   # run and watch a flow",
+        "  jobflow list -A                              # every flow, every namespace",
+        "  jobflow logs hello -f                        # its steps' logs, followed",
+        "  jobflow dev --exit-when-done examples/hello.yaml   # no cluster needed",
+        "  jobflow COMMAND --help                       # each command, with examples"})
 public final class JobflowCommand implements Runnable {
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-      description = "Print stack traces of errors.")
+      description = "Print stack traces of errors (and the Kubernetes client's own warnings).")
   boolean debug;
 
   @CommandLine.Spec
@@ -34,13 +54,22 @@ public final class JobflowCommand implements Runnable {
   /** What {@code -} reads; a test hands in its own. */
   InputStream stdin = System.in;
 
+  /** True when standard output is a terminal, so live views redraw in place. */
+  boolean terminal;
+
+  /** True when this is the process's own command line (not a test or an embedding): its logging is ours. */
+  boolean ownsProcess;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    JobflowCommand root = new JobflowCommand();
+    root.terminal = System.console() != null;
+    root.ownsProcess = true;
+    System.exit(execute(root, System.in, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
   /** Runs the command line and returns its exit code; errors become one line unless {@code --debug}. */
@@ -50,7 +79,10 @@ public final class JobflowCommand implements Runnable {
 
   /** Runs the command line with the given standard streams (tests, and embedding in another process). */
   public static int execute(InputStream in, PrintWriter out, PrintWriter err, String... args) {
-    JobflowCommand root = new JobflowCommand();
+    return execute(new JobflowCommand(), in, out, err, args);
+  }
+
+  static int execute(JobflowCommand root, InputStream in, PrintWriter out, PrintWriter err, String... args) {
     root.stdin = in;
     CommandLine cli = new CommandLine(root);
     cli.setOut(out);
@@ -65,18 +97,37 @@ public final class JobflowCommand implements Runnable {
     }
   }
 
+  /**
+   * A client verb's output is for the user: the Kubernetes client's warnings (a watch reconnecting, a
+   * retried request) would break a live view, so they are shown only with {@code --debug}. A test's or an
+   * embedding's logging is theirs and left alone.
+   */
+  void quietLibraryLogs() {
+    if (!ownsProcess || debug) {
+      return;
+    }
+    for (String name : new String[] {"io.fabric8", "io.vertx", "io.netty", "okhttp3"}) {
+      org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(name);
+      if (logger instanceof ch.qos.logback.classic.Logger logback) {
+        logback.setLevel(ch.qos.logback.classic.Level.OFF);
+      }
+    }
+  }
+
   /** Users see a one-line error; stack traces only with {@code --debug}. */
   static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
       boolean debug = parsed.hasMatchedOption("--debug")
           || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
+      // Raised outside a cluster verb's own handling: still one sentence and the code it deserves.
+      Exception shown = ex instanceof KubernetesClientException k ? ClusterErrors.describe(k, "the API server") : ex;
       if (debug) {
         ex.printStackTrace(cmd.getErr());
       } else {
-        cmd.getErr().println("jobflow: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
+        cmd.getErr().println("jobflow: " + (shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage()));
       }
-      return ExitCodes.ERROR;
+      return shown instanceof CommandFailure failure ? failure.exitCode() : ExitCodes.ERROR;
     }
   }
 

@@ -11,6 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code jobflow journal ...}: looks after the event journal's database. */
 @Command(name = "journal",
+    header = "Manage the event journal's database.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow journal init --journal-url jdbc:postgresql://HOST/DB"},
     description = "Manage the event journal's database.",
     mixinStandardHelpOptions = true,
     subcommands = {JournalCommand.Init.class})

@@ -24,6 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jobflow validate}: the one validator on files, for people and for CI scripts. */
 @Command(name = "validate",
+    header = "Check flow files with the admission validator.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow validate examples/*.yaml", "  jobflow validate -o json flow.yaml", "  cat flow.yaml | jobflow validate -"},
     description = {
         "Checks JobFlows, JobFlowTemplates and CronJobFlows with the same validator as the admission webhook and",
         "the controller. A flow (or schedule) that names a template is checked against the JobFlowTemplates in the",

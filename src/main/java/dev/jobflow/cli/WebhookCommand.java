@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
  * a JobFlow never depends on the controller being up. Runs until SIGTERM, then drains and exits.
  */
 @Command(name = "webhook",
+    header = "Serve the admission webhooks alone.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  jobflow webhook --port 8443 --tls-cert tls.crt --tls-key tls.key"},
     mixinStandardHelpOptions = true,
     description = {"Serves the Jobflow admission webhooks over TLS: POST /validate, POST /mutate, GET /healthz, "
         + "GET /readyz, for JobFlows, JobFlowTemplates and CronJobFlows.",

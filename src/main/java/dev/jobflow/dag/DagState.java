@@ -139,10 +139,7 @@ public final class DagState {
   }
 
   public void onShutdownRequested(ShutdownPolicy policy) {
-    // Terminate may follow Stop (the user got impatient); Stop never softens a Terminate.
-    if (shutdown != ShutdownPolicy.Terminate) {
-      shutdown = policy;
-    }
+    shutdown = ShutdownPolicy.after(shutdown, policy);
   }
 
   public void onFlowTimedOut(Instant at) {

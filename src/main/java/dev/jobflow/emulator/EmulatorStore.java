@@ -170,6 +170,8 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
           && !object.path("metadata").has("namespace")) {
         ((ObjectNode) object.get("metadata")).put("namespace", namespace);
       }
+      String collection = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      GeneratedNames.apply(object, name -> handleGet(collection + "/" + name).code() == 200);
       Defaults.apply(type, object);
       JsonNode admitted = admission.review("CREATE", type, namespace, object, null);
       return super.handleCreate(jsonRequest(HttpMethod.POST, path, admitted));

@@ -40,6 +40,9 @@ import dev.jobflow.api.JobFlow;
 import dev.jobflow.audit.AuditJson;
 import dev.jobflow.audit.FlowHistory;
 import dev.jobflow.audit.TimelineEntry;
+import dev.jobflow.client.ChangeResult;
+import dev.jobflow.client.FlowChanges;
+import dev.jobflow.client.LifecycleChange;
 import dev.jobflow.http.ApiAuthorizer.Access;
 import dev.jobflow.http.ApiAuthorizer.Outcome;
 import dev.jobflow.http.ApiAuthorizer.Verdict;
@@ -47,6 +50,7 @@ import dev.jobflow.http.AuditRoutes;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -314,17 +318,23 @@ public final class UiRoutes {
     });
   }
 
+  /** The lifecycle changes of {@code dev.jobflow.client}, as the CLI makes them: refused when the flow's state does not allow them. */
   private CompletionStage<HttpResponse> act(String ns, String name, String actionName) {
-    Optional<FlowAction> action = FlowAction.parse(actionName);
+    Optional<LifecycleChange> action = Arrays.stream(LifecycleChange.values()).filter(c -> c.verb().equals(actionName))
+        .findFirst();
     if (action.isEmpty()) {
       return CompletableFuture.completedFuture(AuditRoutes.error(StatusCodes.NOT_FOUND,
           "no action \"" + actionName + "\": suspend, resume, stop or terminate"));
     }
     return CompletableFuture.supplyAsync(() -> {
       try {
-        action.get().apply(client, ns, name);
-        return ok(UiJson.MAPPER.createObjectNode().put("action", actionName)
-            .put("message", ns + "/" + name + " " + action.get().outcome())).toCompletableFuture().join();
+        ChangeResult result = new FlowChanges(client).apply(ns, name, action.get());
+        return switch (result.outcome()) {
+          case CHANGED, UNCHANGED -> ok(UiJson.MAPPER.createObjectNode().put("action", actionName)
+              .put("message", result.message())).toCompletableFuture().join();
+          case REFUSED -> AuditRoutes.error(StatusCodes.CONFLICT, result.message());
+          case NOT_FOUND -> AuditRoutes.error(StatusCodes.NOT_FOUND, result.message());
+        };
       } catch (KubernetesClientException e) {
         int code = e.getCode() >= 400 ? e.getCode() : 502;
         String why = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();

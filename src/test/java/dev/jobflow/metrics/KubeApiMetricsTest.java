@@ -88,10 +88,12 @@ class KubeApiMetricsTest {
       assertThrows(KubernetesClientException.class,
           () -> client.batch().v1().jobs().inNamespace("data").resource(job("x-y-1")).create());
     }
-    Scrape scrape = Scrape.until(metricsServer.uri(), s -> s.value("jobflow_kube_api_errors_total",
-        Map.of("verb", "create", "resource", "jobs", "code", "connection")) != null, Duration.ofSeconds(20));
-    assertEquals(2.0, scrape.value("jobflow_kube_api_errors_total",
-        Map.of("verb", "create", "resource", "jobs", "code", "connection")), "one per retried attempt");
+    // Both attempts failed before create() threw, but a tick may have published the counter between them:
+    // wait for a tick after both, then the count must be exactly two.
+    var labels = Map.of("verb", "create", "resource", "jobs", "code", "connection");
+    Scrape scrape = Scrape.until(metricsServer.uri(), s -> s.value("jobflow_kube_api_errors_total", labels) != null
+        && s.value("jobflow_kube_api_errors_total", labels) >= 2.0, Duration.ofSeconds(20));
+    assertEquals(2.0, scrape.value("jobflow_kube_api_errors_total", labels), "one per retried attempt");
   }
 
   static Job job(String name) {

@@ -118,6 +118,18 @@ class WebViewAuthTest {
   }
 
   @Test
+  void anActionTheFlowsStateDoesNotAllowIsRefusedWithTheCliRule() throws Exception {
+    emulator.client().resources(JobFlow.class).inNamespace("other").withName("hidden").waitUntilCondition(
+        f -> f != null && f.getStatus() != null && f.getStatus().getPhase() == FlowPhase.Succeeded, 60, TimeUnit.SECONDS);
+    HttpResponse<String> resume = HTTP.send(HttpRequest.newBuilder(
+        URI.create(ui + "api/namespaces/other/jobflows/hidden/actions/resume"))
+        .header("Authorization", "Bearer carol-token").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(409, resume.statusCode(), resume.body());
+    assertTrue(resume.body().contains("cannot resume other/hidden: it already Succeeded"), resume.body());
+  }
+
+  @Test
   void theBrowserShows401Then403ThenOnlyAllowedNamespacesAndRefusesActionsWithoutPatch() throws Exception {
     try (Browser browser = Browser.start(dir)) {
       browser.driver.get(ui);
