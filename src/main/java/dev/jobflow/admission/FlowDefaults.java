@@ -69,6 +69,7 @@ public final class FlowDefaults {
       // A flow run from a template takes the template's failurePolicy unless it sets its own: no default here.
       ifUnset(spec, "failurePolicy", pointer, NODES.textNode(FAILURE_POLICY), sink);
     }
+    visitParameters(spec.get("parameters"), pointer + "/parameters", sink);
     visitSteps(spec.get("steps"), pointer + "/steps", sink);
     visitSteps(spec.get("finally"), pointer + "/finally", sink);
   }
@@ -77,6 +78,18 @@ public final class FlowDefaults {
     ifUnset(spec, "failurePolicy", pointer, NODES.textNode(FAILURE_POLICY), sink);
     visitSteps(spec.get("steps"), pointer + "/steps", sink);
     visitSteps(spec.get("finally"), pointer + "/finally", sink);
+  }
+
+  /** A parameter submitted without a value takes its default. */
+  private static void visitParameters(JsonNode parameters, String pointer, Sink sink) {
+    if (parameters == null || !parameters.isArray()) {
+      return;
+    }
+    for (int i = 0; i < parameters.size(); i++) {
+      if (parameters.get(i) instanceof ObjectNode p && p.get("default") != null && p.get("default").isTextual()) {
+        ifUnset(p, "value", pointer + "/" + i, p.get("default"), sink);
+      }
+    }
   }
 
   private static void visitSchedule(ObjectNode spec, String pointer, Sink sink) {

@@ -15,7 +15,7 @@ import java.util.List;
 
 /** One node of the DAG: a batch/v1 Job template, its dependencies, retries and timeout. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "dependsOn", "retries", "timeout", "template"})
+@JsonPropertyOrder({"name", "dependsOn", "depends", "when", "continueOn", "retries", "timeout", "template"})
 @ValidationRule(value = "!has(self.dependsOn) || !(self.name in self.dependsOn)", message = "a step cannot depend on itself")
 public class Step {
   @Required
@@ -27,6 +27,18 @@ public class Step {
   @JsonPropertyDescription("Names of steps (not finally steps) that must succeed before this one starts.")
   private List<String> dependsOn = new ArrayList<>();
 
+  @JsonPropertyDescription("Argo's depends: when the step may start, in terms of how upstream steps ended, e.g. "
+      + "'train.Failed || extract.Failed'. A bare name means Succeeded or Skipped. Not together with dependsOn.")
+  private String depends;
+
+  @JsonPropertyDescription("A CEL expression over params, steps.<name>.phase|outputs|exitCode and flow.name|namespace|"
+      + "labels, evaluated once the step's dependencies are met; false skips the step (reason WhenFalse).")
+  private String when;
+
+  @JsonPropertyDescription("failed: true lets the flow go on as if this step's failure did not happen: it neither "
+      + "fails the flow nor blocks the steps that depend on it.")
+  private ContinueOn continueOn;
+
   @JsonPropertyDescription("How often, and after how long, a failed attempt is tried again.")
   private RetryPolicy retries;
 
@@ -36,7 +48,7 @@ public class Step {
   @Required
   @PreserveUnknownFields
   @SchemaFrom(type = JobTemplateSchema.class)
-  @JsonPropertyDescription("A full batch/v1 JobSpec; {{params.NAME}} is substituted in its strings.")
+  @JsonPropertyDescription("A full batch/v1 JobSpec; {{params.NAME}} and {{steps.NAME.outputs.KEY}} are substituted in its strings.")
   private JobSpec template;
 
   public Step() {}
@@ -51,6 +63,18 @@ public class Step {
   public void setName(String name) { this.name = name; }
   public List<String> getDependsOn() { return dependsOn; }
   public void setDependsOn(List<String> dependsOn) { this.dependsOn = dependsOn; }
+  public String getDepends() { return depends; }
+  public void setDepends(String depends) { this.depends = depends; }
+  public String getWhen() { return when; }
+  public void setWhen(String when) { this.when = when; }
+  public ContinueOn getContinueOn() { return continueOn; }
+  public void setContinueOn(ContinueOn continueOn) { this.continueOn = continueOn; }
+
+  /** True when {@code continueOn.failed} is set. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean continuesOnFailure() {
+    return continueOn != null && Boolean.TRUE.equals(continueOn.getFailed());
+  }
   public RetryPolicy getRetries() { return retries; }
   public void setRetries(RetryPolicy retries) { this.retries = retries; }
   public String getTimeout() { return timeout; }

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** The observed state of one step. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"phase", "attempts", "job", "startedAt", "finishedAt", "nextAttemptAt", "reason", "message"})
+@JsonPropertyOrder({"phase", "attempts", "job", "startedAt", "finishedAt", "nextAttemptAt", "reason", "message",
+    "exitCode", "outputs"})
 public class StepStatus {
   private StepPhase phase;
   private Integer attempts;
@@ -15,6 +16,10 @@ public class StepStatus {
   private String nextAttemptAt;
   private String reason;
   private String message;
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription("Exit code of the step's last container run, when the flow reads it.")
+  private Integer exitCode;
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription("What the step's containers wrote to their termination messages, when the flow reads them.")
+  private java.util.Map<String, String> outputs;
 
   public StepPhase getPhase() { return phase; }
   public void setPhase(StepPhase phase) { this.phase = phase; }
@@ -32,4 +37,8 @@ public class StepStatus {
   public void setReason(String reason) { this.reason = reason; }
   public String getMessage() { return message; }
   public void setMessage(String message) { this.message = message; }
+  public Integer getExitCode() { return exitCode; }
+  public void setExitCode(Integer exitCode) { this.exitCode = exitCode; }
+  public java.util.Map<String, String> getOutputs() { return outputs; }
+  public void setOutputs(java.util.Map<String, String> outputs) { this.outputs = outputs; }
 }

@@ -134,7 +134,7 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
 
     @Override
     public Fields stepSucceeded(FlowEvent.StepSucceeded e) {
-      return new Fields().attempt(e.attempt(), e.job(), e.jobUid());
+      return new Fields().attempt(e.attempt(), e.job(), e.jobUid()).detail("outputs", e.outputs());
     }
 
     @Override
@@ -145,7 +145,12 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
 
     @Override
     public Fields stepFailed(FlowEvent.StepFailed e) {
-      return new Fields().attempt(e.attempt(), e.job(), e.jobUid());
+      return new Fields().attempt(e.attempt(), e.job(), e.jobUid()).detail("exitCode", e.exitCode());
+    }
+
+    @Override
+    public Fields stepConditionEvaluated(FlowEvent.StepConditionEvaluated e) {
+      return new Fields().detail("when", e.when()).detail("result", e.result());
     }
 
     @Override

@@ -25,10 +25,18 @@ public record DagSnapshot(List<StepProgress> steps, Integer parallelism, Failure
     for (int i : topologicalOrder(graph)) {
       StepProgress p = snap.steps().get(i);
       if (p.phase() == StepPhase.Pending) {
+        if (Boolean.TRUE.equals(p.conditionMet())) {
+          s.onConditionMet(i);
+        }
         continue;
       }
       if (p.phase() == StepPhase.Skipped) {
         s.onSkipped(i, p.finishedAt(), p.reason(), p.message());
+        continue;
+      }
+      if (p.attempts() == 0) {
+        // Failed before any attempt: its condition could not be evaluated.
+        s.onFailed(i, p.finishedAt(), p.reason(), p.message(), p.exitCode());
         continue;
       }
       s.onAttemptStarted(i, p.attempts(), p.attemptStartedAt());
@@ -36,9 +44,12 @@ public record DagSnapshot(List<StepProgress> steps, Integer parallelism, Failure
       s.jobUid[i] = p.jobUid();
       switch (p.phase()) {
         case Running -> { }
-        case Succeeded -> s.onSucceeded(i, p.finishedAt(), p.reason(), p.message());
+        case Succeeded -> {
+          s.onSucceeded(i, p.finishedAt(), p.reason(), p.message(), p.outputs());
+          s.exitCode[i] = p.exitCode();
+        }
         case Retrying -> s.onRetryScheduled(i, p.nextAttemptAt(), p.reason(), p.message());
-        case Failed -> s.onFailed(i, p.finishedAt(), p.reason(), p.message());
+        case Failed -> s.onFailed(i, p.finishedAt(), p.reason(), p.message(), p.exitCode());
         case Cancelled -> s.onCancelled(i, p.finishedAt(), p.reason(), p.message());
         default -> throw new IllegalStateException("unexpected phase " + p.phase() + " of step " + p.name());
       }

@@ -7,8 +7,10 @@ import dev.jobflow.api.StepPhase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 
@@ -41,12 +43,21 @@ public final class DagState {
   final String[] reason;
   final String[] message;
   final String[] jobUid;
-  final int[] unmetDeps;
+  /** What each step's Job wrote to its termination message (null: not read). */
+  final Map<String, String>[] outputs;
+  /** Exit code of each step's last container run, null when not known. */
+  final Integer[] exitCode;
+  /** Whether a Pending step's condition was evaluated true (it is ready, its condition is never asked again). */
+  final boolean[] conditionMet;
+  /** Upstream steps of each step that have not finished yet. */
+  final int[] unsettledDeps;
   final int[] phaseCounts = new int[StepPhase.values().length];
 
-  /** Pending steps whose dependencies all succeeded (finally steps once the DAG has settled). */
+  /** Pending steps whose dependencies are met, and condition too (finally steps once the DAG has settled). */
   final TreeSet<Integer> ready = new TreeSet<>();
-  /** Pending DAG steps with a dependency that ended without success. */
+  /** Pending steps whose dependencies are met and whose condition is to be evaluated. */
+  final TreeSet<Integer> toEvaluate = new TreeSet<>();
+  /** Pending DAG steps whose dependencies can no longer be met (a dependency did not succeed, or depends is false). */
   final TreeSet<Integer> doomed = new TreeSet<>();
   final TreeSet<Integer> running = new TreeSet<>();
   final NavigableSet<Due> retries = new TreeSet<>();
@@ -58,6 +69,8 @@ public final class DagState {
   int idleFinally;
   int firstFailedStep = -1;
   int firstFailedFinally = -1;
+  /** Steps that failed with continueOn.failed: they neither fail the flow nor block their dependents. */
+  int toleratedFailures;
 
   Integer parallelism;
   FailurePolicy failurePolicy = FailurePolicy.FailFast;
@@ -72,6 +85,7 @@ public final class DagState {
   String outcomeMessage;
   Instant flowFinishedAt;
 
+  @SuppressWarnings("unchecked")
   public DagState(FlowGraph graph) {
     this.graph = graph;
     int n = graph.size();
@@ -84,12 +98,15 @@ public final class DagState {
     reason = new String[n];
     message = new String[n];
     jobUid = new String[n];
-    unmetDeps = new int[n];
+    outputs = new Map[n];
+    exitCode = new Integer[n];
+    conditionMet = new boolean[n];
+    unsettledDeps = new int[n];
     for (GraphStep s : graph.steps()) {
       phase[s.index()] = StepPhase.Pending;
-      unmetDeps[s.index()] = s.dependsOn().length;
+      unsettledDeps[s.index()] = s.dependsOn().length;
       if (!s.isFinally() && s.dependsOn().length == 0) {
-        ready.add(s.index());
+        ripe(s.index());
       }
     }
     phaseCounts[StepPhase.Pending.ordinal()] = n;
@@ -158,12 +175,22 @@ public final class DagState {
   }
 
   public void onSucceeded(int step, Instant at, String why, String detail) {
+    onSucceeded(step, at, why, detail, null);
+  }
+
+  /** The attempt succeeded; its Job wrote {@code stepOutputs} (null when they were not read). */
+  public void onSucceeded(int step, Instant at, String why, String detail, Map<String, String> stepOutputs) {
     stopRunning(step);
+    outputs[step] = stepOutputs == null ? null : Map.copyOf(stepOutputs);
+    exitCode[step] = stepOutputs == null ? null : 0;
     finish(step, StepPhase.Succeeded, at, why, detail);
-    for (int d : graph.step(step).dependents()) {
-      if (--unmetDeps[d] == 0 && phase[d] == StepPhase.Pending && !doomed.contains(d)) {
-        ready.add(d);
-      }
+  }
+
+  /** The step's condition was evaluated true: it is ready to start. */
+  public void onConditionMet(int step) {
+    if (toEvaluate.remove(step)) {
+      conditionMet[step] = true;
+      ready.add(step);
     }
   }
 
@@ -179,14 +206,28 @@ public final class DagState {
   }
 
   public void onFailed(int step, Instant at, String why, String detail) {
+    onFailed(step, at, why, detail, null);
+  }
+
+  /** The step failed for good; its last container exited with {@code code} (null when not known). */
+  public void onFailed(int step, Instant at, String why, String detail, Integer code) {
     if (phase[step] == StepPhase.Running) {
       stopRunning(step);
     } else if (phase[step] == StepPhase.Retrying) {
       retries.remove(new Due(nextAttemptAt[step], step));
       nextAttemptAt[step] = null;
       idle(step, -1);
+    } else if (phase[step] == StepPhase.Pending) {
+      // Its condition could not be evaluated: it never started.
+      ready.remove(step);
+      toEvaluate.remove(step);
+      doomed.remove(step);
+      idle(step, -1);
     }
-    if (graph.step(step).isFinally()) {
+    exitCode[step] = code;
+    if (graph.step(step).continuesOnFailure()) {
+      toleratedFailures++;
+    } else if (graph.step(step).isFinally()) {
       if (firstFailedFinally < 0) {
         firstFailedFinally = step;
       }
@@ -198,6 +239,7 @@ public final class DagState {
 
   public void onSkipped(int step, Instant at, String why, String detail) {
     ready.remove(step);
+    toEvaluate.remove(step);
     doomed.remove(step);
     idle(step, -1);
     finish(step, StepPhase.Skipped, at, why, detail);
@@ -233,12 +275,16 @@ public final class DagState {
       unfinishedFinally--;
       return;
     }
-    if (to != StepPhase.Succeeded) {
-      for (int d : graph.step(step).dependents()) {
-        if (phase[d] == StepPhase.Pending) {
-          ready.remove(d);
-          doomed.add(d);
-        }
+    for (int d : graph.step(step).dependents()) {
+      if (phase[d] != StepPhase.Pending || doomed.contains(d)) {
+        continue;
+      }
+      unsettledDeps[d]--;
+      Depends.Truth met = graph.step(d).depends().evaluate(this::settled);
+      if (met == Depends.Truth.FALSE) {
+        doomed.add(d);
+      } else if (met == Depends.Truth.TRUE && unsettledDeps[d] == 0) {
+        ripe(d);
       }
     }
     if (--unfinishedDag == 0) {
@@ -246,10 +292,25 @@ public final class DagState {
     }
   }
 
+  /** Dependencies met: the step is ready, or first has its condition evaluated. */
+  private void ripe(int step) {
+    if (graph.step(step).when() == null) {
+      ready.add(step);
+    } else {
+      toEvaluate.add(step);
+    }
+  }
+
+  /** How a step ended, for {@link Depends}; null while it has not finished. */
+  Depends.Settled settled(String name) {
+    int i = graph.indexOf(name);
+    return phase[i].isFinished() ? new Depends.Settled(phase[i], reason[i], graph.step(i).continuesOnFailure()) : null;
+  }
+
   private void dagSettled() {
     for (int i = graph.dagSize(); i < graph.size(); i++) {
       if (phase[i] == StepPhase.Pending) {
-        ready.add(i);
+        ripe(i);
       }
     }
   }
@@ -358,10 +419,72 @@ public final class DagState {
     return phaseCounts[StepPhase.Pending.ordinal()] == graph.size() ? FlowPhase.Pending : FlowPhase.Running;
   }
 
+  /** The outputs a step's Job wrote, null when they were not read. */
+  public Map<String, String> outputs(int step) {
+    return outputs[step];
+  }
+
   /** An immutable copy of one step's progress. */
   public StepProgress progress(int step) {
     return new StepProgress(graph.step(step).name(), phase[step], attempts[step], startedAt[step],
-        attemptStartedAt[step], finishedAt[step], nextAttemptAt[step], reason[step], message[step], jobUid[step]);
+        attemptStartedAt[step], finishedAt[step], nextAttemptAt[step], reason[step], message[step], jobUid[step],
+        outputs[step], exitCode[step], conditionMet[step] ? Boolean.TRUE : null);
+  }
+
+  /** What the condition of {@code step} reads: the flow's facts and the steps upstream of it, as they are now. */
+  public ConditionInputs inputsOf(int step) {
+    return new ConditionInputs() {
+      @Override
+      public FlowFacts flow() {
+        return graph.facts();
+      }
+
+      @Override
+      public StepResult step(String name) {
+        if (!graph.contains(name)) {
+          return null;
+        }
+        int i = graph.indexOf(name);
+        return i >= graph.dagSize() ? null : result(i);
+      }
+
+      @Override
+      public List<String> stepsInScope() {
+        return upstreamOf(step);
+      }
+    };
+  }
+
+  private ConditionInputs.StepResult result(int i) {
+    return new ConditionInputs.StepResult(phase[i], reason[i], outputs[i] == null ? Map.of() : outputs[i], exitCode[i]);
+  }
+
+  /** Every DAG step a finally step sees; the transitive upstream of a DAG step; in graph order. */
+  List<String> upstreamOf(int step) {
+    List<String> names = new ArrayList<>();
+    if (graph.step(step).isFinally()) {
+      for (int i = 0; i < graph.dagSize(); i++) {
+        names.add(graph.step(i).name());
+      }
+      return names;
+    }
+    boolean[] seen = new boolean[graph.size()];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    queue.add(step);
+    while (!queue.isEmpty()) {
+      for (int dep : graph.step(queue.poll()).dependsOn()) {
+        if (!seen[dep]) {
+          seen[dep] = true;
+          queue.add(dep);
+        }
+      }
+    }
+    for (int i = 0; i < graph.size(); i++) {
+      if (seen[i]) {
+        names.add(graph.step(i).name());
+      }
+    }
+    return names;
   }
 
   /** An immutable copy of everything, for snapshots; {@link DagSnapshot#restore} turns it back. */

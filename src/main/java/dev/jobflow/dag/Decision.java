@@ -40,6 +40,8 @@ public sealed interface Decision {
 
     R skipSteps(SkipSteps d);
 
+    R evaluateConditions(EvaluateConditions d);
+
     R startAttempts(StartAttempts d);
 
     R finishFlow(FinishFlow d);
@@ -98,6 +100,18 @@ public sealed interface Decision {
     }
   }
 
+  /**
+   * Steps whose dependencies are met had their {@code when} evaluated, once: each runs (it becomes ready), is skipped
+   * ({@code WhenFalse}, its dependents treat it as settled) or fails ({@code ExpressionError}). Recording the verdicts
+   * is what makes them final: a recovery reads them back and never evaluates again.
+   */
+  record EvaluateConditions(List<Evaluation> evaluations, Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.evaluateConditions(this);
+    }
+  }
+
   /** Attempts to start now: due retries first, then ready steps. */
   record StartAttempts(List<Attempt> starts, Instant wakeAt) implements Decision {
     @Override
@@ -137,6 +151,9 @@ public sealed interface Decision {
   record Cancellation(int step, int attempt, String reason, String message) {}
 
   record Skip(int step, String reason, String message) {}
+
+  /** The verdict of one step's condition ({@code when}, as written). */
+  record Evaluation(int step, String when, Condition.Verdict verdict) {}
 
   record Abandon(int step, int attempt, String reason, String message) {}
 }

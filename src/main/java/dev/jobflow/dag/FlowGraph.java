@@ -16,16 +16,18 @@ public final class FlowGraph {
   private final List<GraphStep> steps;
   private final Map<String, Integer> byName;
   private final int dagSize;
+  private final FlowFacts facts;
 
-  private FlowGraph(List<GraphStep> steps, Map<String, Integer> byName, int dagSize) {
+  private FlowGraph(List<GraphStep> steps, Map<String, Integer> byName, int dagSize, FlowFacts facts) {
     this.steps = steps;
     this.byName = byName;
     this.dagSize = dagSize;
+    this.facts = facts;
   }
 
   /** An empty graph, for a flow whose spec could not be used. */
   public static FlowGraph empty() {
-    return new FlowGraph(List.of(), Map.of(), 0);
+    return new FlowGraph(List.of(), Map.of(), 0, FlowFacts.NONE);
   }
 
   public static Builder builder() {
@@ -56,6 +58,11 @@ public final class FlowGraph {
 
   public int size() {
     return steps.size();
+  }
+
+  /** The flow's name, namespace, labels and parameters, for conditions. */
+  public FlowFacts facts() {
+    return facts;
   }
 
   /** Number of DAG steps (not finally); they are indices {@code 0 .. dagSize-1}. */
@@ -96,22 +103,52 @@ public final class FlowGraph {
 
   /** Collects steps; {@link #build()} checks names, dependencies and that every step can start (no cycle). */
   public static final class Builder {
-    private record Pending(String name, List<String> dependsOn, RetryRule retry, Duration timeout) {}
+    private record Pending(String name, Depends depends, RetryRule retry, Duration timeout, Condition when,
+                           boolean continuesOnFailure) {
+      List<String> dependsOn() {
+        return depends.steps();
+      }
+    }
 
     private final List<Pending> dag = new ArrayList<>();
     private final List<Pending> fin = new ArrayList<>();
+    private FlowFacts facts = FlowFacts.NONE;
+
+    /**
+     * A DAG step.
+     *
+     * @param depends when it may start ({@link Depends#allOf} for {@code dependsOn}); null for no dependency
+     * @param when its condition, null for none
+     */
+    public Builder step(String name, Depends depends, RetryRule retry, Duration timeout, Condition when,
+                        boolean continuesOnFailure) {
+      dag.add(new Pending(name, depends == null ? Depends.none() : depends, retry == null ? RetryRule.NONE : retry,
+          timeout, when, continuesOnFailure));
+      return this;
+    }
 
     public Builder step(String name, List<String> dependsOn, RetryRule retry, Duration timeout) {
-      dag.add(new Pending(name, dependsOn == null ? List.of() : dependsOn, retry == null ? RetryRule.NONE : retry, timeout));
-      return this;
+      return step(name, Depends.allOf(dependsOn == null ? List.of() : dependsOn), retry, timeout, null, false);
     }
 
     public Builder step(String name, String... dependsOn) {
       return step(name, List.of(dependsOn), RetryRule.NONE, null);
     }
 
+    public Builder finallyStep(String name, RetryRule retry, Duration timeout, Condition when,
+                               boolean continuesOnFailure) {
+      fin.add(new Pending(name, Depends.none(), retry == null ? RetryRule.NONE : retry, timeout, when,
+          continuesOnFailure));
+      return this;
+    }
+
     public Builder finallyStep(String name, RetryRule retry, Duration timeout) {
-      fin.add(new Pending(name, List.of(), retry == null ? RetryRule.NONE : retry, timeout));
+      return finallyStep(name, retry, timeout, null, false);
+    }
+
+    /** The flow's facts that conditions read. */
+    public Builder facts(FlowFacts facts) {
+      this.facts = facts == null ? FlowFacts.NONE : facts;
       return this;
     }
 
@@ -153,9 +190,10 @@ public final class FlowGraph {
       for (int i = 0; i < all.size(); i++) {
         Pending p = all.get(i);
         int[] out = dependents.get(i).stream().mapToInt(Integer::intValue).toArray();
-        steps.add(new GraphStep(p.name(), i, i >= dag.size(), deps[i], out, p.retry(), p.timeout()));
+        steps.add(new GraphStep(p.name(), i, i >= dag.size(), deps[i], out, p.depends(), p.retry(), p.timeout(),
+            p.when(), p.continuesOnFailure()));
       }
-      FlowGraph graph = new FlowGraph(Collections.unmodifiableList(steps), new HashMap<>(byName), dag.size());
+      FlowGraph graph = new FlowGraph(Collections.unmodifiableList(steps), new HashMap<>(byName), dag.size(), facts);
       graph.requireAcyclic();
       return graph;
     }

@@ -33,4 +33,26 @@ public final class Reasons {
   public static final String TEMPLATE_NOT_FOUND = "TemplateNotFound";
   /** The spec cannot be run (e.g. a dependency cycle the validator did not catch). */
   public static final String INVALID_SPEC = "InvalidSpec";
+  /** Skipped: the step's own {@code when} was false. Its dependents treat it as settled. */
+  public static final String WHEN_FALSE = "WhenFalse";
+  /** Skipped: the step's {@code depends} expression was false. Like UpstreamFailed, it propagates. */
+  public static final String DEPENDS_FALSE = "DependsFalse";
+  /** Failed: the step's {@code when} or a placeholder of its template could not be evaluated. */
+  public static final String EXPRESSION_ERROR = "ExpressionError";
+  /** Failed: the Job succeeded but its termination message is not a JSON object of strings within 4 KiB. */
+  public static final String BAD_OUTPUTS = "BadOutputs";
+
+  /**
+   * True for a failure of the step's inputs or of the machinery rather than of its containers (Argo's
+   * {@code .Errored}): an expression, the outputs, the Job vanishing or belonging to someone else.
+   */
+  public static boolean isError(String reason) {
+    return EXPRESSION_ERROR.equals(reason) || BAD_OUTPUTS.equals(reason) || JOB_DELETED.equals(reason)
+        || JOB_CONFLICT.equals(reason);
+  }
+
+  /** True for a step that never ran because its dependencies said no (Argo's {@code .Omitted}). */
+  public static boolean isOmission(String reason) {
+    return UPSTREAM_FAILED.equals(reason) || DEPENDS_FALSE.equals(reason);
+  }
 }

@@ -15,9 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The rules of a flow: from its {@link DagState} and the time, what happens next. Pure functions; the
@@ -51,6 +51,10 @@ public final class Scheduler {
     Decision.SkipSteps skips = skips(s, wake);
     if (!skips.skips().isEmpty() || !skips.abandons().isEmpty()) {
       return skips;
+    }
+    List<Decision.Evaluation> evaluations = evaluations(s);
+    if (!evaluations.isEmpty()) {
+      return new Decision.EvaluateConditions(evaluations, wake);
     }
     List<Attempt> starts = starts(s, now, dagStopReason(s) != null, cancelsFinally(s));
     if (!starts.isEmpty()) {
@@ -97,6 +101,8 @@ public final class Scheduler {
     String stopReason = dagStopReason(s);
     if (stopReason != null && s.idleDag > 0) {
       idleSteps(s, 0, s.graph.dagSize(), stopReason, dagStopMessage(s, stopReason), skips, abandons);
+      skips.removeIf(skip -> exemptFromStop(s, skip.step()));
+      abandons.removeIf(abandon -> exemptFromStop(s, abandon.step()));
     } else if (!s.doomed.isEmpty()) {
       skipDownstream(s, skips);
     }
@@ -116,8 +122,10 @@ public final class Scheduler {
       return null;
     }
     GraphStep g = s.graph.step(step);
-    boolean stopping = g.isFinally() ? cancelsFinally(s) : dagStopReason(s) != null;
-    Instant retryAt = !stopping && g.retry().allowsRetryAfter(attempt) ? now.plus(g.retry().delayAfter(attempt)) : null;
+    boolean stopping = g.isFinally() ? cancelsFinally(s) : dagStopReason(s) != null && !exemptFromStop(s, step);
+    // An expression that could not be evaluated fails the same way every time: retrying it cannot help.
+    boolean retriable = !Reasons.EXPRESSION_ERROR.equals(reason) && g.retry().allowsRetryAfter(attempt);
+    Instant retryAt = !stopping && retriable ? now.plus(g.retry().delayAfter(attempt)) : null;
     return new AttemptFailure(step, attempt, reason, message, retryAt);
   }
 
@@ -152,7 +160,45 @@ public final class Scheduler {
   }
 
   private static boolean allowed(DagState s, int step, boolean dagStopping, boolean cancelFinally) {
-    return s.graph.step(step).isFinally() ? !cancelFinally && s.unfinishedDag == 0 : !dagStopping;
+    return s.graph.step(step).isFinally() ? !cancelFinally && s.unfinishedDag == 0
+        : !dagStopping || exemptFromStop(s, step);
+  }
+
+  /**
+   * A failure handler: under FailFast the flow stops starting steps after a failure, except those whose
+   * {@code depends} names a failed step with an explicit result ({@code train.Failed}) and can still be met: they
+   * were written for exactly this.
+   */
+  private static boolean exemptFromStop(DagState s, int step) {
+    if (s.shutdown != null || s.timedOutAt != null || s.doomed.contains(step)) {
+      return false;
+    }
+    Depends depends = s.graph.step(step).depends();
+    if (!depends.isExplicit()) {
+      return false;
+    }
+    for (String name : depends.steps()) {
+      if (s.phase[s.graph.indexOf(name)] == StepPhase.Failed && depends.reactsTo(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The condition of every step waiting for one, evaluated now: a verdict each. */
+  private static List<Decision.Evaluation> evaluations(DagState s) {
+    List<Decision.Evaluation> out = new ArrayList<>();
+    for (int step : s.toEvaluate) {
+      Condition when = s.graph.step(step).when();
+      Condition.Verdict verdict;
+      try {
+        verdict = when.evaluate(s.inputsOf(step));
+      } catch (RuntimeException e) {
+        verdict = Condition.Verdict.fail(e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+      out.add(new Decision.Evaluation(step, when.source(), verdict));
+    }
+    return out;
   }
 
   private static void idleSteps(DagState s, int from, int to, String reason, String message, List<Skip> skips,
@@ -166,27 +212,54 @@ public final class Scheduler {
     }
   }
 
-  /** Skips every pending step downstream of one that did not succeed, transitively, in one decision. */
+  /**
+   * Skips every pending step whose dependencies can no longer be met, and transitively the steps that this makes
+   * unmet too (each evaluated as if the skips before it were recorded), in one decision.
+   */
   private static void skipDownstream(DagState s, List<Skip> skips) {
-    Set<Integer> seen = new HashSet<>(s.doomed);
+    Map<Integer, String> skipped = new HashMap<>();
     ArrayDeque<Integer> queue = new ArrayDeque<>(s.doomed);
+    java.util.function.Function<String, Depends.Settled> settled = name -> {
+      String why = skipped.get(s.graph.indexOf(name));
+      return why != null ? new Depends.Settled(StepPhase.Skipped, why, false) : s.settled(name);
+    };
+    queue.forEach(step -> skipped.put(step, skipReason(s, step)));
     while (!queue.isEmpty()) {
       int step = queue.poll();
-      String cause = null;
-      for (int dep : s.graph.step(step).dependsOn()) {
-        if (seen.contains(dep) || (s.phase[dep].isFinished() && s.phase[dep] != StepPhase.Succeeded)) {
-          cause = s.graph.step(dep).name();
-          break;
-        }
-      }
-      String what = cause == null ? "a dependency" : "'" + cause + "'";
-      skips.add(new Skip(step, Reasons.UPSTREAM_FAILED, "not run: it depends on " + what + ", which did not succeed"));
+      skips.add(new Skip(step, skipped.get(step), skipMessage(s, step, settled)));
       for (int d : s.graph.step(step).dependents()) {
-        if (s.phase[d] == StepPhase.Pending && seen.add(d)) {
+        if (s.phase[d] == StepPhase.Pending && !skipped.containsKey(d)
+            && s.graph.step(d).depends().evaluate(settled) == Depends.Truth.FALSE) {
+          skipped.put(d, skipReason(s, d));
           queue.add(d);
         }
       }
     }
+  }
+
+  private static String skipReason(DagState s, int step) {
+    return s.graph.step(step).depends().isExplicit() ? Reasons.DEPENDS_FALSE : Reasons.UPSTREAM_FAILED;
+  }
+
+  private static String skipMessage(DagState s, int step, java.util.function.Function<String, Depends.Settled> settled) {
+    Depends depends = s.graph.step(step).depends();
+    List<String> ended = new ArrayList<>();
+    String cause = null;
+    for (String name : depends.steps()) {
+      Depends.Settled e = settled.apply(name);
+      if (e == null) {
+        continue;
+      }
+      ended.add(name + " " + e.phase() + (e.reason() == null || e.phase() == StepPhase.Succeeded ? "" : " (" + e.reason() + ")"));
+      if (cause == null && !Depends.matches(null, e)) {
+        cause = name;
+      }
+    }
+    if (depends.isExplicit()) {
+      return "not run: depends '" + depends.text() + "' is false (" + String.join(", ", ended) + ")";
+    }
+    String what = cause == null ? "a dependency" : "'" + cause + "'";
+    return "not run: it depends on " + what + ", which did not succeed";
   }
 
   private static FinishFlow outcome(DagState s) {
@@ -204,7 +277,17 @@ public final class Scheduler {
     if (s.firstFailedFinally >= 0) {
       return new FinishFlow(FlowPhase.Failed, Reasons.FINALLY_STEP_FAILED, failureMessage(s, s.firstFailedFinally));
     }
-    return new FinishFlow(FlowPhase.Succeeded, Reasons.SUCCEEDED, "all " + s.graph.size() + " steps succeeded");
+    return new FinishFlow(FlowPhase.Succeeded, Reasons.SUCCEEDED, successMessage(s));
+  }
+
+  private static String successMessage(DagState s) {
+    int skipped = s.count(StepPhase.Skipped);
+    if (skipped == 0 && s.toleratedFailures == 0) {
+      return "all " + s.graph.size() + " steps succeeded";
+    }
+    return s.count(StepPhase.Succeeded) + " of " + s.graph.size() + " steps succeeded"
+        + (skipped > 0 ? ", " + skipped + " skipped" : "")
+        + (s.toleratedFailures > 0 ? ", " + s.toleratedFailures + " failed with continueOn.failed" : "");
   }
 
   private static String failureMessage(DagState s, int step) {

@@ -6,8 +6,19 @@ import java.util.concurrent.CompletableFuture;
 /** What runs one attempt (one Pod) of a Job for the {@link JobRunner}. */
 interface JobExecutor extends AutoCloseable {
 
-  /** How an attempt ended. */
-  record Outcome(Kind kind, int exitCode, String reason, String message) {
+  /**
+   * How an attempt ended. {@code terminationMessage}: what its container wrote to its termination message (the
+   * step's outputs), null for none.
+   */
+  record Outcome(Kind kind, int exitCode, String reason, String message, String terminationMessage) {
+    Outcome(Kind kind, int exitCode, String reason, String message) {
+      this(kind, exitCode, reason, message, null);
+    }
+
+    Outcome withTerminationMessage(String text) {
+      return new Outcome(kind, exitCode, reason, message, text);
+    }
+
     enum Kind {
       /** The Pod succeeded: the Job is complete. */
       SUCCEEDED,

@@ -69,6 +69,7 @@ final class JobRunner implements AutoCloseable {
     JobExecutor.Attempt attempt;
     String podName;
     String podUid;
+    boolean podCreated;
     Instant podStarted;
     ScheduledFuture<?> deadline;
     boolean finished;
@@ -144,7 +145,9 @@ final class JobRunner implements AutoCloseable {
     int index = run.pods++;
     run.podName = run.name + "-" + suffix();
     run.podStarted = now();
-    if (createPods) {
+    if (createPods || SimulateExecutor.outputs(run.job) != null) {
+      // A Job that writes outputs gets its Pod even without Pods: the controller reads them there.
+      run.podCreated = true;
       createPod(run);
     }
     JobExecutor.Attempt attempt = executor.start(run.job, index, run.podName);
@@ -158,7 +161,7 @@ final class JobRunner implements AutoCloseable {
 
   private void attemptEnded(Run run, JobExecutor.Outcome outcome) {
     finishPod(run, outcome.kind() == JobExecutor.Outcome.Kind.SUCCEEDED, outcome.exitCode(), outcome.reason(),
-        outcome.message());
+        outcome.terminationMessage() != null ? outcome.terminationMessage() : outcome.message());
     switch (outcome.kind()) {
       case SUCCEEDED -> finish(run, true, "CompletionsReached", "Reached expected number of succeeded pods");
       case JOB_FAILED -> {
@@ -284,7 +287,7 @@ final class JobRunner implements AutoCloseable {
   }
 
   private void finishPod(Run run, boolean succeeded, int exitCode, String reason, String message) {
-    if (!createPods) {
+    if (!run.podCreated) {
       return;
     }
     String container = run.job.getSpec().getTemplate().getSpec().getContainers().get(0).getName();

@@ -19,9 +19,15 @@ import java.util.concurrent.TimeUnit;
  * Runs a Job's first container {@code command + args} as a local process: real work on a laptop.
  * The process gets the container's {@code env} (plain values, plus the pod name and namespace by
  * fieldRef), a fresh working directory {@code DATA/work/NS/POD}, and appends its output to
- * {@code DATA/logs/NS/JOB.log}. The image is ignored.
+ * {@code DATA/logs/NS/JOB.log}. The image is ignored. What a container writes to {@code /dev/termination-log} on a
+ * cluster, a local process writes to the file named by {@code $JOBFLOW_TERMINATION_LOG} (in its working directory);
+ * like the kubelet, the runner keeps at most 4 KiB of it as the container's termination message.
  */
 final class ProcessExecutor implements JobExecutor {
+  /** The environment variable naming the local stand-in for {@code /dev/termination-log}. */
+  static final String TERMINATION_LOG = "JOBFLOW_TERMINATION_LOG";
+  /** What the kubelet keeps of a termination message. */
+  static final int MAX_TERMINATION_MESSAGE = 4096;
   private final Path dataDir;
 
   ProcessExecutor(Path dataDir) {
@@ -52,8 +58,10 @@ final class ProcessExecutor implements JobExecutor {
       return finished(result);
     }
     Process process;
+    Path terminationLog;
     try {
       Path work = Files.createDirectories(dataDir.resolve("work").resolve(ns).resolve(podName));
+      terminationLog = work.resolve("termination-log");
       Path log = logFile(dataDir, ns, name);
       Files.createDirectories(log.getParent());
       Files.writeString(log, "--- " + Instant.now() + " pod " + podName + " (attempt " + (podIndex + 1) + "): "
@@ -64,6 +72,7 @@ final class ProcessExecutor implements JobExecutor {
       env.put("HOSTNAME", podName);
       env.put("JOBFLOW_POD_NAME", podName);
       env.put("JOBFLOW_POD_NAMESPACE", ns);
+      env.put(TERMINATION_LOG, terminationLog.toString());
       if (c.getEnv() != null) {
         for (EnvVar e : c.getEnv()) {
           String value = valueOf(e, podName, ns);
@@ -80,10 +89,25 @@ final class ProcessExecutor implements JobExecutor {
     }
     process.onExit().thenAccept(p -> {
       int code = p.exitValue();
-      result.complete(code == 0 ? Outcome.succeeded()
-          : Outcome.podFailed(code, "container " + c.getName() + " exited with code " + code));
+      Outcome o = code == 0 ? Outcome.succeeded()
+          : Outcome.podFailed(code, "container " + c.getName() + " exited with code " + code);
+      result.complete(o.withTerminationMessage(terminationMessage(terminationLog)));
     });
     return Attempt.of(result, () -> kill(process));
+  }
+
+  /** What the process wrote to its termination log, cut at 4 KiB as the kubelet does; null when nothing. */
+  static String terminationMessage(Path file) {
+    try {
+      if (!Files.exists(file)) {
+        return null;
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      int n = Math.min(bytes.length, MAX_TERMINATION_MESSAGE);
+      return n == 0 ? null : new String(bytes, 0, n, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Stops the process and its children (a {@code sh -c} spawns them): TERM, then KILL after 2s. */

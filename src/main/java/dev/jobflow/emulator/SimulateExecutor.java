@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code sim.jobflow.dev/outcome}: {@code Succeeded}, {@code Failed} or {@code DeadlineExceeded}, or a
  *       comma-separated list of them read by the Job's {@code jobflow.dev/attempt} label (1 is the first; the
  *       last entry holds for later attempts); default {@code Succeeded}.</li>
+ *   <li>{@code sim.jobflow.dev/outputs}: the termination message a succeeded attempt writes, e.g.
+ *       {@code {"rows": "1200"}} (the step's outputs); a Job with it gets a Pod, where the controller reads it.</li>
  * </ul>
  * A {@code Failed} outcome fails the Job at once with reason BackoffLimitExceeded, as if every Pod
  * retry had failed: the step's retries, not the Job's, are what a flow test exercises.
@@ -28,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class SimulateExecutor implements JobExecutor {
   static final String DURATION = "sim.jobflow.dev/duration";
   static final String OUTCOME = "sim.jobflow.dev/outcome";
+  static final String OUTPUTS = "sim.jobflow.dev/outputs";
   static final String ATTEMPT_LABEL = "jobflow.dev/attempt";
   static final Duration DEFAULT_DURATION = Duration.ofSeconds(1);
 
@@ -49,7 +52,7 @@ final class SimulateExecutor implements JobExecutor {
       duration = Duration.ZERO;
     }
     CompletableFuture<Outcome> result = new CompletableFuture<>();
-    Outcome decided = outcome;
+    Outcome decided = outcome.kind() == Outcome.Kind.SUCCEEDED ? outcome.withTerminationMessage(outputs(job)) : outcome;
     ScheduledFuture<?> f = timer.schedule(() -> result.complete(decided), duration.toMillis(), TimeUnit.MILLISECONDS);
     return Attempt.of(result, () -> f.cancel(false));
   }
@@ -82,6 +85,12 @@ final class SimulateExecutor implements JobExecutor {
       default -> throw new IllegalArgumentException("annotation " + OUTCOME + " of Job " + job.getMetadata().getName()
           + " has \"" + chosen + "\": use Succeeded, Failed or DeadlineExceeded, or a comma-separated list of them");
     };
+  }
+
+  /** The termination message the Job's annotation asks for, or null. */
+  static String outputs(Job job) {
+    String text = annotations(job).get(OUTPUTS);
+    return text == null || text.isBlank() ? null : text.strip();
   }
 
   private static int attempt(Job job) {

@@ -9,7 +9,10 @@ import dev.jobflow.api.Parameter;
 import dev.jobflow.api.RetryPolicy;
 import dev.jobflow.api.ShutdownPolicy;
 import dev.jobflow.api.Step;
+import dev.jobflow.dag.Condition;
+import dev.jobflow.dag.FlowFacts;
 import dev.jobflow.dag.FlowGraph;
+import dev.jobflow.expr.WhenExpression;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,24 +27,28 @@ import java.util.Map;
  * @param timeout whole-flow deadline, null for none
  * @param template the JobFlowTemplate the steps came from, null when the flow lists its own (an optional field,
  *     absent from events written before templates existed)
+ * @param labels the flow's labels when it was accepted, which conditions read as {@code flow.labels}; null when it had
+ *     none (and in events written before conditions existed)
  */
 public record FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
-                             List<StepDefinition> finallySteps, TemplateSource template) implements JsonSerializable {
+                             List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels)
+    implements JsonSerializable {
   public FlowDefinition {
+    labels = labels == null || labels.isEmpty() ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     steps = steps == null ? List.of() : List.copyOf(steps);
     finallySteps = finallySteps == null ? List.of() : List.copyOf(finallySteps);
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
   }
 
-  /** A definition whose steps are its own (no template). */
+  /** A definition whose steps are its own (no template), without labels. */
   public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                         FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                         Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps) {
     this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
-        finallySteps, null);
+        finallySteps, null, null);
   }
 
   /**
@@ -54,7 +61,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
 
   public FlowDefinition withTemplate(TemplateSource source) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, source);
+        parameters, steps, finallySteps, source, labels);
   }
 
   /**
@@ -68,7 +75,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
       return this;
     }
     return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
-        suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template);
+        suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels);
   }
 
   public FlowId id() {
@@ -85,24 +92,44 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     JobFlowSpec spec = flow.getSpec();
     Map<String, String> params = new LinkedHashMap<>();
     for (Parameter p : spec.getParameters() == null ? List.<Parameter>of() : spec.getParameters()) {
-      params.put(p.getName(), p.getValue() == null ? "" : p.getValue());
+      String value = p.effectiveValue();
+      params.put(p.getName(), value == null ? "" : value);
     }
     return new FlowDefinition(meta.getNamespace(), meta.getName(), meta.getUid(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(), spec.getParallelism(), spec.effectiveFailurePolicy(),
         duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
-        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()));
+        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels());
   }
 
-  /** The graph the scheduler runs; throws naming the step when names or dependencies are unusable. */
+  /** The graph the scheduler runs; throws naming the step when names, dependencies or conditions are unusable. */
   public FlowGraph toGraph() {
-    FlowGraph.Builder b = FlowGraph.builder();
+    FlowGraph.Builder b = FlowGraph.builder().facts(new FlowFacts(name, namespace, labels, parameters));
     for (StepDefinition s : steps) {
-      b.step(s.name(), s.dependsOn(), s.retryRule(), s.timeout());
+      b.step(s.name(), dependency(s), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure());
     }
     for (StepDefinition s : finallySteps) {
-      b.finallyStep(s.name(), s.retryRule(), s.timeout());
+      b.finallyStep(s.name(), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure());
     }
     return b.build();
+  }
+
+  private static dev.jobflow.dag.Depends dependency(StepDefinition s) {
+    try {
+      return s.dependency();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("step '" + s.name() + "': depends: " + e.getMessage(), e);
+    }
+  }
+
+  private static Condition condition(StepDefinition s) {
+    if (s.when() == null) {
+      return null;
+    }
+    WhenExpression.Compilation c = WhenExpression.compile(s.when());
+    if (!c.isValid()) {
+      throw new IllegalArgumentException("step '" + s.name() + "': when: " + c.problems().get(0));
+    }
+    return c.expression();
   }
 
   /** The step of that name, in steps or finally. */
@@ -136,7 +163,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
           b == null ? null : b.getFactor(),
           b == null ? null : duration(at + ".retries.backoff.maxDuration", b.getMaxDuration()),
           duration(at + ".timeout", s.getTimeout()),
-          StepDefinition.toJson(s.getTemplate())));
+          StepDefinition.toJson(s.getTemplate()), s.getDepends(), s.getWhen(), s.continuesOnFailure()));
     }
     return out;
   }

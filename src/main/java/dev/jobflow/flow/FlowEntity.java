@@ -327,7 +327,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         return ignoreLate(r);
       }
       return persistThenAct(state, Recording.of(new FlowEvent.StepSucceeded(meta(), r.step(), r.attempt(), r.job(),
-          r.jobUid(), r.reason(), r.message())));
+          r.jobUid(), r.reason(), r.message(), r.outputs())));
     }
 
     @Override
@@ -338,7 +338,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       }
       Decision.AttemptFailure failure = Scheduler.resolveFailure(state.dag(), step, r.attempt(), r.reason(),
           r.message(), now());
-      return persistThenAct(state, Recording.failure(state, failure, r.jobUid(), meta()));
+      return persistThenAct(state, Recording.failure(state, failure, r.jobUid(), r.exitCode(), meta()));
     }
   }
 
@@ -435,8 +435,17 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     }
     FlowDefinition def = state.definition();
     String step = state.dag().graph().step(attempt.step()).name();
+    Map<String, String> stepValues = new HashMap<>();
+    String missing = state.stepValues(step, stepValues);
+    if (missing != null) {
+      // Decided from the journal, so the same after a restart: the attempt fails before it has a Job.
+      context.getSelf().tell(new AttemptReported(new StepOutcome.Failed(step, attempt.attempt(), job, null,
+          Reasons.EXPRESSION_ERROR, missing, now(), null)));
+      return;
+    }
     AttemptSpec spec = new AttemptSpec(new JobKey(def.namespace(), job), def.name(), def.uid(), step,
-        attempt.attempt(), state.stepDefinition(step).jobSpec(), def.parameters());
+        attempt.attempt(), state.stepDefinition(step).jobSpec(), def.parameters(), stepValues,
+        state.readsResultsOf(step));
     // (Re-)registered with each child: a persist-failure restart of the entity may have dropped it.
     ActorRef<StepOutcome> reports = context.messageAdapter(StepOutcome.class, AttemptReported::new);
     ActorRef<StepActor.Command> child = context.spawn(StepActor.create(spec, deps.runtime(), reports, stepSettings),

@@ -2,6 +2,7 @@ package dev.jobflow.flow;
 
 import dev.jobflow.api.ShutdownPolicy;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What happened to a flow: facts in the past tense, persisted before the entity acts on them, read by the
@@ -73,6 +74,8 @@ public sealed interface FlowEvent extends JsonSerializable {
     R stepFailed(StepFailed e);
 
     R stepSkipped(StepSkipped e);
+
+    R stepConditionEvaluated(StepConditionEvaluated e);
 
     R stepCancelled(StepCancelled e);
   }
@@ -260,11 +263,27 @@ public sealed interface FlowEvent extends JsonSerializable {
     }
   }
 
+  /**
+   * The attempt's Job succeeded.
+   *
+   * @param outputs what its containers wrote to their termination messages (a JSON object of strings), when the flow
+   *     reads this step's outputs; null when they were not read (and in events written before outputs existed)
+   */
   record StepSucceeded(EventMeta meta, String step, int attempt, String job, String jobUid, String reason,
-                       String message) implements FlowEvent {
+                       String message, Map<String, String> outputs) implements FlowEvent {
+    public StepSucceeded {
+      outputs = outputs == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(outputs));
+    }
+
+    /** Without outputs (not read). */
+    public StepSucceeded(EventMeta meta, String step, int attempt, String job, String jobUid, String reason,
+                         String message) {
+      this(meta, step, attempt, job, jobUid, reason, message, null);
+    }
+
     @Override
     public StepSucceeded withMeta(EventMeta m) {
-      return new StepSucceeded(m, step, attempt, job, jobUid, reason, message);
+      return new StepSucceeded(m, step, attempt, job, jobUid, reason, message, outputs);
     }
 
     @Override
@@ -287,12 +306,24 @@ public sealed interface FlowEvent extends JsonSerializable {
     }
   }
 
-  /** The step failed for good: retries spent, or abandoned because the flow is stopping. */
+  /**
+   * The step failed for good: retries spent, abandoned because the flow is stopping, or (attempt 0, no Job) its
+   * condition could not be evaluated.
+   *
+   * @param exitCode the exit code of the failed container, when the flow reads it; null when not read (and in events
+   *     written before exit codes were read)
+   */
   record StepFailed(EventMeta meta, String step, int attempt, String job, String jobUid, String reason,
-                    String message) implements FlowEvent {
+                    String message, Integer exitCode) implements FlowEvent {
+    /** Without an exit code (not read). */
+    public StepFailed(EventMeta meta, String step, int attempt, String job, String jobUid, String reason,
+                      String message) {
+      this(meta, step, attempt, job, jobUid, reason, message, null);
+    }
+
     @Override
     public StepFailed withMeta(EventMeta m) {
-      return new StepFailed(m, step, attempt, job, jobUid, reason, message);
+      return new StepFailed(m, step, attempt, job, jobUid, reason, message, exitCode);
     }
 
     @Override
@@ -311,6 +342,23 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.stepSkipped(this);
+    }
+  }
+
+  /**
+   * The step's {@code when} was evaluated true, once its dependencies were met: it runs. (False is recorded as
+   * StepSkipped with reason WhenFalse, an error as StepFailed with reason ExpressionError.) Recovery reads the verdict
+   * back; the expression is never evaluated twice.
+   */
+  record StepConditionEvaluated(EventMeta meta, String step, String when, boolean result) implements FlowEvent {
+    @Override
+    public StepConditionEvaluated withMeta(EventMeta m) {
+      return new StepConditionEvaluated(m, step, when, result);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepConditionEvaluated(this);
     }
   }
 

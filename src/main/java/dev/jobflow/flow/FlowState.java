@@ -24,6 +24,8 @@ import dev.jobflow.flow.FlowEvent.StepJobCreated;
 import dev.jobflow.flow.FlowEvent.StepRetryScheduled;
 import dev.jobflow.flow.FlowEvent.StepSkipped;
 import dev.jobflow.flow.FlowEvent.StepSucceeded;
+import dev.jobflow.expr.Placeholders;
+import dev.jobflow.expr.WhenExpression;
 import dev.jobflow.step.JobNames;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -45,6 +47,10 @@ public final class FlowState {
   private Map<String, StepDefinition> stepsByName = Map.of();
   private DagState dag;
   private String invalid;
+  /** Steps whose outputs or exit code something in the flow reads: their finished Jobs' pods are read. */
+  private Set<String> resultsRead = Set.of();
+  /** The {@code {{steps...}}} placeholders of each step's template, found when first needed. */
+  private final Map<String, List<Placeholders.Placeholder>> stepPlaceholders = new HashMap<>();
   private long observedGeneration;
   private final Set<String> terminatedJobs = new LinkedHashSet<>();
   private boolean deleted;
@@ -145,7 +151,7 @@ public final class FlowState {
 
     @Override
     public FlowState stepSucceeded(StepSucceeded e) {
-      dag.onSucceeded(index(e.step()), e.meta().at(), e.reason(), e.message());
+      dag.onSucceeded(index(e.step()), e.meta().at(), e.reason(), e.message(), e.outputs());
       return FlowState.this;
     }
 
@@ -157,13 +163,21 @@ public final class FlowState {
 
     @Override
     public FlowState stepFailed(StepFailed e) {
-      dag.onFailed(index(e.step()), e.meta().at(), e.reason(), e.message());
+      dag.onFailed(index(e.step()), e.meta().at(), e.reason(), e.message(), e.exitCode());
       return terminatedIf(Reasons.STEP_TIMED_OUT.equals(e.reason()), e.job());
     }
 
     @Override
     public FlowState stepSkipped(StepSkipped e) {
       dag.onSkipped(index(e.step()), e.meta().at(), e.reason(), e.message());
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepConditionEvaluated(FlowEvent.StepConditionEvaluated e) {
+      if (e.result()) {
+        dag.onConditionMet(index(e.step()));
+      }
       return FlowState.this;
     }
 
@@ -190,8 +204,31 @@ public final class FlowState {
       graph = FlowGraph.empty();
     }
     dag = new DagState(graph);
+    resultsRead = invalid == null ? resultsRead(graph) : Set.of();
     dag.onFlowStarted(e.meta().at(), definition.parallelism(), definition.failurePolicy(), definition.timeout(),
         definition.suspend(), definition.shutdown());
+  }
+
+  /** Every step whose outputs or exit code a condition or a template placeholder reads. */
+  private Set<String> resultsRead(FlowGraph graph) {
+    Set<String> read = new java.util.HashSet<>();
+    for (dev.jobflow.dag.GraphStep g : graph.steps()) {
+      if (g.when() instanceof WhenExpression w) {
+        if (w.readsAllSteps()) {
+          for (int i = 0; i < graph.dagSize(); i++) {
+            read.add(graph.step(i).name());
+          }
+        }
+        w.stepReads().stream().filter(WhenExpression.StepRead::readsResults).forEach(r -> read.add(r.step()));
+      }
+      placeholders(g.name()).stream().filter(p -> !"phase".equals(p.field())).forEach(p -> read.add(p.step()));
+    }
+    return Set.copyOf(read);
+  }
+
+  private List<Placeholders.Placeholder> placeholders(String step) {
+    return stepPlaceholders.computeIfAbsent(step, s -> Placeholders.in(stepsByName.get(s).template()).stream()
+        .filter(p -> p.isStep() && p.problem() == null).toList());
   }
 
   private FlowState observed(long generation) {
@@ -256,6 +293,39 @@ public final class FlowState {
     return dag;
   }
 
+  /** Whether the flow reads the outputs or exit code of this step (then its Job's pods are read when it ends). */
+  public boolean readsResultsOf(String step) {
+    return resultsRead.contains(step);
+  }
+
+  /**
+   * The values of the {@code {{steps...}}} placeholders of a step's template, from the journal, into {@code values}.
+   *
+   * @return why one has no value (a missing output), null when all have one
+   */
+  public String stepValues(String step, Map<String, String> values) {
+    for (Placeholders.Placeholder p : placeholders(step)) {
+      if (!dag.graph().contains(p.step())) {
+        return "template: " + p.text() + ": no step named '" + p.step() + "'";
+      }
+      int i = dag.graph().indexOf(p.step());
+      StepProgress from = dag.progress(i);
+      String value = switch (p.field()) {
+        case "phase" -> from.phase().name();
+        case "exitCode" -> from.exitCode() == null ? null : from.exitCode().toString();
+        default -> from.outputs() == null ? null : from.outputs().get(p.key());
+      };
+      if (value == null) {
+        String has = from.outputs() == null || from.outputs().isEmpty() ? "it wrote none"
+            : "it wrote " + String.join(", ", new java.util.TreeSet<>(from.outputs().keySet()));
+        return "template: " + p.text() + ": step '" + p.step() + "' (" + from.phase() + ") has no "
+            + (p.field().equals("outputs") ? "output '" + p.key() + "' (" + has + ")" : p.field());
+      }
+      values.put(p.name(), value);
+    }
+    return null;
+  }
+
   public long observedGeneration() {
     return observedGeneration;
   }
@@ -297,7 +367,7 @@ public final class FlowState {
     StepProgress p = dag.progress(index);
     return new StepView(p.name(), dag.graph().step(index).isFinally(), p.phase(), p.attempts(),
         p.attempts() == 0 ? null : jobName(p.name(), p.attempts()), p.jobUid(), p.startedAt(), p.finishedAt(),
-        p.nextAttemptAt(), p.reason(), p.message());
+        p.nextAttemptAt(), p.reason(), p.message(), p.outputs(), p.exitCode());
   }
 
   public List<StepView> allSteps() {

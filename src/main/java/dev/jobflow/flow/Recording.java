@@ -30,9 +30,13 @@ record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> sto
         decision.attemptsToStop());
   }
 
-  /** A failed attempt, reported by its step actor (which stopped; its Job stays for the user to inspect). */
-  static Recording failure(FlowState state, Decision.AttemptFailure failure, String jobUid, EventMeta meta) {
-    return of(failureEvent(state, failure, jobUid, meta));
+  /**
+   * A failed attempt, reported by its step actor (which stopped; its Job stays for the user to inspect), with the
+   * exit code of its failed container when it was read.
+   */
+  static Recording failure(FlowState state, Decision.AttemptFailure failure, String jobUid, Integer exitCode,
+                           EventMeta meta) {
+    return of(failureEvent(state, failure, jobUid, exitCode, meta));
   }
 
   /** The JobFlow was deleted: running attempts are cancelled (their Jobs deleted) and the flow ends, then the fact. */
@@ -59,14 +63,15 @@ record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> sto
     return new Recording(HashChain.link(previousHash, events).events(), starts, stops);
   }
 
-  private static FlowEvent failureEvent(FlowState state, Decision.AttemptFailure f, String jobUid, EventMeta meta) {
+  private static FlowEvent failureEvent(FlowState state, Decision.AttemptFailure f, String jobUid, Integer exitCode,
+                                        EventMeta meta) {
     String step = name(state.dag(), f.step());
     String job = state.jobName(step, f.attempt());
     if (f.retried()) {
       return new FlowEvent.StepRetryScheduled(meta, step, f.attempt(), job, jobUid, f.reason(), f.message(),
           f.attempt() + 1, f.retryAt());
     }
-    return new FlowEvent.StepFailed(meta, step, f.attempt(), job, jobUid, f.reason(), f.message());
+    return new FlowEvent.StepFailed(meta, step, f.attempt(), job, jobUid, f.reason(), f.message(), exitCode);
   }
 
   private static String name(DagState dag, int step) {
@@ -87,7 +92,7 @@ record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> sto
 
     @Override
     public List<FlowEvent> failAttempts(Decision.FailAttempts d) {
-      return d.failures().stream().map(f -> failureEvent(state, f, dag().jobUid(f.step()), meta)).toList();
+      return d.failures().stream().map(f -> failureEvent(state, f, dag().jobUid(f.step()), null, meta)).toList();
     }
 
     @Override
@@ -109,6 +114,22 @@ record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> sto
         String step = name(dag(), a.step());
         events.add(new FlowEvent.StepFailed(meta, step, a.attempt(), state.jobName(step, a.attempt()),
             dag().jobUid(a.step()), a.reason(), a.message()));
+      }
+      return events;
+    }
+
+    @Override
+    public List<FlowEvent> evaluateConditions(Decision.EvaluateConditions d) {
+      List<FlowEvent> events = new ArrayList<>();
+      for (Decision.Evaluation e : d.evaluations()) {
+        String step = name(dag(), e.step());
+        events.add(switch (e.verdict().kind()) {
+          case RUN -> new FlowEvent.StepConditionEvaluated(meta, step, e.when(), true);
+          case SKIP -> new FlowEvent.StepSkipped(meta, step, Reasons.WHEN_FALSE, "not run: when '" + e.when()
+              + "' is false");
+          case FAIL -> new FlowEvent.StepFailed(meta, step, 0, null, null, Reasons.EXPRESSION_ERROR,
+              "when '" + e.when() + "': " + e.verdict().message());
+        });
       }
       return events;
     }

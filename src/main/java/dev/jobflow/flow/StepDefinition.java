@@ -18,13 +18,33 @@ import java.util.List;
  * @param maxBackoff cap of one delay, null for none
  * @param timeout deadline of one attempt, null for none
  * @param template the step's batch/v1 JobSpec as JSON text, parameters not substituted
+ * @param depends its {@code depends} expression, null when it has none (it may have dependsOn)
+ * @param when its condition (CEL), null for none
+ * @param continueOnFailed true for {@code continueOn.failed}; null otherwise (left out of events that predate it)
  */
 public record StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
-                             Duration maxBackoff, Duration timeout, String template) implements JsonSerializable {
+                             Duration maxBackoff, Duration timeout, String template, String depends, String when,
+                             Boolean continueOnFailed) implements JsonSerializable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public StepDefinition {
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    continueOnFailed = Boolean.TRUE.equals(continueOnFailed) ? Boolean.TRUE : null;
+  }
+
+  /** A step as written before conditions existed. */
+  public StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
+                        Duration maxBackoff, Duration timeout, String template) {
+    this(name, dependsOn, retryLimit, backoff, factor, maxBackoff, timeout, template, null, null, null);
+  }
+
+  /** When it may start: its {@code depends} expression, else all of {@code dependsOn}. */
+  public dev.jobflow.dag.Depends dependency() {
+    return depends == null ? dev.jobflow.dag.Depends.allOf(dependsOn) : dev.jobflow.dag.Depends.parse(depends);
+  }
+
+  public boolean continuesOnFailure() {
+    return Boolean.TRUE.equals(continueOnFailed);
   }
 
   public RetryRule retryRule() {

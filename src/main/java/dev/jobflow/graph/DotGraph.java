@@ -25,7 +25,8 @@ public final class DotGraph {
           .append(", color=red, style=\"rounded,dashed\"];\n");
     }
     for (FlowGraph.Edge e : graph.edges()) {
-      out.append("  ").append(e.from().id()).append(" -> ").append(e.to().id()).append(";\n");
+      out.append("  ").append(e.from().id()).append(" -> ").append(e.to().id())
+          .append(e.conditional() ? " [style=dashed, label=" + quote(e.label()) + "]" : "").append(";\n");
     }
     if (!graph.finallySteps().isEmpty() && !graph.steps().isEmpty()) {
       // One edge between the clusters (clipped to their borders) says "after the whole DAG".

@@ -2,6 +2,7 @@ package dev.jobflow.graph;
 
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.Step;
+import dev.jobflow.dag.Depends;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,8 +18,16 @@ public record FlowGraph(String name, List<Node> steps, List<Node> finallySteps, 
   /** A box in the drawing: {@code id} is safe in Mermaid and DOT, {@code label} is the step name. */
   public record Node(String id, String label) {}
 
-  /** {@code from} must succeed before {@code to} starts. */
-  public record Edge(Node from, Node to) {}
+  /**
+   * {@code to} waits for {@code from}. A plain edge: {@code to} runs once {@code from} succeeded. A conditional one:
+   * {@code to} runs on how {@code from} ended ({@code depends: from.Failed}: the label names the results) or only if
+   * its own {@code when} holds (label {@code when}).
+   */
+  public record Edge(Node from, Node to, boolean conditional, String label) {
+    public Edge(Node from, Node to) {
+      this(from, to, false, null);
+    }
+  }
 
   public static FlowGraph of(JobFlow flow) {
     String name = flow.getMetadata() == null || flow.getMetadata().getName() == null
@@ -41,7 +50,10 @@ public record FlowGraph(String name, List<Node> steps, List<Node> finallySteps, 
         continue;
       }
       Node to = steps.get(s++);
-      for (String dep : step.getDependsOn() == null ? List.<String>of() : step.getDependsOn()) {
+      Depends depends = depends(step);
+      List<String> names = depends != null ? depends.steps()
+          : step.getDependsOn() == null ? List.of() : step.getDependsOn();
+      for (String dep : names) {
         if (dep == null) {
           continue;
         }
@@ -50,10 +62,24 @@ public record FlowGraph(String name, List<Node> steps, List<Node> finallySteps, 
           missing.add(unknown);
           return unknown;
         });
-        edges.add(new Edge(from, to));
+        String results = depends == null ? null : String.join(" or ", depends.resultsNamed(dep));
+        String label = results != null && !results.isEmpty() ? results : step.getWhen() != null ? "when" : null;
+        edges.add(new Edge(from, to, label != null, label));
       }
     }
     return new FlowGraph(name, steps, finallySteps, missing, edges);
+  }
+
+  /** The step's depends expression, or null when it has none or it does not parse (then dependsOn is drawn). */
+  private static Depends depends(Step step) {
+    if (step.getDepends() == null) {
+      return null;
+    }
+    try {
+      return Depends.parse(step.getDepends());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Steps nothing depends on: where the DAG ends and finally begins. */

@@ -22,7 +22,9 @@ public final class MermaidGraph {
       out.append("  ").append(n.id()).append("[\"").append(label(n.label())).append(" (no such step)\"]:::missing\n");
     }
     for (FlowGraph.Edge e : graph.edges()) {
-      out.append("  ").append(e.from().id()).append(" --> ").append(e.to().id()).append('\n');
+      // A conditional edge is dotted and says on what: the results depends names, or the target's when.
+      String arrow = e.conditional() ? " -.->|\"" + label(e.label()) + "\"| " : " --> ";
+      out.append("  ").append(e.from().id()).append(arrow).append(e.to().id()).append('\n');
     }
     if (!graph.finallySteps().isEmpty()) {
       out.append("  dag -. whatever the outcome .-> finally_steps\n");

@@ -1,6 +1,7 @@
 package dev.jobflow.kube;
 
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.expr.Placeholders;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -11,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Builds the Job of one step attempt: the step's template with {@code {{params.X}}} substituted, Jobflow's
+ * Builds the Job of one step attempt: the step's template with its placeholders substituted ({@link Placeholders}), Jobflow's
  * labels (on the Job and its pods, so both can be selected), and an ownerReference to the JobFlow so
  * Kubernetes garbage-collects the Jobs with their flow.
  */
@@ -21,8 +22,13 @@ public final class JobFactory {
   /** What identifies one attempt's Job. */
   public record AttemptIdentity(String namespace, String jobName, String flowName, String flowUid, String step, int attempt) {}
 
-  public static Job build(AttemptIdentity id, JobSpec template, Map<String, String> parameters) {
-    JobSpec spec = ParameterSubstitution.apply(template == null ? new JobSpec() : template, parameters);
+  /**
+   * @param parameters the flow's parameter values by name
+   * @param stepValues the values of the template's {@code {{steps...}}} placeholders, by placeholder name
+   */
+  public static Job build(AttemptIdentity id, JobSpec template, Map<String, String> parameters,
+                          Map<String, String> stepValues) {
+    JobSpec spec = Placeholders.substitute(template, parameters, stepValues);
     Map<String, String> labels = labels(id);
     PodTemplateSpec pod = spec.getTemplate() == null ? new PodTemplateSpec() : spec.getTemplate();
     if (pod.getMetadata() == null) {

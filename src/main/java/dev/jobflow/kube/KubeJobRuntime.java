@@ -5,6 +5,7 @@ import dev.jobflow.step.AttemptSpec;
 import dev.jobflow.step.JobConflictException;
 import dev.jobflow.step.JobHandle;
 import dev.jobflow.step.JobKey;
+import dev.jobflow.step.JobResults;
 import dev.jobflow.step.JobObservation;
 import dev.jobflow.step.JobRuntime;
 import dev.jobflow.step.Subscription;
@@ -50,7 +51,7 @@ public final class KubeJobRuntime implements JobRuntime {
     if (existing != null) {
       return adopt(existing, id, attempt.job());
     }
-    Job job = JobFactory.build(id, attempt.template(), attempt.parameters());
+    Job job = JobFactory.build(id, attempt.template(), attempt.parameters(), attempt.stepValues());
     try {
       Job created = client.batch().v1().jobs().inNamespace(id.namespace()).resource(job).create();
       return new JobHandle(attempt.job(), created.getMetadata().getUid(), false);
@@ -102,6 +103,16 @@ public final class KubeJobRuntime implements JobRuntime {
     } catch (KubernetesClientException e) {
       // Transient: the informer will deliver the Job when the API server answers again.
     }
+  }
+
+  /** The finished Job's pods, found by the {@code controller-uid} label the Job controller puts on them. */
+  @Override
+  public CompletionStage<JobResults> results(JobKey key, String jobUid) {
+    return CompletableFuture.supplyAsync(() -> {
+      var pods = client.pods().inNamespace(key.namespace());
+      var selected = jobUid == null ? pods.withLabel("job-name", key.name()) : pods.withLabel("controller-uid", jobUid);
+      return TerminationMessages.results(selected.list().getItems());
+    }, io);
   }
 
   @Override

@@ -149,7 +149,14 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
 
     @Override
     public Void stepFailed(FlowEvent.StepFailed f) {
-      metrics.stepAttemptFailed(ns, f.reason(), runTime(times, f.step(), at));
+      if (f.attempt() > 0) { // attempt 0: its condition failed, no attempt ran
+        metrics.stepAttemptFailed(ns, f.reason(), runTime(times, f.step(), at));
+      }
+      return null;
+    }
+
+    @Override
+    public Void stepConditionEvaluated(FlowEvent.StepConditionEvaluated e) {
       return null;
     }
 

@@ -162,13 +162,19 @@ public final class FlowReporter implements FlowListener {
 
       @Override
       public KubeEvent stepFailed(FlowEvent.StepFailed s) {
+        String after = s.attempt() == 0 ? " before it started" : " after " + s.attempt() + " attempt(s)";
         return new KubeEvent(Type.Warning, "StepFailed",
-            "step " + s.step() + " failed after " + s.attempt() + " attempt(s): " + s.reason() + ": " + nz(s.message()));
+            "step " + s.step() + " failed" + after + ": " + s.reason() + ": " + nz(s.message()));
       }
 
       @Override
       public KubeEvent stepSkipped(FlowEvent.StepSkipped e) {
         return null;
+      }
+
+      @Override
+      public KubeEvent stepConditionEvaluated(FlowEvent.StepConditionEvaluated e) {
+        return null; // StepStarted follows
       }
 
       @Override

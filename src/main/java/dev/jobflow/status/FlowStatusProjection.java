@@ -79,6 +79,8 @@ public final class FlowStatusProjection {
     s.setNextAttemptAt(time(view.nextAttemptAt()));
     s.setReason(view.reason());
     s.setMessage(view.message());
+    s.setOutputs(view.outputs() == null || view.outputs().isEmpty() ? null : view.outputs());
+    s.setExitCode(view.exitCode());
     return s;
   }
 

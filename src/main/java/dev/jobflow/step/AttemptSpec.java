@@ -14,12 +14,23 @@ import java.util.Objects;
  * @param attempt 1 for the first attempt, 2 for the first retry, ...
  * @param template the step's JobSpec as written by the user, parameters not yet substituted
  * @param parameters the flow's parameters, for {@code {{params.NAME}}}
+ * @param stepValues the values of the {@code {{steps.NAME....}}} placeholders of the template, by placeholder name
+ *     ({@code steps.extract.outputs.rows}), taken from the journal when the attempt starts
+ * @param readsResults whether the flow reads this step's outputs or exit code: then the finished Job's pods are read
  */
 public record AttemptSpec(JobKey job, String flowName, String flowUid, String step, int attempt,
-                          JobSpec template, Map<String, String> parameters) {
+                          JobSpec template, Map<String, String> parameters, Map<String, String> stepValues,
+                          boolean readsResults) {
   public AttemptSpec {
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(step, "step");
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    stepValues = stepValues == null ? Map.of() : Map.copyOf(stepValues);
+  }
+
+  /** An attempt whose template reads no other step and whose results nobody reads. */
+  public AttemptSpec(JobKey job, String flowName, String flowUid, String step, int attempt, JobSpec template,
+                     Map<String, String> parameters) {
+    this(job, flowName, flowUid, step, attempt, template, parameters, Map.of(), false);
   }
 }

@@ -25,6 +25,13 @@ public interface JobRuntime {
    */
   Subscription watch(JobKey job, Consumer<JobObservation> listener);
 
+  /**
+   * Reads what a finished Job's pods tell: the outputs in its containers' termination messages and the exit code
+   * that ended it. Completes with {@link JobResults#NONE} when no pod of the Job is left; fails on a transient
+   * error (the caller retries).
+   */
+  CompletionStage<JobResults> results(JobKey job, String jobUid);
+
   /** Deletes the Job (background propagation); completes when accepted or already gone. */
   CompletionStage<Done> delete(JobKey job);
 }

@@ -33,6 +33,10 @@ public final class StepActor {
 
   private record RetryCreate() implements Command {}
 
+  private record ResultsRead(JobObservation finished, JobResults results, Throwable error) implements Command {}
+
+  private record RetryResults(JobObservation finished) implements Command {}
+
   /** How the step actor creates Jobs and tells time. */
   public record Settings(Duration createMinBackoff, Duration createMaxBackoff, Clock clock) {}
 
@@ -45,6 +49,8 @@ public final class StepActor {
   private Subscription subscription;
   private JobHandle job;
   private int createFailures;
+  private int resultFailures;
+  private boolean finished;
   private boolean creating;
   private String terminating;
 
@@ -95,6 +101,8 @@ public final class StepActor {
           return Behaviors.same();
         })
         .onMessage(Observed.class, this::onObserved)
+        .onMessage(ResultsRead.class, this::onResultsRead)
+        .onMessage(RetryResults.class, r -> readResults(r.finished()))
         .onMessage(Terminate.class, this::onTerminate)
         .onMessage(DeleteDone.class, this::onDeleted)
         .onSignal(PostStop.class, s -> cancelWatch())
@@ -129,7 +137,7 @@ public final class StepActor {
     }
     if (failed.error() instanceof JobConflictException conflict) {
       return report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), null,
-          Reasons.JOB_CONFLICT, conflict.getMessage(), settings.clock().instant()));
+          Reasons.JOB_CONFLICT, conflict.getMessage(), settings.clock().instant(), null));
     }
     createFailures++;
     Duration delay = backoff(createFailures);
@@ -141,19 +149,63 @@ public final class StepActor {
 
   private Behavior<Command> onObserved(Observed observed) {
     JobObservation o = observed.observation();
+    if (terminating != null || finished) {
+      return Behaviors.same();
+    }
+    return switch (o.state()) {
+      case Succeeded, Failed -> {
+        if (!attempt.readsResults()) {
+          yield report(outcome(o, null));
+        }
+        finished = true;
+        yield readResults(o);
+      }
+      case Deleted -> report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), uid(o),
+          Reasons.JOB_DELETED, "Job " + attempt.job() + " disappeared before it finished", at(o), null));
+      case Pending, Active -> Behaviors.same();
+    };
+  }
+
+  /** The flow reads this step's outputs or exit code: ask the Job's pods before reporting. */
+  private Behavior<Command> readResults(JobObservation finishedJob) {
+    context.pipeToSelf(runtime.results(attempt.job(), uid(finishedJob)),
+        (results, error) -> new ResultsRead(finishedJob, results, error == null ? null : unwrap(error)));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onResultsRead(ResultsRead read) {
     if (terminating != null) {
       return Behaviors.same();
     }
-    String uid = o.uid() != null ? o.uid() : job == null ? null : job.uid();
-    return switch (o.state()) {
-      case Succeeded -> report(new StepOutcome.Succeeded(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
-          o.reason(), o.message(), at(o)));
-      case Failed -> report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
-          o.reason() == null ? "JobFailed" : o.reason(), o.message(), at(o)));
-      case Deleted -> report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), uid,
-          Reasons.JOB_DELETED, "Job " + attempt.job() + " disappeared before it finished", at(o)));
-      case Pending, Active -> Behaviors.same();
-    };
+    if (read.error() != null) {
+      resultFailures++;
+      Duration delay = backoff(resultFailures);
+      context.getLog().warn("Reading the pods of Job {} failed (try {}), retrying in {}: {}", attempt.job(),
+          resultFailures, delay, read.error().toString());
+      timers.startSingleTimer(new RetryResults(read.finished()), delay);
+      return Behaviors.same();
+    }
+    return report(outcome(read.finished(), read.results()));
+  }
+
+  /** The one outcome of a finished Job, with what its pods told when they were read. */
+  private StepOutcome outcome(JobObservation o, JobResults results) {
+    String step = attempt.step();
+    String name = attempt.job().name();
+    if (o.state() == JobState.Failed) {
+      return new StepOutcome.Failed(step, attempt.attempt(), name, uid(o), o.reason() == null ? "JobFailed" : o.reason(),
+          o.message(), at(o), results == null ? null : results.exitCode());
+    }
+    if (results != null && results.problem() != null) {
+      return new StepOutcome.Failed(step, attempt.attempt(), name, uid(o), Reasons.BAD_OUTPUTS, results.problem(),
+          at(o), results.exitCode());
+    }
+    return new StepOutcome.Succeeded(step, attempt.attempt(), name, uid(o), o.reason(), o.message(), at(o),
+        results == null ? null : results.outputs());
+  }
+
+  private String uid(JobObservation o) {
+    return o.uid() != null ? o.uid() : job == null ? null : job.uid();
   }
 
   private Behavior<Command> onTerminate(Terminate terminate) {

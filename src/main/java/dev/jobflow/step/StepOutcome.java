@@ -1,6 +1,7 @@
 package dev.jobflow.step;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What a {@link StepActor} reports about its attempt, to whoever started it: that the Job exists, then exactly one
@@ -34,18 +35,24 @@ public sealed interface StepOutcome {
     }
   }
 
-  /** The attempt's Job completed. {@code at}: when the Job reported it. */
-  record Succeeded(String step, int attempt, String job, String jobUid, String reason, String message, Instant at)
-      implements StepOutcome {
+  /**
+   * The attempt's Job completed. {@code at}: when the Job reported it. {@code outputs}: what its containers wrote, when
+   * the attempt was to read them, else null.
+   */
+  record Succeeded(String step, int attempt, String job, String jobUid, String reason, String message, Instant at,
+                   Map<String, String> outputs) implements StepOutcome {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.succeeded(this);
     }
   }
 
-  /** The attempt failed: its Job failed or vanished, or could not be created. */
-  record Failed(String step, int attempt, String job, String jobUid, String reason, String message, Instant at)
-      implements StepOutcome {
+  /**
+   * The attempt failed: its Job failed or vanished, could not be created, or wrote bad outputs. {@code exitCode}: of
+   * the failed container, when the attempt was to read it and could; else null.
+   */
+  record Failed(String step, int attempt, String job, String jobUid, String reason, String message, Instant at,
+                Integer exitCode) implements StepOutcome {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.failed(this);

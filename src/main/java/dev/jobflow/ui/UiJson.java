@@ -136,8 +136,9 @@ final class UiJson {
   /**
    * Nodes and edges to lay out. A node's {@code kind} is {@code step} or {@code finally}; {@code group} names the
    * node a fan-out's members collapse into (null: none). An edge's {@code kind} says why it exists:
-   * {@code dependency} ({@code dependsOn}) or {@code finally} (the DAG's end to a finally step); conditional kinds
-   * join them when conditions exist.
+   * {@code dependency} ({@code dependsOn}, a bare name in {@code depends}), {@code conditional} (a result named in
+   * {@code depends}, or a target with a {@code when}; {@code label} says which) or {@code finally} (the DAG's end to a
+   * finally step).
    */
   static ObjectNode graph(JobFlow flow) {
     FlowGraph g = FlowGraph.of(flow);
@@ -151,7 +152,11 @@ final class UiJson {
     }
     ArrayNode edges = doc.putArray("edges");
     for (FlowGraph.Edge e : g.edges()) {
-      edges.addObject().put("from", e.from().label()).put("to", e.to().label()).put("kind", "dependency");
+      ObjectNode edge = edges.addObject().put("from", e.from().label()).put("to", e.to().label())
+          .put("kind", e.conditional() ? "conditional" : "dependency");
+      if (e.label() != null) {
+        edge.put("label", e.label());
+      }
     }
     List<FlowGraph.Node> sinks = g.finallySteps().isEmpty() ? List.of() : g.sinks();
     for (FlowGraph.Node f : g.finallySteps()) {

@@ -17,9 +17,10 @@ import java.util.Map;
 /**
  * The one validator: used by {@code jobflow validate}, the admission webhook and the controller, for JobFlows,
  * JobFlowTemplates and CronJobFlows alike. Reports every problem at once, each with its field path, in document
- * order: the object's own fields, then each step in turn, then dependency cycles. The rules live in small classes
- * by concern. A JobFlow with a {@code templateRef} is checked for what it says itself here; its steps are the
- * template's, checked when the template is applied and again, resolved, when the flow is accepted.
+ * order: the object's own fields, then each step in turn, then dependency cycles, then what conditions and
+ * placeholders read of other steps. The rules live in small classes by concern. A JobFlow with a {@code templateRef}
+ * is checked for what it says itself here; its steps are the template's, checked when the template is applied and
+ * again, resolved, when the flow is accepted.
  */
 public final class JobFlowValidator {
 
@@ -123,6 +124,7 @@ public final class JobFlowValidator {
       problems.add(new Problem("spec.steps", "a flow needs at least one step"));
     }
     GraphRules graph = new GraphRules(steps, finallySteps);
+    ConditionRules conditions = new ConditionRules(parameters, steps.size());
     Map<String, String> names = new HashMap<>();
     for (List<StepAt> list : List.of(steps, finallySteps)) {
       for (StepAt at : list) {
@@ -133,10 +135,12 @@ public final class JobFlowValidator {
         graph.checkDependencies(at, problems);
         BoundsRules.checkStep(at, problems);
         TemplateRules.checkStep(at, problems);
-        parameters.checkReferences(at, problems);
+        parameters.checkReferences(at, conditions, problems);
+        conditions.checkWhen(at, problems);
       }
     }
     graph.checkCycles(problems);
+    conditions.checkReads(graph, problems);
   }
 
   /** Pairs each step with its path; an empty entry ({@code - } in YAML) is a problem and stays null. */

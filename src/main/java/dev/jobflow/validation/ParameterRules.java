@@ -1,19 +1,21 @@
 package dev.jobflow.validation;
 
 import dev.jobflow.api.Parameter;
+import dev.jobflow.expr.Placeholders;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Declared parameters are well named and unique; every {@code {{params.X}}} in a template names one of them. */
+/**
+ * Declared parameters are well named, unique and have a value (or a default); every placeholder in a template is
+ * well formed and every {@code {{params.X}}} names a declared parameter ({@link Placeholders} is the rule).
+ */
 final class ParameterRules {
   /** Parameter names: what reads well inside {@code {{params.NAME}}}. */
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
-  static final Pattern REFERENCE = Pattern.compile("\\{\\{\\s*params\\.([^{}\\s]*)\\s*}}");
 
   private final Set<String> declared = new HashSet<>();
 
@@ -44,26 +46,41 @@ final class ParameterRules {
       if (first != null) {
         problems.add(new Problem(path + ".name", "duplicate parameter '" + name + "': " + first + " has it too"));
       }
+      if (p.effectiveValue() == null) {
+        problems.add(new Problem(path + ".value", "parameter '" + name + "' has no value and no default: give it a "
+            + "value when you submit the flow (or a default)"));
+      }
     }
   }
 
-  /** Every {@code {{params.X}}} in the strings (values and keys) of the step's template names a declared parameter. */
-  void checkReferences(StepAt at, List<Problem> problems) {
+  boolean isDeclared(String name) {
+    return declared.contains(name);
+  }
+
+  int declaredCount() {
+    return declared.size();
+  }
+
+  /**
+   * Every placeholder in the strings (values and keys) of the step's template: well formed, {@code {{params.X}}}
+   * declared; {@code {{steps...}}} handed to {@code steps} for the check against the DAG's edges.
+   */
+  void checkReferences(StepAt at, ConditionRules steps, List<Problem> problems) {
     if (at.step().getTemplate() == null) {
       return;
     }
     String templatePath = at.at("template");
-    TemplateStrings.visit(at.step().getTemplate(), (text, path) -> checkText(text, templatePath + path, problems));
+    TemplateStrings.visit(at.step().getTemplate(), (text, path) -> checkText(at, text, templatePath + path, steps, problems));
   }
 
-  private void checkText(String text, String path, List<Problem> problems) {
-    Matcher m = REFERENCE.matcher(text);
-    while (m.find()) {
-      String name = m.group(1);
-      if (name.isEmpty()) {
-        problems.add(new Problem(path, "'" + m.group() + "' names no parameter: write {{params.NAME}}"));
-      } else if (!declared.contains(name)) {
-        problems.add(new Problem(path, "unknown parameter '" + name + "' in " + m.group()
+  private void checkText(StepAt at, String text, String path, ConditionRules steps, List<Problem> problems) {
+    for (Placeholders.Placeholder p : Placeholders.in(text)) {
+      if (p.problem() != null) {
+        problems.add(new Problem(path, p.problem()));
+      } else if (p.isStep()) {
+        steps.placeholder(at, p, path);
+      } else if (!declared.contains(p.param())) {
+        problems.add(new Problem(path, "unknown parameter '" + p.param() + "' in " + p.text()
             + ": declare it in spec.parameters"));
       }
     }

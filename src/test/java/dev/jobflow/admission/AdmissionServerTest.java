@@ -278,6 +278,26 @@ class AdmissionServerTest {
   }
 
   @Test
+  void aParameterWithoutAValueTakesItsDefaultAndOneWithoutEitherIsRefused() throws Exception {
+    ObjectNode flow = Reviews.flow();
+    ArrayNode params = (ArrayNode) Reviews.spec(flow).get("parameters");
+    int env = params.size();
+    params.addObject().put("name", "env").put("default", "dev");
+    params.addObject().put("name", "region").put("value", "eu").put("default", "us");
+    ObjectNode patched = Reviews.applyPatch(flow, webhook.post("/mutate", Reviews.create(flow)).patch());
+    assertEquals("dev", patched.at("/spec/parameters/" + env + "/value").asText(), "the default fills a missing value");
+    assertEquals("eu", patched.at("/spec/parameters/" + (env + 1) + "/value").asText(), "a value given is kept");
+    Answer valid = webhook.post("/validate", Reviews.create(patched));
+    assertTrue(valid.allowed(), valid.body());
+
+    ((ObjectNode) params.get(env)).remove("default");
+    Answer refused = webhook.post("/validate", Reviews.create(flow));
+    assertFalse(refused.allowed());
+    assertTrue(refused.body().contains("spec.parameters[" + env + "].value: parameter 'env' has no value and no default"),
+        refused.body());
+  }
+
+  @Test
   void defaultsAnUpdateToo() throws Exception {
     ObjectNode before = Reviews.flow();
     ObjectNode after = before.deepCopy();

@@ -38,7 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * in-memory journal that serializes each event to CBOR once, as a database journal would ({@link InMemoryJournal}),
  * snapshots to Akka's persistence testkit snapshot store (serialized too). Prints step
  * transitions per second for 1,000 flows of 10 steps and for one flow of 10,000 steps, and the time from a
- * step's outcome reaching its entity to the create call of the step it unblocks.
+ * step's outcome reaching its entity to the create call of the step it unblocks. Each scenario runs twice in one run:
+ * without conditions, and with a {@code when} on every step that has a dependency
+ * ({@code params.env == 'prod' && !has(steps.DEP.outputs.skip)}: the upstream Job's results are read, the condition
+ * evaluated and its verdict journaled, one event more per step).
  *
  * <p>{@code bin/bench EngineBenchmark [flows=1000] [steps=10] [bigSteps=10000] [snapshotEvery=100]}
  */
@@ -94,11 +97,17 @@ public final class EngineBenchmark {
         snapshotEvery, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
     run("warm-up: 200 flows x 10 steps", chains(200, 10, "warm"), snapshotEvery, true);
-    run(flows + " flows x " + steps + " steps (chains)", chains(flows, steps, "chain"), snapshotEvery, false);
-    run("light load: 10 flows x " + steps + " steps (chains)", chains(10, steps, "light"), snapshotEvery, false);
-    int width = (int) Math.max(1, Math.round(Math.sqrt(bigSteps)));
-    run("1 flow x " + bigSteps + " steps (" + (bigSteps / width) + " layers of " + width + ", 2 deps each)",
-        List.of(layered("big", bigSteps, width)), snapshotEvery, false);
+    run("warm-up with conditions", chains(200, 10, "warmc", true), snapshotEvery, true);
+    for (boolean conditions : List.of(false, true)) {
+      String with = conditions ? " [conditions on]" : " [conditions off]";
+      run(flows + " flows x " + steps + " steps (chains)" + with, chains(flows, steps, "chain" + conditions, conditions),
+          snapshotEvery, false);
+      run("light load: 10 flows x " + steps + " steps (chains)" + with, chains(10, steps, "light" + conditions,
+          conditions), snapshotEvery, false);
+      int width = (int) Math.max(1, Math.round(Math.sqrt(bigSteps)));
+      run("1 flow x " + bigSteps + " steps (" + (bigSteps / width) + " layers of " + width + ", 2 deps each)" + with,
+          List.of(layered("big" + conditions, bigSteps, width, conditions)), snapshotEvery, false);
+    }
     System.exit(0);
   }
 
@@ -179,11 +188,15 @@ public final class EngineBenchmark {
   }
 
   static List<FlowDefinition> chains(int flows, int steps, String prefix) {
+    return chains(flows, steps, prefix, false);
+  }
+
+  static List<FlowDefinition> chains(int flows, int steps, String prefix, boolean conditions) {
     List<FlowDefinition> out = new ArrayList<>();
     for (int f = 0; f < flows; f++) {
       List<StepDefinition> s = new ArrayList<>();
       for (int i = 0; i < steps; i++) {
-        s.add(step("s" + i, i == 0 ? List.of() : List.of("s" + (i - 1))));
+        s.add(step("s" + i, i == 0 ? List.of() : List.of("s" + (i - 1)), conditions));
       }
       out.add(definition(prefix + "-" + f, s));
     }
@@ -192,6 +205,10 @@ public final class EngineBenchmark {
 
   /** Layers of {@code width} steps; each step depends on two steps of the layer before. */
   static FlowDefinition layered(String name, int steps, int width) {
+    return layered(name, steps, width, false);
+  }
+
+  static FlowDefinition layered(String name, int steps, int width, boolean conditions) {
     List<StepDefinition> s = new ArrayList<>();
     for (int i = 0; i < steps; i++) {
       int layer = i / width;
@@ -199,17 +216,25 @@ public final class EngineBenchmark {
       List<String> deps = layer == 0 ? List.of()
           : width == 1 ? List.of("s" + (i - 1))
           : List.of("s" + ((layer - 1) * width + col), "s" + ((layer - 1) * width + (col + 1) % width));
-      s.add(step("s" + i, deps));
+      s.add(step("s" + i, deps, conditions));
     }
     return definition(name, s);
   }
 
   static StepDefinition step(String name, List<String> deps) {
-    return new StepDefinition(name, deps, 0, null, null, null, null, TEMPLATE);
+    return step(name, deps, false);
+  }
+
+  /** With {@code conditions}, a step with a dependency runs when env is prod and its first upstream did not say skip. */
+  static StepDefinition step(String name, List<String> deps, boolean conditions) {
+    String when = conditions && !deps.isEmpty()
+        ? "params.env == 'prod' && !has(steps." + deps.get(0) + ".outputs.skip)" : null;
+    return new StepDefinition(name, deps, 0, null, null, null, null, TEMPLATE, null, when, null);
   }
 
   static FlowDefinition definition(String name, List<StepDefinition> steps) {
-    return new FlowDefinition("bench", name, "uid-" + name, 1, null, null, null, false, null, Map.of(), steps, List.of());
+    return new FlowDefinition("bench", name, "uid-" + name, 1, null, null, null, false, null, Map.of("env", "prod"),
+        steps, List.of());
   }
 
   static int arg(String[] args, int i, int dflt) {

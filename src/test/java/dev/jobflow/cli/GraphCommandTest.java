@@ -53,6 +53,21 @@ class GraphCommandTest {
   }
 
   @Test
+  void conditionalEdgesAreDottedAndSayOnWhat() throws Exception {
+    Path file = Path.of(System.getProperty("jobflow.project.dir", "."), "examples", "failure-report.yaml");
+    CliRun mermaid = CliRun.run("graph", file.toString());
+    assertEquals(0, mermaid.exit(), mermaid.toString());
+    assertTrue(mermaid.out().contains("  s0 --> s1\n"), mermaid.out());
+    assertTrue(mermaid.out().contains("  s1 -.->|\"Failed or Errored\"| s2\n"), mermaid.out());
+    assertTrue(mermaid.out().contains("  s1 -.->|\"Succeeded\"| s3\n"), mermaid.out());
+    CliRun dot = CliRun.run("graph", "--format", "dot", file.toString());
+    assertTrue(dot.out().contains("s1 -> s2 [style=dashed, label=\"Failed or Errored\"];"), dot.out());
+    assertTrue(dot.out().contains("s0 -> s1;"), dot.out());
+    Path branch = file.resolveSibling("branch-on-output.yaml");
+    assertTrue(CliRun.run("graph", branch.toString()).out().contains("s0 -.->|\"when\"| s1"), "a when marks its edges");
+  }
+
+  @Test
   void dotHasAClusterForFinallyAndAnEdgePerDependency() {
     CliRun run = CliRun.withStdin(DIAMOND, "graph", "--format", "dot", "-");
     assertEquals(ExitCodes.OK, run.exit(), run.err());

@@ -21,6 +21,8 @@ final class DagDriver {
   /** "step#attempt" in start order. */
   final List<String> starts = new ArrayList<>();
   final List<Decision> decisions = new ArrayList<>();
+  /** "step=RUN|SKIP|FAIL" in evaluation order. */
+  final List<String> evaluated = new ArrayList<>();
   int maxRunning;
 
   DagDriver(FlowGraph graph, Integer parallelism, FailurePolicy policy, Duration timeout, boolean suspended) {
@@ -78,6 +80,19 @@ final class DagDriver {
     }
 
     @Override
+    public Void evaluateConditions(Decision.EvaluateConditions d) {
+      for (Decision.Evaluation e : d.evaluations()) {
+        switch (e.verdict().kind()) {
+          case RUN -> state.onConditionMet(e.step());
+          case SKIP -> state.onSkipped(e.step(), now, Reasons.WHEN_FALSE, "when is false");
+          case FAIL -> state.onFailed(e.step(), now, Reasons.EXPRESSION_ERROR, e.verdict().message());
+        }
+        evaluated.add(name(e.step()) + "=" + e.verdict().kind());
+      }
+      return null;
+    }
+
+    @Override
     public Void startAttempts(Decision.StartAttempts d) {
       for (Decision.Attempt s : d.starts()) {
         state.onAttemptStarted(s.step(), s.attempt(), now);
@@ -103,11 +118,22 @@ final class DagDriver {
   }
 
   DagDriver succeed(String step) {
+    return succeed(step, null);
+  }
+
+  /** The step's Job succeeded and wrote these outputs (null: not read). */
+  DagDriver succeed(String step, java.util.Map<String, String> outputs) {
     int i = index(step);
     if (!Scheduler.isCurrent(state, i, state.attempts(i))) {
       throw new AssertionError(step + " is not running but " + state.phase(i));
     }
-    state.onSucceeded(i, now, null, null);
+    state.onSucceeded(i, now, null, null, outputs);
+    return settle();
+  }
+
+  /** A restart: the state rebuilt from a snapshot of itself, as a recovery does, then decided again. */
+  DagDriver restart() {
+    state = state.snapshot().restore(state.graph());
     return settle();
   }
 

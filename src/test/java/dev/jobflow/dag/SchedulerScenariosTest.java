@@ -92,6 +92,17 @@ class SchedulerScenariosTest {
       return this;
     }
 
+    Builder expectReason(String reason, String... names) {
+      Consumer<DagDriver> before = script;
+      script = d -> {
+        before.accept(d);
+        for (String n : names) {
+          assertEquals(reason, d.reason(n), "reason of " + n);
+        }
+      };
+      return this;
+    }
+
     Scenario ends(FlowPhase outcome, String reason) {
       return new Scenario(name, steps, parallelism, policy, timeout, suspended, script, expected, outcome, reason);
     }
@@ -101,6 +112,10 @@ class SchedulerScenariosTest {
     return new Builder(name);
   }
 
+  /**
+   * Steps written {@code name<dep,dep rN tDUR d=DEPENDS w=WHEN c} ({@code !name} for finally steps): dependsOn, retries,
+   * timeout, a {@code depends} expression (no spaces), a condition ({@link TestConditions}) and continueOn.failed.
+   */
   static FlowGraph graph(List<String> specs) {
     FlowGraph.Builder b = FlowGraph.builder();
     for (String spec : specs) {
@@ -108,18 +123,28 @@ class SchedulerScenariosTest {
       String head = parts[0];
       RetryRule retry = RetryRule.NONE;
       Duration timeout = null;
+      Depends depends = null;
+      Condition when = null;
+      boolean continues = false;
       for (int i = 1; i < parts.length; i++) {
-        if (parts[i].startsWith("r")) {
+        if (parts[i].startsWith("d=")) {
+          depends = Depends.parse(parts[i].substring(2));
+        } else if (parts[i].startsWith("w=")) {
+          when = TestConditions.parse(parts[i].substring(2));
+        } else if (parts[i].equals("c")) {
+          continues = true;
+        } else if (parts[i].startsWith("r")) {
           retry = new RetryRule(Integer.parseInt(parts[i].substring(1)), Duration.ofSeconds(10), 2, Duration.ofSeconds(15));
         } else if (parts[i].startsWith("t")) {
           timeout = GoDuration.parse(parts[i].substring(1));
         }
       }
       if (head.startsWith("!")) {
-        b.finallyStep(head.substring(1), retry, timeout);
+        b.finallyStep(head.substring(1), retry, timeout, when, continues);
       } else {
         String[] nd = head.split("<");
-        b.step(nd[0], nd.length > 1 ? List.of(nd[1].split(",")) : List.of(), retry, timeout);
+        List<String> deps = nd.length > 1 ? List.of(nd[1].split(",")) : List.of();
+        b.step(nd[0], depends != null ? depends : Depends.allOf(deps), retry, timeout, when, continues);
       }
     }
     return b.build();
@@ -365,6 +390,11 @@ class SchedulerScenariosTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void scenario(Scenario s) {
+    play(s);
+  }
+
+  /** Plays a scenario and checks how every step and the flow ended. */
+  static void play(Scenario s) {
     DagDriver d = new DagDriver(graph(s.steps()), s.parallelism(), s.policy(),
         s.timeout() == null ? null : GoDuration.parse(s.timeout()), s.suspended()).settle();
     s.script().accept(d);

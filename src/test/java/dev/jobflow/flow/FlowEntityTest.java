@@ -265,8 +265,8 @@ class FlowEntityTest extends EntityHarness {
     entity.tell(new SpecSeen(flow("late", "u-late").step("a").build()));
     await("a started", () -> runtime.job("late-a-1") != null);
     awaitEvents("u-late", 3);
-    entity.tell(report(new StepOutcome.Succeeded("a", 7, "late-a-7", null, null, null, clock.instant())));
-    entity.tell(report(new StepOutcome.Failed("nope", 1, "late-nope-1", null, "X", null, clock.instant())));
+    entity.tell(report(new StepOutcome.Succeeded("a", 7, "late-a-7", null, null, null, clock.instant(), null)));
+    entity.tell(report(new StepOutcome.Failed("nope", 1, "late-nope-1", null, "X", null, clock.instant(), null)));
     assertEquals(3, eventsAfterCommandsHandled(entity, "u-late").size());
     runtime.set("data", "late-a-1", JobState.Succeeded, null, null);
     awaitEvent("u-late", FlowSucceeded.class);
@@ -300,7 +300,7 @@ class FlowEntityTest extends EntityHarness {
   void eventsBeforeAcceptanceAndAfterDeletionDoNothing() {
     ActorRef<FlowCommand> entity = spawn("u-empty");
     TestProbe<FlowStatusUpdate> status = testKit.createTestProbe();
-    entity.tell(report(new StepOutcome.Succeeded("a", 1, "x-a-1", null, null, null, clock.instant())));
+    entity.tell(report(new StepOutcome.Succeeded("a", 1, "x-a-1", null, null, null, clock.instant(), null)));
     entity.tell(new GetStatus(status.getRef()));
     FlowStatusUpdate s = status.receiveMessage();
     assertEquals(FlowPhase.Pending, s.summary().phase());

@@ -19,6 +19,7 @@ import dev.jobflow.flow.FlowEvent.StepAttemptStarted;
 import dev.jobflow.step.AttemptSpec;
 import dev.jobflow.step.InMemoryJobRuntime;
 import dev.jobflow.step.JobKey;
+import dev.jobflow.step.JobResults;
 import dev.jobflow.step.JobState;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import java.time.Duration;
@@ -68,22 +69,68 @@ class FlowRecoveryTest extends EntityHarness {
 
   @Test
   void aCrashBetweenAnyEventAndItsSideEffectLeadsToTheSameDecisionsWithoutDuplicateJobs() {
-    runtime.finishWith(OUTCOMES);
-    ActorRef<FlowCommand> ref = spawn("crash-ref");
-    ref.tell(new SpecSeen(crashFlow("crash-ref")));
+    assertEveryCrashDecidesTheSame("crash", FlowRecoveryTest::crashFlow, OUTCOMES, cluster -> { });
+  }
+
+  /**
+   * extract writes rows=1200; train runs when rows > 1000 and reads extract's table; tiny is skipped (rows < 10);
+   * report-failure (depends train.Failed) is skipped. A crash between extract's success and the verdicts, or between
+   * any other event and its side effect, takes the same branch: verdicts are journaled, outputs too.
+   */
+  static FlowDefinition conditionalFlow(String uid) {
+    String template = Flows.TEMPLATE.replace("echo {{params.date}}", "train --table={{steps.extract.outputs.table}}");
+    return flow("crash", uid).step("extract")
+        .step(new StepDefinition("train", List.of("extract"), 0, null, null, null, null, template, null,
+            "int(steps.extract.outputs.rows) > 1000", null))
+        .step(new StepDefinition("tiny", List.of("extract"), 0, null, null, null, null, Flows.TEMPLATE, null,
+            "int(steps.extract.outputs.rows) < 10", null))
+        .step(new StepDefinition("report-failure", List.of(), 0, null, null, null, null, Flows.TEMPLATE,
+            "train.Failed || extract.Failed", null, null))
+        .build();
+  }
+
+  static void conditionalOutputs(InMemoryJobRuntime cluster) {
+    cluster.results("crash-extract-1", new JobResults(Map.of("rows", "1200", "table", "t_2026"), 0, null));
+  }
+
+  @Test
+  void aCrashBetweenAStepsSuccessAndItsDependentsVerdictsTakesTheSameBranch() {
+    List<FlowEvent> reference = assertEveryCrashDecidesTheSame("branch", FlowRecoveryTest::conditionalFlow,
+        a -> JobState.Succeeded, FlowRecoveryTest::conditionalOutputs);
+    List<String> decided = decisions(reference);
+    assertTrue(decided.containsAll(List.of("StepConditionEvaluated train", "StepSkipped tiny",
+        "StepSkipped report-failure", "StepSucceeded train#1")), decided.toString());
+    FlowEvent.StepSucceeded extract = (FlowEvent.StepSucceeded) reference.stream()
+        .filter(e -> e instanceof FlowEvent.StepSucceeded s && s.step().equals("extract")).findFirst().orElseThrow();
+    assertEquals(Map.of("rows", "1200", "table", "t_2026"), extract.outputs(), "the outputs are in the journal");
+  }
+
+  /**
+   * Runs the flow once to the end, then for every prefix of its journal recovers a new entity from it, with the Jobs
+   * of every event but the last already in the cluster, and checks it records the same decisions, one Job per
+   * attempt, no attempt twice. Returns the reference run's events.
+   */
+  private List<FlowEvent> assertEveryCrashDecidesTheSame(String uids, Function<String, FlowDefinition> flow,
+                                                         Function<AttemptSpec, JobState> outcomes,
+                                                         java.util.function.Consumer<InMemoryJobRuntime> setup) {
+    runtime.finishWith(outcomes);
+    setup.accept(runtime);
+    ActorRef<FlowCommand> ref = spawn(uids + "-ref");
+    ref.tell(new SpecSeen(flow.apply(uids + "-ref")));
     TestProbe<Object> probe = testKit.createTestProbe();
     probe.expectTerminated(ref, Duration.ofSeconds(10));
-    List<FlowEvent> reference = events("crash-ref");
+    List<FlowEvent> reference = events(uids + "-ref");
     List<String> expected = sorted(decisions(reference));
-    assertTrue(reference.get(reference.size() - 1) instanceof FlowSucceeded);
+    assertTrue(reference.get(reference.size() - 1) instanceof FlowSucceeded, decisions(reference).toString());
 
     for (int k = 1; k < reference.size(); k++) {
-      String uid = "crash-" + k;
+      String uid = uids + "-" + k;
       List<FlowEvent> prefix = new ArrayList<>(reference.subList(0, k));
       FlowAccepted accepted = (FlowAccepted) prefix.get(0);
-      prefix.set(0, new FlowAccepted(accepted.meta(), crashFlow(uid)));
+      prefix.set(0, new FlowAccepted(accepted.meta(), flow.apply(uid)));
       // Side effects of every event but the last one were done before the crash: their Jobs exist.
-      InMemoryJobRuntime cluster = new InMemoryJobRuntime(clock).finishWith(OUTCOMES);
+      InMemoryJobRuntime cluster = new InMemoryJobRuntime(clock).finishWith(outcomes);
+      setup.accept(cluster);
       for (FlowEvent e : prefix.subList(0, k - 1)) {
         if (e instanceof StepAttemptStarted s) {
           cluster.createIfAbsent(new AttemptSpec(new JobKey("data", s.job()), "crash", uid, s.step(), s.attempt(),
@@ -106,6 +153,7 @@ class FlowRecoveryTest extends EntityHarness {
         }
       }
     }
+    return reference;
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,6 +68,20 @@ class GoldenFilesTest {
         .parallelism(4)
         .timeout(Duration.ofHours(2))
         .build();
+  }
+
+  /** A flow with depends, when, continueOn and labels. */
+  static FlowDefinition conditionalDefinition() {
+    FlowDefinition d = definition();
+    List<StepDefinition> steps = List.of(
+        d.steps().get(0),
+        new StepDefinition("train", List.of(), 0, null, null, null, null, d.steps().get(0).template(), null,
+            "int(steps.extract.outputs.rows) > 1000", null),
+        new StepDefinition("report", List.of(), 0, null, null, null, null, d.steps().get(0).template(),
+            "train.Failed || extract.Failed", null, true));
+    return new FlowDefinition(d.namespace(), d.name(), d.uid(), d.generation(), d.parallelism(), d.failurePolicy(),
+        d.timeout(), d.suspend(), d.shutdown(), Map.of("env", "prod"), steps, d.finallySteps(), null,
+        Map.of("team", "data"));
   }
 
   /** One of each, with every field set. */
@@ -118,6 +133,14 @@ class GoldenFilesTest {
     s.put("ScheduleDeleted", new ScheduleEvent.ScheduleDeleted(at));
     s.put("ScheduleState", new ScheduleState(due, due, T, Map.of("nightly-29923320",
         new ScheduleState.Run(due, "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", false)), false));
+    // Optional fields added since, each pinned by a sample of its own (the samples above stay as first written).
+    s.put("StepConditionEvaluated", new FlowEvent.StepConditionEvaluated(META, "train",
+        "int(steps.extract.outputs.rows) > 1000 && params.env == 'prod'", true));
+    s.put("StepSucceeded.outputs", new FlowEvent.StepSucceeded(META, "extract", 1, "nightly-etl-extract-1",
+        "0b6e2d4a-5c1f-4e8b-a9d3-7f2c6e1b8a90", "Completed", "Job completed", Map.of("rows", "1200", "table", "t_2026")));
+    s.put("StepFailed.exitCode", new FlowEvent.StepFailed(META, "load", 2, "nightly-etl-load-2",
+        "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9", "BackoffLimitExceeded", "Job has reached the specified backoff limit", 3));
+    s.put("FlowAccepted.conditions", new FlowEvent.FlowAccepted(META, conditionalDefinition()));
     return s;
   }
 

@@ -77,7 +77,10 @@ public final class ApiPermissions {
   public static final Permission SUBJECT_ACCESS_REVIEWS = new Permission("authorization.k8s.io",
       "subjectaccessreviews", Set.of("create"));
 
-  /** The web view finds a step attempt's Pods by their Job's label... */
+  /**
+   * Pods, listed by their Job's labels: the engine reads a finished Job's termination messages (step outputs and exit
+   * codes); the web view finds a step attempt's Pods...
+   */
   public static final Permission PODS = new Permission("", "pods", Set.of("list"));
 
   /** ...and streams their logs, after asking whether the user may {@code get pods/log} there. */

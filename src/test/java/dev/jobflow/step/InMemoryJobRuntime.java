@@ -37,6 +37,9 @@ public final class InMemoryJobRuntime implements JobRuntime {
   private final Map<String, AtomicInteger> deletions = new ConcurrentHashMap<>();
   private final AtomicInteger transientFailures = new AtomicInteger();
   private final AtomicInteger watchCrashes = new AtomicInteger();
+  private final Map<String, JobResults> results = new ConcurrentHashMap<>();
+  private final Map<String, AttemptSpec> specs = new ConcurrentHashMap<>();
+  private final AtomicInteger resultReads = new AtomicInteger();
   private final Clock clock;
   private volatile Function<AttemptSpec, JobState> finisher;
   private volatile Consumer<AttemptSpec> onCreateCall = spec -> {};
@@ -65,6 +68,7 @@ public final class InMemoryJobRuntime implements JobRuntime {
   @Override
   public CompletionStage<JobHandle> createIfAbsent(AttemptSpec a) {
     onCreateCall.accept(a);
+    specs.put(a.job().name(), a);
     createCalls.computeIfAbsent(a.job().name(), k -> new AtomicInteger()).incrementAndGet();
     if (transientFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("connection refused (simulated)"));
@@ -136,6 +140,27 @@ public final class InMemoryJobRuntime implements JobRuntime {
       notify(key, observe(key, null));
     }
     return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  /** What the pods of the Job of this name tell once it has finished (default: nothing was written). */
+  public void results(String name, JobResults r) {
+    results.put(name, r);
+  }
+
+  @Override
+  public CompletionStage<JobResults> results(JobKey key, String jobUid) {
+    resultReads.incrementAndGet();
+    return CompletableFuture.completedFuture(results.getOrDefault(key.name(), JobResults.NONE));
+  }
+
+  /** How often the pods of finished Jobs were read. */
+  public int resultReads() {
+    return resultReads.get();
+  }
+
+  /** The attempt the last create call of this Job name was for. */
+  public AttemptSpec spec(String name) {
+    return specs.get(name);
   }
 
   /** Moves a Job to a state, as the Job controller would, and tells its watchers. */

@@ -314,13 +314,14 @@ class JobFlowValidatorTest {
     assertProblem(p, "spec.parameters[1].name", "duplicate parameter 'date': spec.parameters[0] has it too");
     assertProblem(p, "spec.parameters[2].name", "'9lives' is not a valid parameter name");
     assertProblem(p, "spec.parameters[3].name", "every parameter needs a name");
+    assertProblem(p, "spec.parameters[2].value", "parameter '9lives' has no value and no default: give it a value when you submit the flow");
     String base = "spec.steps[0].template.template.";
     assertProblem(p, base + "metadata.annotations[\"example.com/{{params.key}}\"]", "unknown parameter 'key'");
     assertProblem(p, base + "spec.containers[0].image", "unknown parameter 'tag'");
     assertProblem(p, base + "spec.containers[0].command[2]", "unknown parameter 'dat' in {{params.dat}}: declare it in spec.parameters");
     assertProblem(p, base + "spec.containers[0].command[2]", "'{{params.}}' names no parameter");
     assertProblem(p, base + "spec.containers[0].env[0].value", "unknown parameter 'out'");
-    assertEquals(8, p.size(), p.toString());
+    assertEquals(9, p.size(), p.toString());
   }
 
   @Test
