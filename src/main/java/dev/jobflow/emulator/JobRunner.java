@@ -231,6 +231,19 @@ final class JobRunner implements AutoCloseable {
       if (run.attempt != null) {
         run.attempt.kill();
       }
+      if (run.podUid != null) {
+        // The store's cascade ran when the Job went; a Pod this loop created after that moment is an
+        // orphan, and the real garbage collector deletes orphans whose owner is gone.
+        deleteOrphan(run);
+      }
+    }
+  }
+
+  private void deleteOrphan(Run run) {
+    try {
+      client.pods().inNamespace(run.namespace).withName(run.podName).delete();
+    } catch (KubernetesClientException e) {
+      log.debug("cannot delete orphaned Pod {}/{}: {}", run.namespace, run.podName, e.getMessage());
     }
   }
 
