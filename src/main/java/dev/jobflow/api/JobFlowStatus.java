@@ -12,7 +12,7 @@ import java.util.Map;
 /** What the controller observed. For very large flows {@code steps} holds only the steps not Succeeded. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"phase", "observedGeneration", "progress", "message", "startedAt", "finishedAt", "stepCounts",
-    "steps", "conditions"})
+    "steps", "retries", "lastRetry", "conditions"})
 public class JobFlowStatus {
   private FlowPhase phase;
   private Long observedGeneration;
@@ -25,6 +25,9 @@ public class JobFlowStatus {
   @JsonPropertyDescription("Number of steps per phase; always complete, also when steps is truncated.")
   private Map<String, Integer> stepCounts;
   private Map<String, StepStatus> steps = new LinkedHashMap<>();
+  @JsonPropertyDescription("How many times the flow was retried in place (jobflow retry); absent when never.")
+  private Integer retries;
+  private RetryStatus lastRetry;
   private List<Condition> conditions = new ArrayList<>();
 
   public FlowPhase getPhase() { return phase; }
@@ -43,6 +46,10 @@ public class JobFlowStatus {
   public void setStepCounts(Map<String, Integer> stepCounts) { this.stepCounts = stepCounts; }
   public Map<String, StepStatus> getSteps() { return steps; }
   public void setSteps(Map<String, StepStatus> steps) { this.steps = steps; }
+  public Integer getRetries() { return retries; }
+  public void setRetries(Integer retries) { this.retries = retries; }
+  public RetryStatus getLastRetry() { return lastRetry; }
+  public void setLastRetry(RetryStatus lastRetry) { this.lastRetry = lastRetry; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 }

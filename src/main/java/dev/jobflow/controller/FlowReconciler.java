@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
+import dev.jobflow.api.RetryRequest;
 import dev.jobflow.flow.FlowCommand;
 import dev.jobflow.flow.FlowDefinition;
 import dev.jobflow.flow.FlowRouter;
@@ -83,7 +84,8 @@ public final class FlowReconciler implements FlowInformer.Listener {
       if (hasStarted(flow)) {
         // Its entity runs what it accepted; this generation only brings suspend, parallelism or shutdown.
         router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(
-            FlowDefinition.from(flow).withTemplate(TemplateSource.notFound(flow.getSpec().getTemplateRef().getName())))));
+            FlowDefinition.from(flow).withTemplate(TemplateSource.notFound(flow.getSpec().getTemplateRef().getName())),
+            retryOf(flow))));
       } else {
         io.execute(() -> resolveThenDeliver(flow)); // reads the template from the API server
       }
@@ -101,7 +103,11 @@ public final class FlowReconciler implements FlowInformer.Listener {
       reject(flow, problems);
       return;
     }
-    router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition)));
+    router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition, retryOf(flow))));
+  }
+
+  private static RetryRequest retryOf(JobFlow flow) {
+    return RetryRequest.from(flow.getMetadata().getAnnotations());
   }
 
   /** Resolves the flow's template and hands the resolved spec (or the template's absence) to its entity. */
@@ -175,10 +181,14 @@ public final class FlowReconciler implements FlowInformer.Listener {
     }
   }
 
-  /** Finished and already reported for this generation. */
+  /** Finished and already reported for this generation, with no retry request its entity has not handled. */
   private static boolean isSettled(JobFlow flow) {
     JobFlowStatus status = flow.getStatus();
     if (status == null || status.getPhase() == null || !status.getPhase().isFinished()) {
+      return false;
+    }
+    RetryRequest retry = retryOf(flow);
+    if (retry != null && (status.getLastRetry() == null || !retry.request().equals(status.getLastRetry().getRequest()))) {
       return false;
     }
     long generation = flow.getMetadata().getGeneration() == null ? 0 : flow.getMetadata().getGeneration();

@@ -65,8 +65,23 @@ public final class FlowStatusProjection {
       out.put(view.name(), step(view));
     }
     status.setSteps(out);
+    if (summary.lastRetry() != null) {
+      status.setRetries(summary.retries());
+      status.setLastRetry(retry(summary.lastRetry()));
+    }
     status.setConditions(conditions(summary));
     return status;
+  }
+
+  private static dev.jobflow.api.RetryStatus retry(dev.jobflow.flow.FlowEvent.FlowRetried e) {
+    dev.jobflow.api.RetryStatus r = new dev.jobflow.api.RetryStatus();
+    r.setRequest(e.request());
+    r.setStep(e.fromStep());
+    r.setRequestedBy(e.requestedBy());
+    r.setRequestedAt(time(e.requestedAt()));
+    r.setRetriedAt(time(e.meta().at()));
+    r.setSteps(e.steps().size());
+    return r;
   }
 
   private static StepStatus step(StepView view) {
