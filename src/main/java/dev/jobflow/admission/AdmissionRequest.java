@@ -18,9 +18,16 @@ import java.util.Set;
  *
  * @param object the object as it would be stored (null for DELETE)
  * @param oldObject the stored object (UPDATE and DELETE), else null
+ * @param user {@code userInfo.username} of whoever made the request, "" when not sent
  */
 public record AdmissionRequest(String uid, String operation, String subResource, boolean dryRun, String namespace,
-    String name, JsonNode object, JsonNode oldObject) {
+    String name, JsonNode object, JsonNode oldObject, String user) {
+
+  /** A request whose user is not known. */
+  public AdmissionRequest(String uid, String operation, String subResource, boolean dryRun, String namespace,
+                          String name, JsonNode object, JsonNode oldObject) {
+    this(uid, operation, subResource, dryRun, namespace, name, object, oldObject, "");
+  }
 
   public static final String API_VERSION = "admission.k8s.io/v1";
   public static final String KIND = "AdmissionReview";
@@ -110,7 +117,9 @@ public record AdmissionRequest(String uid, String operation, String subResource,
     JsonNode object = present(request.get("object"));
     JsonNode oldObject = present(request.get("oldObject"));
     var parsed = new AdmissionRequest(uid, operation, subResource, dryRun != null && dryRun.asBoolean(),
-        orEmpty(text(request, "namespace")), orEmpty(text(request, "name")), object, oldObject);
+        orEmpty(text(request, "namespace")), orEmpty(text(request, "name")), object, oldObject,
+        orEmpty(request.path("userInfo").path("username").isTextual()
+            ? request.path("userInfo").path("username").textValue() : null));
     parsed.checkObjects(request);
     return parsed;
   }

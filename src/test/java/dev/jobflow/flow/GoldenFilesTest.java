@@ -141,6 +141,9 @@ class GoldenFilesTest {
     s.put("StepFailed.exitCode", new FlowEvent.StepFailed(META, "load", 2, "nightly-etl-load-2",
         "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9", "BackoffLimitExceeded", "Job has reached the specified backoff limit", 3));
     s.put("FlowAccepted.conditions", new FlowEvent.FlowAccepted(META, conditionalDefinition()));
+    s.put("FlowRetried", new FlowEvent.FlowRetried(META, "2", "transform", "alice@example.com",
+        T.minusSeconds(2), List.of("transform", "load", "notify")));
+    s.put("FlowSnapshot.retried", retriedSnapshot());
     return s;
   }
 
@@ -159,6 +162,20 @@ class GoldenFilesTest {
     // As written before the audit hash chain existed: without lastHash (an optional field added since).
     return new FlowSnapshot(s.definition(), s.observedGeneration(), s.dag(), s.invalid(), s.terminatedJobs(),
         s.deleted());
+  }
+
+  /** A flow retried once, running its second round: a step with attempts of the round before, the latest retry. */
+  static FlowSnapshot retriedSnapshot() {
+    FlowState state = FlowState.empty();
+    state.apply(new FlowEvent.FlowAccepted(META, definition()));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 1, "nightly-etl-extract-1"));
+    state.apply(new FlowEvent.StepFailed(META, "extract", 1, "nightly-etl-extract-1", "uid-e1",
+        "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+    state.apply(new FlowEvent.FlowFailed(META, Reasons.STEP_FAILED, "step 'extract' failed"));
+    state.apply(new FlowEvent.FlowRetried(META, "1", null, "alice@example.com", T,
+        List.of("extract", "transform", "load", "notify")));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 2, "nightly-etl-extract-2"));
+    return state.toSnapshot();
   }
 
   @Test
