@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
         ResumeCommand.class,
         StopCommand.class,
         TerminateCommand.class,
+        RetryCommand.class,
+        ResubmitCommand.class,
         DeleteCommand.class,
         ValidateCommand.class,
         GraphCommand.class,
