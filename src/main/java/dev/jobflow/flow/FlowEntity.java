@@ -7,6 +7,7 @@ import akka.actor.typed.PreRestart;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.RecoveryFailed;
@@ -19,6 +20,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import dev.jobflow.cluster.ShardedEntities;
 import dev.jobflow.dag.DagState;
 import dev.jobflow.dag.Decision;
 import dev.jobflow.dag.Decision.Attempt;
@@ -80,8 +82,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private final Dependencies deps;
   private final StepActor.Settings stepSettings;
   private final int snapshotInterval;
-  /** Who must stop delivering before the entity stops (null: stop at once). */
-  private final ActorRef<FlowRouter.Command> router;
+  /** The shard to passivate through, so that commands for the stopping entity wait for its successor (null: stop at once). */
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private boolean passivationRequested;
   private boolean stopOrdered;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
@@ -93,7 +95,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private long persistingSinceNanos;
 
   private FlowEntity(String uid, ActorContext<FlowCommand> context, TimerScheduler<FlowCommand> timers,
-                     Dependencies deps, int expectedSteps, ActorRef<FlowRouter.Command> router) {
+                     Dependencies deps, int expectedSteps, ActorRef<ClusterSharding.ShardCommand> shard) {
     // A failed write restarts the entity with backoff: it replays the journal and decides again, so no
     // event is lost and no step started twice while the database is away.
     super(persistenceId(uid), persistFailureBackoff(context));
@@ -105,7 +107,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     this.stepSettings = new StepActor.Settings(deps.settings().createMinBackoff(),
         deps.settings().createMaxBackoff(), deps.clock());
     this.snapshotInterval = deps.settings().snapshotInterval(expectedSteps);
-    this.router = router;
+    this.shard = shard;
   }
 
   /** The entity of the flow with this uid. */
@@ -123,13 +125,14 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   }
 
   /**
-   * An entity owned by {@code router}: to passivate, it asks the router, which holds back new commands for it until
-   * it has stopped (and then starts it again if any came), so no command is lost to a stopping entity.
+   * A sharded entity: to passivate, it asks its shard, which holds back new commands for it until it has stopped
+   * (and then starts it again if any came), so no command is lost to a stopping entity. It never stops otherwise:
+   * a remembered entity that stops by itself is started again.
    */
   static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps,
-                                      ActorRef<FlowRouter.Command> router) {
+                                      ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps, router)));
+        timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps, shard)));
   }
 
   private static akka.actor.typed.BackoffSupervisorStrategy persistFailureBackoff(ActorContext<?> context) {
@@ -222,7 +225,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(SpecSeen.class, (state, cmd) -> persistThenAct(state, Recording.of(accepting(cmd.definition()))))
         .onCommand(Deleted.class, cmd -> {
           acknowledge(cmd);
-          return Effect().stop();
+          return passivate();
         })
         .onCommand(Wake.class, () -> Effect().none())
         .onCommand(Reconsider.class, () -> Effect().none());
@@ -247,9 +250,11 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     builder.forAnyState()
         .onCommand(GetStatus.class, (state, cmd) -> Effect().none().thenRun(s -> cmd.replyTo().tell(fullStatus(s))))
         .onCommand(AttemptReported.class, (state, cmd) -> ignoreLate(cmd.outcome()))
-        .onCommand(FlowCommand.Stop.class, () -> {
+        .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
+          // A flow in flight is handed off (rolling restart, rebalance): its step actors stop with it, and its next
+          // incarnation adopts their Jobs. A done flow passivated: let its last deletions finish first.
           stopOrdered = true;
-          return children.isEmpty() ? Effect().stop() : Effect().none();
+          return children.isEmpty() || isRunning(state) ? Effect().stop() : Effect().none();
         })
         .onCommand(StepActorStopped.class, (state, cmd) -> {
           if (children.remove(cmd.job()) != null) {
@@ -425,6 +430,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       startAttempt(state, new Attempt(step, dag.attempts(step)));
     }
     deps.listener().statusChanged(fullStatus(state));
+    if (isRunning(state)) {
+      deps.listener().resumed(state.definition().id());
+    }
     context.getSelf().tell(new Reconsider());
   }
 
@@ -478,14 +486,20 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (!done || !children.isEmpty()) {
       return Effect().none();
     }
-    if (router == null) {
+    if (!passivationRequested) {
       deps.listener().passivated(state.definition().id());
+    }
+    return passivate();
+  }
+
+  /** Stops at once when not sharded; else asks the shard (once), which answers with {@link FlowCommand.Stop}. */
+  private Effect<FlowEvent, FlowState> passivate() {
+    if (shard == null) {
       return Effect().stop();
     }
     if (!passivationRequested) {
       passivationRequested = true;
-      deps.listener().passivated(state.definition().id());
-      router.tell(new FlowRouter.Passivate(uid));
+      ShardedEntities.passivate(shard, context.getSelf());
     }
     return Effect().none();
   }
