@@ -47,7 +47,7 @@ class ClusterSettingsTest {
     Config akka = s.akkaConfig();
     String discovery = "akka.management.cluster.bootstrap.contact-point-discovery.";
     assertEquals("kubernetes-api", akka.getString(discovery + "discovery-method"));
-    assertEquals("jobflow-controller", akka.getString(discovery + "service-name"));
+    assertEquals("controller", akka.getString(discovery + "service-name"));
     assertEquals(2, akka.getInt(discovery + "required-contact-point-nr"));
     assertEquals("10.0.0.7", akka.getString("akka.management.http.hostname"));
     assertEquals(8558, akka.getInt("akka.management.http.port"));
