@@ -12,6 +12,8 @@ import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import akka.persistence.testkit.javadsl.SnapshotTestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.jobflow.cluster.ClusterNode;
+import dev.jobflow.cluster.ClusterSettings;
 import dev.jobflow.step.InMemoryJobRuntime;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +31,13 @@ abstract class EntityHarness {
   static final Config CONFIG = PersistenceTestKitPlugin.config()
       .withFallback(PersistenceTestKitSnapshotPlugin.config())
       .withFallback(ConfigFactory.parseString("akka.loglevel = INFO"))
+      .withFallback(ClusterSettings.clusterOfOne().akkaConfig())
       .withFallback(ConfigFactory.load());
-  // One actor system per test class (PER_CLASS lifecycle), shut down after it.
+  // One actor system per test class (PER_CLASS lifecycle), shut down after it; a cluster of one, as the controller.
   final ActorTestKit testKit = ActorTestKit.create(getClass().getSimpleName(), CONFIG);
+  {
+    ClusterNode.join(testKit.system(), ClusterSettings.clusterOfOne());
+  }
   final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
   final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
   static final String WRITER = "controller-test-1";
