@@ -62,10 +62,17 @@ class TrafficAndMonitoringTest {
     Deployment controller = m.get(Deployment.class, "jobflow-controller");
     int metricsPort = Integer.parseInt(flag(container(controller, "controller"), "--metrics-port").orElseThrow());
     List<NetworkPolicyIngressRule> controllerIn = ingressOf(m, controller);
-    assertEquals(Set.of(metricsPort), ports(controllerIn.stream().flatMap(r -> r.getPorts().stream()).toList()),
-        "the controller accepts only scrapes of its metrics port");
+    int triggerPort = container(controller, "controller").getPorts().stream()
+        .filter(p -> "triggers".equals(p.getName())).findFirst().orElseThrow().getContainerPort();
+    assertEquals(Set.of(metricsPort, triggerPort), ports(controllerIn.stream().flatMap(r -> r.getPorts().stream())
+        .toList()), "the controller accepts only scrapes of its metrics port and senders of its trigger port");
     for (NetworkPolicyIngressRule r : controllerIn) {
-      assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "metrics ingress must name Prometheus' pods");
+      assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "metrics and trigger ingress must name their pods");
+      assertEquals(1, ports(r.getPorts()).size(), "one port per rule: Alertmanager cannot scrape, Prometheus cannot "
+          + "trigger");
+      String sender = ports(r.getPorts()).contains(triggerPort) ? "alertmanager" : "prometheus";
+      r.getFrom().forEach(peer -> assertEquals(sender, peer.getPodSelector().getMatchLabels()
+          .get("app.kubernetes.io/name"), "port " + r.getPorts() + " is opened to " + sender + " only"));
       r.getFrom().forEach(peer -> {
         assertNotNull(peer.getNamespaceSelector(), "Prometheus' namespace");
         assertNotNull(peer.getPodSelector(), "Prometheus' pods");
