@@ -8,7 +8,7 @@ import java.util.Map;
 /** Which firings create a flow: every condition given must hold. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class TriggerFilters {
-  @JsonPropertyDescription("alertmanager: the alert status that counts, firing or resolved. Default: firing.")
+  @JsonPropertyDescription("alertmanager: the alert status that counts: firing, resolved or any. Default: firing.")
   private String status;
 
   @JsonPropertyDescription("alertmanager: labels the alert must have with exactly these values.")

@@ -164,4 +164,20 @@ class TriggerRulesTest {
     assertEquals("abcdefghijkl-" + fp.substring(0, 8) + "-2", TriggeredFlows.name("abcdefghijkl-mn", fp, 2),
         "no trailing dash where the trigger's name is cut");
   }
+
+  @Test
+  void theTriggerExamplesAreValid() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("jobflow.project.dir", "."), "examples/triggers");
+    int triggers = 0;
+    for (String file : List.of("disk-cleanup.yaml", "webhook-build.yaml")) {
+      for (String doc : java.nio.file.Files.readString(dir.resolve(file)).split("(?m)^---$")) {
+        if (doc.contains("kind: JobFlowTrigger")) {
+          assertEquals(List.of(), new TriggerValidator().validate(new YAMLMapper().readValue(doc,
+              JobFlowTrigger.class)), file);
+          triggers++;
+        }
+      }
+    }
+    assertEquals(2, triggers);
+  }
 }
