@@ -26,6 +26,12 @@ public sealed interface FlowCommand extends JsonSerializable {
     }
   }
 
+  /**
+   * The controller is stopping (SIGTERM): stop, after the write in flight, if any, is stored (commands wait
+   * while a write is in flight). Its Jobs keep running; the next controller adopts them.
+   */
+  record Halt() implements FlowCommand {}
+
   /** Replies with the full status: summary and every step. */
   record GetStatus(ActorRef<FlowStatusUpdate> replyTo) implements FlowCommand {}
 

@@ -247,6 +247,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     builder.forAnyState()
         .onCommand(GetStatus.class, (state, cmd) -> Effect().none().thenRun(s -> cmd.replyTo().tell(fullStatus(s))))
         .onCommand(AttemptReported.class, (state, cmd) -> ignoreLate(cmd.outcome()))
+        .onCommand(FlowCommand.Halt.class, () -> Effect().stop())
         .onCommand(FlowCommand.Stop.class, () -> {
           stopOrdered = true;
           return children.isEmpty() ? Effect().stop() : Effect().none();

@@ -24,6 +24,12 @@ public final class FlowRouter {
   /** Replies with the number of live entities. */
   public record CountEntities(ActorRef<Integer> replyTo) implements Command {}
 
+  /**
+   * The controller is stopping: every entity is halted once its write in flight is stored, and {@code replyTo}
+   * hears when the last has stopped. Commands delivered from then on are dropped: no new work starts.
+   */
+  public record HaltAll(ActorRef<akka.Done> replyTo) implements Command {}
+
   /** From an entity whose flow is done: stop delivering to it, then tell it to stop. */
   record Passivate(String uid) implements Command {}
 
@@ -49,6 +55,8 @@ public final class FlowRouter {
   private final Map<String, ActorRef<FlowCommand>> live = new HashMap<>();
   /** Commands held back for entities that are stopping, by uid; delivered to a fresh entity once stopped. */
   private final Map<String, List<FlowCommand>> heldBack = new HashMap<>();
+  /** Who waits for every entity to have stopped; null until {@link HaltAll}. */
+  private List<ActorRef<akka.Done>> halting;
 
   private FlowRouter(ActorContext<Command> ctx, BiFunction<String, Integer, Behavior<FlowCommand>> entities) {
     this.ctx = ctx;
@@ -58,6 +66,9 @@ public final class FlowRouter {
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(Deliver.class, d -> {
+          if (halting != null) {
+            return Behaviors.same();
+          }
           List<FlowCommand> held = heldBack.get(d.uid());
           if (held != null) {
             held.add(d.command());
@@ -74,12 +85,26 @@ public final class FlowRouter {
           }
           return Behaviors.same();
         })
+        .onMessage(HaltAll.class, h -> {
+          if (halting == null) {
+            halting = new ArrayList<>();
+            heldBack.clear();
+            live.values().forEach(e -> e.tell(new FlowCommand.Halt()));
+          }
+          halting.add(h.replyTo());
+          replyIfHalted();
+          return Behaviors.same();
+        })
         .onMessage(CountEntities.class, c -> {
           c.replyTo().tell(live.size());
           return Behaviors.same();
         })
         .onMessage(EntityStopped.class, s -> {
           live.remove(s.uid());
+          if (halting != null) {
+            replyIfHalted();
+            return Behaviors.same();
+          }
           List<FlowCommand> held = heldBack.remove(s.uid());
           if (held != null && !held.isEmpty()) {
             ActorRef<FlowCommand> fresh = entity(s.uid(), held.get(0));
@@ -88,6 +113,13 @@ public final class FlowRouter {
           return Behaviors.same();
         })
         .build();
+  }
+
+  private void replyIfHalted() {
+    if (live.isEmpty()) {
+      halting.forEach(r -> r.tell(akka.Done.getInstance()));
+      halting.clear();
+    }
   }
 
   private ActorRef<FlowCommand> entity(String uid, FlowCommand first) {
