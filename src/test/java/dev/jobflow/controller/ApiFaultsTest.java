@@ -10,17 +10,12 @@ import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.StepStatus;
 import dev.jobflow.emulator.Faults;
 import dev.jobflow.emulator.Faults.Rule;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +23,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The controller under the faults a real API server throws ({@link Faults}, injected by the emulator into the
@@ -42,8 +40,7 @@ class ApiFaultsTest {
   @TempDir
   static Path dir;
   static ControllerHarness harness;
-  static Watch jobWatch;
-  static final Map<String, AtomicInteger> jobsAdded = new ConcurrentHashMap<>();
+  static JobCreations jobsAdded;
   static final List<Figure> figures = new ArrayList<>();
 
   record Figure(String fault, long apiCalls, long millis, int hits) {}
@@ -52,17 +49,7 @@ class ApiFaultsTest {
   static void start() throws Exception {
     harness = new ControllerHarness(dir);
     // Counts Job creations as the API server sees them (the emulator's own client is never served a fault).
-    jobWatch = harness.client().batch().v1().jobs().inAnyNamespace().watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Job job) {
-        if (action == Action.ADDED) {
-          jobsAdded.computeIfAbsent(job.getMetadata().getName(), k -> new AtomicInteger()).incrementAndGet();
-        }
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {}
-    });
+    jobsAdded = new JobCreations(harness.client());
   }
 
   @AfterAll
@@ -76,7 +63,7 @@ class ApiFaultsTest {
             f.millis() - base.millis(), f.hits());
       }
     }
-    jobWatch.close();
+    jobsAdded.close();
     harness.close();
   }
 
@@ -117,8 +104,8 @@ class ApiFaultsTest {
       String flowName = name + "-" + i;
       assertEquals(List.of(flowName + "-a-1", flowName + "-b-1"), harness.jobs(flowName).keySet().stream().sorted().toList());
       for (String job : harness.jobs(flowName).keySet()) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jobsAdded.containsKey(job));
-        assertEquals(1, jobsAdded.get(job).get(), "Job " + job + " created " + jobsAdded.get(job) + " times");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jobsAdded.of(job) > 0);
+        assertEquals(1, jobsAdded.of(job), "Job " + job + " created " + jobsAdded.of(job) + " times");
       }
     }
     figures.add(new Figure(name, used, millis, hits));
@@ -132,58 +119,31 @@ class ApiFaultsTest {
     runUnder("baseline");
   }
 
-  @Test
+  /** Each fault, by the name its figures are printed under. */
+  static Stream<Arguments> faults() {
+    return Stream.of(
+        Arguments.of("create-500", List.of(Rule.error("jobs", "create", 500, 4))),
+        Arguments.of("all-503", List.of(Rule.error("*", "*", 503, 20))),
+        Arguments.of("create-429", List.of(Rule.tooManyRequests("jobs", "create", Duration.ofSeconds(1), 3))),
+        Arguments.of("status-409", List.of(Rule.error("jobflows/status", "*", 409, 8))),
+        Arguments.of("delay-200ms", List.of(Rule.delay("*", "*", Duration.ofMillis(200), 60))),
+        Arguments.of("job-watch-closed", List.of(Rule.closeWatch("jobs", Duration.ofSeconds(1), 10))),
+        Arguments.of("job-watch-410", List.of(Rule.closeWatch("jobs", Duration.ofMillis(500), 3),
+            Rule.goneOnResume("jobs", 3))),
+        // Silent until it ends 3 s later (as the client's own watch timeout would end it): the next watch, resumed
+        // from the list's resourceVersion, brings what the silent one kept back.
+        Arguments.of("job-watch-silent", List.of(Rule.silentWatch("jobs", Duration.ofSeconds(3), 1))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("faults")
   @Order(1)
-  void jobCreatesAnswered500() {
-    runUnder("create-500", Rule.error("jobs", "create", 500, 4));
+  void everyFlowSucceedsWithOneJobPerStepUnder(String name, List<Rule> rules) {
+    runUnder(name, rules.toArray(Rule[]::new));
   }
 
   @Test
   @Order(2)
-  void everythingAnswered503ForAWhile() {
-    runUnder("all-503", Rule.error("*", "*", 503, 20));
-  }
-
-  @Test
-  @Order(3)
-  void jobCreatesAnswered429WithRetryAfter() {
-    runUnder("create-429", Rule.tooManyRequests("jobs", "create", Duration.ofSeconds(1), 3));
-  }
-
-  @Test
-  @Order(4)
-  void statusWritesConflict() {
-    runUnder("status-409", Rule.error("jobflows/status", "*", 409, 8));
-  }
-
-  @Test
-  @Order(5)
-  void slowAnswers() {
-    runUnder("delay-200ms", Rule.delay("*", "*", Duration.ofMillis(200), 60));
-  }
-
-  @Test
-  @Order(6)
-  void jobWatchesClosedAfterASecond() {
-    runUnder("job-watch-closed", Rule.closeWatch("jobs", Duration.ofSeconds(1), 10));
-  }
-
-  @Test
-  @Order(7)
-  void jobWatchResumesAnsweredGone() {
-    runUnder("job-watch-410", Rule.closeWatch("jobs", Duration.ofMillis(500), 3), Rule.goneOnResume("jobs", 3));
-  }
-
-  @Test
-  @Order(8)
-  void aJobWatchThatDeliversNothing() {
-    // Silent until it ends 3 s later (as the client's own watch timeout would end it): the next watch, resumed
-    // from the list's resourceVersion, brings what the silent one kept back.
-    runUnder("job-watch-silent", Rule.silentWatch("jobs", Duration.ofSeconds(3), 1));
-  }
-
-  @Test
-  @Order(9)
   void aJobCreateAnswered422FailsTheAttemptJobRejectedAndTheRetryPolicyApplies() throws Exception {
     Faults faults = harness.emulator.faults();
     faults.add(Rule.error("jobs", "create", 422, -1));
