@@ -244,7 +244,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(ApprovalTimeoutDue.class, (state, cmd) -> persistThenAct(state, Approvals.timedOut(state, now(),
             meta())));
     builder.forState(state -> state.isFinished() && !state.isDeleted())
-        .onCommand(SpecSeen.class, this::resendStatus)
+        .onCommand(SpecSeen.class, this::onSpecSeenWhenFinished)
         .onCommand(Deleted.class, this::onDeleted);
     builder.forState(FlowState::isDeleted)
         .onCommand(SpecSeen.class, () -> Effect().none())
@@ -264,8 +264,14 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
           return Effect().none();
         })
         .onCommand(ApprovalTimeoutDue.class, () -> Effect().none())
-        .onCommand(FlowCommand.Stop.class, () -> {
+        .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
           stopOrdered = true;
+          if (isRunning(state) && router != null) {
+            // A retry came in after this entity asked to passivate: the router holds this back and starts a fresh
+            // entity for it once this one stopped, which recovers the running flow (and adopts its Jobs).
+            router.tell(new FlowRouter.Deliver(uid, new Reconsider()));
+            return Effect().stop();
+          }
           return children.isEmpty() ? Effect().stop() : Effect().none();
         })
         .onCommand(StepActorStopped.class, (state, cmd) -> {
@@ -291,6 +297,29 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     // A flow run from a template keeps what it accepted, whatever the template says now (or whether it still exists).
     FlowDefinition next = cmd.definition().keepingWhatRunsFrom(state.definition());
     return persistThenAct(state, Recording.of(SpecChanges.between(state, next, meta())));
+  }
+
+  /**
+   * A finished flow runs again when the JobFlow carries a retry request it has not handled (see
+   * {@link dev.jobflow.dag.RetryPlan} for which steps); the same command then brings any spec change of that update.
+   * A request that cannot be met (the webhook refuses those) is logged and left.
+   */
+  private Effect<FlowEvent, FlowState> onSpecSeenWhenFinished(FlowState state, SpecSeen cmd) {
+    dev.jobflow.api.RetryRequest retry = cmd.retry();
+    boolean handled = retry == null || state.invalid() != null
+        || state.lastRetry() != null && retry.request().equals(state.lastRetry().request());
+    if (handled) {
+      return resendStatus(state, cmd);
+    }
+    dev.jobflow.dag.RetryPlan.Plan plan = dev.jobflow.dag.RetryPlan.of(state.dag(), retry.step());
+    if (!plan.isPossible()) {
+      context.getLog().warn("{}: retry request '{}' not followed: {}", state.definition().id(), retry.request(),
+          plan.problem());
+      return resendStatus(state, cmd);
+    }
+    FlowEvent retried = new FlowEvent.FlowRetried(meta(), retry.request(), retry.step(), retry.requestedBy(),
+        retry.requestedAt(), plan.steps());
+    return persistThenAct(state, Recording.of(retried)).thenRun(s -> context.getSelf().tell(cmd));
   }
 
   /** The flow starts with this definition; one whose template was gone at acceptance fails at once. */
