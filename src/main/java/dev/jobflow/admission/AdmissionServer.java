@@ -68,7 +68,8 @@ public final class AdmissionServer {
         new AdmissionRoutes(validator, templates, observer, settings,
             system.dispatchers().lookup(akka.actor.typed.DispatcherSelector.blocking())).route(),
         HealthRoutes.create(ready::get));
-    return HttpFront.https(system, settings.iface(), settings.port(), route, tls).thenApply(front -> {
+    return HttpFront.https(system, settings.iface(), settings.port(), route, tls, settings.connections())
+        .thenApply(front -> {
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "webhook-not-ready",
           () -> {
             ready.set(false);

@@ -7,6 +7,7 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.server.Route;
 import dev.jobflow.admission.AdmissionMetrics;
@@ -216,7 +217,9 @@ public final class Controller implements AutoCloseable {
     timers.scheduleWithFixedDelay(() -> safely("flow census", () -> census(flowInformer, metrics)), 1, 15,
         TimeUnit.SECONDS);
 
-    registerShutdown(system, stopping, () -> {
+    Duration unreadyDelay = config.hasPath("jobflow.controller.shutdown-unready-delay")
+        ? config.getDuration("jobflow.controller.shutdown-unready-delay") : Duration.ZERO;
+    registerShutdown(system, router, stopping, unreadyDelay, () -> {
       flowInformer.close();
       scheduleInformer.close();
       triggerInformer.close();
@@ -238,15 +241,27 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  private static void registerShutdown(ActorSystem<Void> system, AtomicBoolean stopping, Runnable stopInformers,
+  /** How long the flows' writes in flight may take to be stored on SIGTERM (the pod's grace period is 30 s). */
+  private static final Duration HALT_DEADLINE = Duration.ofSeconds(15);
+
+  private static void registerShutdown(ActorSystem<Void> system, ActorRef<FlowRouter.Command> router,
+      AtomicBoolean stopping, Duration unreadyDelay, Runnable stopInformers,
       JobInformerHub jobHub, StatusWriter statusWriter, KubernetesClient client, ExecutorService io,
       ScheduledExecutorService timers, MetricsServer metricsServer) {
     CoordinatedShutdown cs = CoordinatedShutdown.get(system);
     cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-taking-work", () -> {
       stopping.set(true);
       stopInformers.run();
-      return CompletableFuture.completedFuture(Done.getInstance());
+      return CompletableFuture.supplyAsync(Done::getInstance,
+          CompletableFuture.delayedExecutor(unreadyDelay.toMillis(), TimeUnit.MILLISECONDS));
     });
+    // Readiness is false from the first phase on; the entities then stop once their writes in flight are stored.
+    cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "halt-flows", () ->
+        AskPattern.<FlowRouter.Command, Done>ask(router, FlowRouter.HaltAll::new, HALT_DEADLINE, system.scheduler())
+            .exceptionally(e -> {
+              log.warn("flows not halted within {}s: {}", HALT_DEADLINE.toSeconds(), e.getMessage());
+              return Done.getInstance();
+            }));
     cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-status", () ->
         statusWriter.flush().thenApply(v -> Done.getInstance()).exceptionally(e -> Done.getInstance()));
     // Entities and step actors use the client until the actor system is down: close it only then.

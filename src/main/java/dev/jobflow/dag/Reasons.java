@@ -22,6 +22,8 @@ public final class Reasons {
   public static final String JOB_DELETED = "JobDeleted";
   /** A Job of the attempt's name exists but is not this attempt's. */
   public static final String JOB_CONFLICT = "JobConflict";
+  /** The API server refused the attempt's Job (400, 403, 422) on every try: its message says why. */
+  public static final String JOB_REJECTED = "JobRejected";
   /** The flow failed because a step failed. */
   public static final String STEP_FAILED = "StepFailed";
   /** The flow failed because a finally step failed. */
@@ -56,7 +58,7 @@ public final class Reasons {
    */
   public static boolean isError(String reason) {
     return EXPRESSION_ERROR.equals(reason) || BAD_OUTPUTS.equals(reason) || JOB_DELETED.equals(reason)
-        || JOB_CONFLICT.equals(reason);
+        || JOB_CONFLICT.equals(reason) || JOB_REJECTED.equals(reason);
   }
 
   /** True for a step that never ran because its dependencies said no (Argo's {@code .Omitted}). */

@@ -36,12 +36,17 @@ final class ApiServer implements AutoCloseable {
   private final WatchStream watches;
   private final java.util.function.BiFunction<String, String, java.nio.file.Path> logs;
   private final AccessReviews reviews;
+  private final Faults faults;
   private HttpServer server;
+
+  /** A header the emulator's own client sends: its requests are never served a fault. */
+  static final String EXEMPT_FROM_FAULTS = "X-Jobflow-Emulator-Own";
 
   /** {@code logs} maps (namespace, job) to the job's log file, or null when Jobs write none. */
   ApiServer(Vertx vertx, EmulatorStore store, java.util.function.BiFunction<String, String, java.nio.file.Path> logs,
-            AccessReviews reviews) {
+            AccessReviews reviews, Faults faults) {
     this.vertx = vertx;
+    this.faults = faults;
     this.store = store;
     this.logs = logs;
     this.reviews = reviews;
@@ -79,11 +84,42 @@ final class ApiServer implements AutoCloseable {
       req.response().putHeader("Content-Type", "text/plain").end("ok");
       return;
     }
+    if (path.equals(FaultRoute.PATH)) {
+      FaultRoute.handle(req, faults);
+      return;
+    }
+    Optional<Faults.Rule> fault = req.getHeader(EXEMPT_FROM_FAULTS) != null ? Optional.empty()
+        : faults.take(Faults.Call.of(req.method().name(), path, isWatch(req)), Faults.WATCH_KINDS);
+    if (fault.isPresent() && fault.get().kind() == Faults.Kind.DELAY) {
+      req.pause();
+      vertx.setTimer(Math.max(1, fault.get().delay().toMillis()), id -> {
+        req.resume();
+        serve(req, Optional.empty());
+      });
+      return;
+    }
+    serve(req, fault);
+  }
+
+  private static boolean isWatch(HttpServerRequest req) {
+    try {
+      return new QueryParameters(req).watch();
+    } catch (QueryParameters.Invalid e) {
+      return false;
+    }
+  }
+
+  private void serve(HttpServerRequest req, Optional<Faults.Rule> fault) {
+    String path = req.path();
+    if (fault.isPresent() && fault.get().kind() == Faults.Kind.ERROR) {
+      FaultRoute.refuse(req, fault.get());
+      return;
+    }
     if (req.method() == io.vertx.core.http.HttpMethod.GET) {
       QueryParameters query = new QueryParameters(req);
       try {
         if (query.watch()) {
-          watches.serve(req, query);
+          watches.serve(req, query, fault.orElse(null));
           return;
         }
       } catch (QueryParameters.Invalid e) {

@@ -41,6 +41,7 @@ public final class Emulator implements AutoCloseable {
   private final KubernetesClient client;
   private final JobRunner runner;
   private final AccessReviews reviews = new AccessReviews();
+  private final Faults faults = new Faults();
 
   private Emulator(EmulatorOptions options) {
     this.options = options;
@@ -48,10 +49,13 @@ public final class Emulator implements AutoCloseable {
     this.store = new EmulatorStore(new WatchHub(options.watchHistory()));
     store.useWebhooks(options.webhooks());
     this.server = new ApiServer(vertx, store, (ns, job) -> options.executor() == EmulatorOptions.ExecutorKind.PROCESS
-        ? ProcessExecutor.logFile(options.dataDir(), ns, job) : null, reviews);
+        ? ProcessExecutor.logFile(options.dataDir(), ns, job) : null, reviews, faults);
     int port = server.start(options.host(), options.port());
     this.url = "http://" + options.host() + ":" + port;
-    this.client = new KubernetesClientBuilder().withConfig(config()).build();
+    // The emulator's own client (its kubelet, and tests' view of the truth) is never served a fault.
+    Config own = config();
+    own.setCustomHeaders(java.util.Map.of(ApiServer.EXEMPT_FROM_FAULTS, "true"));
+    this.client = new KubernetesClientBuilder().withConfig(own).build();
     installBasics();
     store.customTypes(); // read the CRDs now, not on the event loop of the first watch
     this.runner = options.executor() == EmulatorOptions.ExecutorKind.NONE
@@ -114,6 +118,11 @@ public final class Emulator implements AutoCloseable {
   /** Who the emulator's TokenReviews and SubjectAccessReviews authenticate and allow: configure before use. */
   public AccessReviews accessReviews() {
     return reviews;
+  }
+
+  /** The faults this emulator serves to every client but its own {@link #client()}. */
+  public Faults faults() {
+    return faults;
   }
 
   /** How many watches are open now (tests use it to know an informer is connected). */

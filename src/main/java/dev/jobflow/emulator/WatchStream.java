@@ -33,7 +33,8 @@ final class WatchStream {
     this.tables = tables;
   }
 
-  void serve(HttpServerRequest req, QueryParameters query) {
+  /** Serves the watch; {@code fault} (nullable) is a watch fault to play ({@link Faults.Kind}). */
+  void serve(HttpServerRequest req, QueryParameters query, Faults.Rule fault) {
     String path = req.path();
     AttributeSet key = store.getKey(path);
     ResourceType type = store.typeOf(path);
@@ -95,7 +96,7 @@ final class WatchStream {
         });
         ws.closeHandler(v -> stop.run());
         ws.exceptionHandler(e -> stop.run());
-        startWatch(filter, type, asTable, rv, timeout, context, writer, subscription, closed, stop);
+        startWatch(filter, type, asTable, rv, timeout, context, writer, subscription, closed, stop, fault);
       });
     } else {
       HttpServerResponse resp = req.response();
@@ -114,15 +115,26 @@ final class WatchStream {
       });
       resp.closeHandler(v -> stop.run());
       req.connection().closeHandler(v -> stop.run());
-      startWatch(filter, type, asTable, rv, timeout, context, writer, subscription, closed, stop);
+      startWatch(filter, type, asTable, rv, timeout, context, writer, subscription, closed, stop, fault);
     }
   }
 
   private void startWatch(WatchHub.Filter filter, ResourceType type, boolean asTable, long rv, long timeout,
                           Context context, AtomicReference<Consumer<String>> writer,
-                          AtomicReference<WatchHub.Subscription> subscription, AtomicBoolean closed, Runnable stop) {
+                          AtomicReference<WatchHub.Subscription> subscription, AtomicBoolean closed, Runnable stop,
+                          Faults.Rule fault) {
+    Faults.Kind faultKind = fault == null ? null : fault.kind();
+    if (faultKind == Faults.Kind.GONE_ON_RESUME && rv != 0) {
+      writer.get().accept(WatchHub.event("ERROR", EmulatorStore.read(EmulatorStore.body(ApiStatus.failure(410,
+          "Expired", "too old resource version: " + rv + " (fault injected)")))));
+      stop.run();
+      return;
+    }
+    if (faultKind == Faults.Kind.CLOSE_WATCH || (faultKind == Faults.Kind.SILENT_WATCH && !fault.delay().isZero())) {
+      vertx.setTimer(Math.max(1, fault.delay().toMillis()), id -> stop.run());
+    }
     AtomicReference<java.util.function.UnaryOperator<String>> print = new AtomicReference<>(e -> e);
-    Consumer<String> sink = event -> context.runOnContext(v -> {
+    Consumer<String> sink = faultKind == Faults.Kind.SILENT_WATCH ? event -> { } : event -> context.runOnContext(v -> {
       if (!closed.get()) {
         writer.get().accept(print.get().apply(event));
       }

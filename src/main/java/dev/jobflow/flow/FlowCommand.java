@@ -33,6 +33,12 @@ public sealed interface FlowCommand extends JsonSerializable {
   }
 
   /**
+   * The controller is stopping (SIGTERM): stop, after the write in flight, if any, is stored (commands wait
+   * while a write is in flight). Its Jobs keep running; the next controller adopts them.
+   */
+  record Halt() implements FlowCommand {}
+
+  /**
    * The stamped approval decisions on the JobFlow (annotations {@code jobflow.dev/decision.<step>}), by step: sent
    * with every SpecSeen and whenever they change. A decision counts for a step that waits, now or once it does.
    */

@@ -261,6 +261,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     builder.forAnyState()
         .onCommand(GetStatus.class, (state, cmd) -> Effect().none().thenRun(s -> cmd.replyTo().tell(fullStatus(s))))
         .onCommand(AttemptReported.class, (state, cmd) -> ignoreLate(cmd.outcome()))
+        .onCommand(FlowCommand.Halt.class, () -> Effect().stop())
         .onCommand(ApprovalsSeen.class, (state, cmd) -> {
           seenDecisions = cmd.decisions(); // not running yet (or any more): counts once a step waits
           return Effect().none();

@@ -34,6 +34,13 @@ public final class FlowRouter {
   /** Replies with the number of entities live on this replica. */
   public record CountEntities(ActorRef<Integer> replyTo) implements Command {}
 
+  /**
+   * The controller is stopping: commands delivered from then on are dropped (no new work starts), and
+   * {@code replyTo} hears it at once. The entities themselves stop in coordinated shutdown's sharding phase, by
+   * the hand-off stop message, which an entity handles only after its write in flight is stored.
+   */
+  public record HaltAll(ActorRef<akka.Done> replyTo) implements Command {}
+
   /** A router whose entities are {@link FlowEntity#create}d with these dependencies. */
   public static Behavior<Command> create(FlowEntity.Dependencies deps) {
     return create(TYPE_KEY, deps);
@@ -53,9 +60,17 @@ public final class FlowRouter {
     return Behaviors.setup(ctx -> {
       ActorRef<ShardingEnvelope<FlowCommand>> region = ShardedEntities.start(ctx.getSystem(),
           new ShardedEntities.Kind<>(key, entity -> sizedByFirstCommand(entity, entities), new FlowCommand.Stop()));
+      java.util.concurrent.atomic.AtomicBoolean halting = new java.util.concurrent.atomic.AtomicBoolean();
       return Behaviors.receive(Command.class)
           .onMessage(Deliver.class, d -> {
-            region.tell(new ShardingEnvelope<>(d.uid(), d.command()));
+            if (!halting.get()) {
+              region.tell(new ShardingEnvelope<>(d.uid(), d.command()));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(HaltAll.class, h -> {
+            halting.set(true);
+            h.replyTo().tell(akka.Done.getInstance());
             return Behaviors.same();
           })
           .onMessage(CountEntities.class, c -> {

@@ -3,6 +3,7 @@ package dev.jobflow.kube;
 import akka.Done;
 import dev.jobflow.step.AttemptSpec;
 import dev.jobflow.step.JobConflictException;
+import dev.jobflow.step.JobRejectedException;
 import dev.jobflow.step.JobHandle;
 import dev.jobflow.step.JobKey;
 import dev.jobflow.step.JobResults;
@@ -65,6 +66,11 @@ public final class KubeJobRuntime implements JobRuntime {
       justCreated.add(attempt.job());
       return new JobHandle(attempt.job(), created.getMetadata().getUid(), false);
     } catch (KubernetesClientException e) {
+      if (JobRejectedException.isRejection(e.getCode())) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage() : e.getMessage();
+        throw new JobRejectedException(attempt.job(), e.getCode(), message);
+      }
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }

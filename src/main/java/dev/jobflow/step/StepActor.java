@@ -37,8 +37,21 @@ public final class StepActor {
 
   private record RetryResults(JobObservation finished) implements Command {}
 
-  /** How the step actor creates Jobs and tells time. */
-  public record Settings(Duration createMinBackoff, Duration createMaxBackoff, Clock clock) {}
+  /**
+   * How the step actor creates Jobs and tells time.
+   *
+   * @param rejectionTries how many times a create the API server refuses for what the Job is
+   *     ({@link JobRejectedException}) is tried before the attempt fails {@code JobRejected}; other failures
+   *     (5xx, 429, no connection) are retried with backoff for as long as it takes
+   */
+  public record Settings(Duration createMinBackoff, Duration createMaxBackoff, Clock clock, int rejectionTries) {
+    /** Three tries for a refused create. */
+    public static final int DEFAULT_REJECTION_TRIES = 3;
+
+    public Settings(Duration createMinBackoff, Duration createMaxBackoff, Clock clock) {
+      this(createMinBackoff, createMaxBackoff, clock, DEFAULT_REJECTION_TRIES);
+    }
+  }
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -49,6 +62,7 @@ public final class StepActor {
   private Subscription subscription;
   private JobHandle job;
   private int createFailures;
+  private int rejections;
   private int resultFailures;
   private boolean finished;
   private boolean creating;
@@ -140,6 +154,15 @@ public final class StepActor {
           Reasons.JOB_CONFLICT, conflict.getMessage(), settings.clock().instant(), null));
     }
     createFailures++;
+    if (failed.error() instanceof JobRejectedException rejected) {
+      // A quota or a policy webhook may change its mind soon, so a few tries; never for ever: the step's own
+      // retry policy decides what comes next.
+      rejections++;
+      if (rejections >= settings.rejectionTries()) {
+        return report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), null,
+            Reasons.JOB_REJECTED, rejected.getMessage(), settings.clock().instant(), null));
+      }
+    }
     Duration delay = backoff(createFailures);
     context.getLog().warn("Creating Job {} failed (try {}), retrying in {}: {}", attempt.job(), createFailures,
         delay, failed.error().toString());

@@ -25,6 +25,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -403,6 +404,47 @@ class AdmissionServerTest {
     } finally {
       slow.stop().toCompletableFuture().get();
     }
+  }
+
+  @Test
+  void aClientSendingItsHeadersByteByByteIsClosedAtTheHeaderTimeout() throws Exception {
+    Issued cert = TestCertificates.ec("slowloris.test");
+    Path[] files = cert.writeTo(dir.resolve("slowloris"), KeyFormat.PKCS8);
+    var settings = new AdmissionSettings("127.0.0.1", 0, files[0], files[1],
+        AdmissionSettings.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10), Duration.ofSeconds(1),
+        new dev.jobflow.http.HttpFront.ConnectionLimits(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+    AdmissionServer slow = AdmissionServer.start(kit.system(), settings, new JobFlowValidator(), AdmissionObserver.NONE)
+        .toCompletableFuture().get();
+    try (SSLSocket socket = (SSLSocket) cert.clientContext().getSocketFactory().createSocket("127.0.0.1", slow.port())) {
+      socket.setSoTimeout(500);
+      socket.startHandshake();
+      OutputStream out = socket.getOutputStream();
+      byte[] header = "POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+      long started = System.nanoTime();
+      boolean closed = false;
+      // One header byte every 200 ms, each resetting any byte-level idle timer: only a bound on the headers ends it.
+      for (int i = 0; !closed && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30); i++) {
+        try {
+          out.write(header[Math.min(i, header.length - 1)]);
+          out.flush();
+          closed = socket.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          // nothing answered within 500 ms: the connection is open, send the next byte
+        } catch (java.io.IOException reset) {
+          closed = true;
+        }
+      }
+      assertTrue(closed, "the connection was still open after 30 s of header bytes");
+    } finally {
+      slow.stop().toCompletableFuture().get();
+    }
+  }
+
+  @Test
+  void aKeptAliveConnectionServesRequestsWithinTheIdleTimeout() throws Exception {
+    // The limits bound slow clients, not normal ones: two requests on one connection are both answered.
+    assertTrue(webhook.post("/validate", Reviews.create()).allowed());
+    assertTrue(webhook.post("/validate", Reviews.create()).allowed());
   }
 
   @Test

@@ -57,7 +57,8 @@ class WebhookCommandTest {
       Predicate<String> counted = text -> text.lines().anyMatch(l -> l.startsWith("jobflow_admission_requests_total")
           && l.contains("verdict=\"error\"") && !l.endsWith(" 0.0"));
       AtomicReference<String> scrape = new AtomicReference<>("");
-      Awaitility.await("the bad request counted as an admission error").atMost(Duration.ofSeconds(30))
+      // Kamon's tick is 10 s (conf/application.conf) and a loaded machine delays it: allow several ticks.
+      Awaitility.await("the bad request counted as an admission error").atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500)).until(() -> counted.test(scrape.updateAndGet(last -> get(metrics))));
       assertTrue(counted.test(scrape.get()), scrape.get());
 
@@ -98,7 +99,8 @@ class WebhookCommandTest {
 
   static String get(URI uri) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString())
           .body();
     } catch (Exception e) {
       return "";

@@ -89,6 +89,7 @@ final class ControllerHarness implements AutoCloseable {
         "jobflow.controller.status-interval", "50ms",
         "jobflow.controller.resync", "30s",
         "jobflow.controller.ttl-sweep", "300ms",
+        "jobflow.controller.shutdown-unready-delay", "0s",
         "akka.loglevel", "WARNING",
         "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
         "akka.coordinated-shutdown.exit-jvm", "off"))

@@ -6,22 +6,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,18 +54,7 @@ class ControllerKillIT {
       awaitFile(kubeconfig, emulator);
       try (KubernetesClient client = new KubernetesClientBuilder()
           .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build()) {
-        Map<String, AtomicInteger> created = new ConcurrentHashMap<>();
-        Watch watch = client.batch().v1().jobs().inAnyNamespace().watch(new Watcher<Job>() {
-          @Override
-          public void eventReceived(Action action, Job job) {
-            if (action == Action.ADDED) {
-              created.computeIfAbsent(job.getMetadata().getName(), k -> new AtomicInteger()).incrementAndGet();
-            }
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {}
-        });
+        JobCreations created = new JobCreations(client);
         controller = startController(kubeconfig);
         StringBuilder yaml = new StringBuilder();
         for (int i = 1; i <= 3; i++) {
@@ -96,11 +78,11 @@ class ControllerKillIT {
           assertEquals(FlowPhase.Succeeded, done.getStatus().getPhase(), "chain-" + i + ": " + done.getStatus().getMessage());
           assertEquals("3/3", done.getStatus().getProgress());
         }
-        watch.close();
+        created.close();
         String jobs = kubectl(kubeconfig, "get", "jobs", "-l", "jobflow.dev/managed-by=jobflow", "-o", "name");
         assertEquals(12, jobs.lines().count(), jobs); // 3 flows x (first, second x2, third)
-        created.forEach((name, n) -> assertEquals(1, n.get(), "Job " + name + " was created " + n + " times"));
-        assertEquals(12, created.size(), created.toString());
+        created.all().forEach((name, n) -> assertEquals(1, n, "Job " + name + " was created " + n + " times"));
+        assertEquals(12, created.all().size(), created.all().toString());
       }
     } finally {
       if (controller != null) {

@@ -51,6 +51,12 @@ class TrafficAndMonitoringTest {
       if (ports(r.getPorts()).contains(webhookMetrics)) {
         assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "webhook metrics ingress must name Prometheus' pods");
       }
+      if (ports(r.getPorts()).contains(webhookPort)) {
+        // Restricted as far as a NetworkPolicy can without knowing the cluster: private ranges and konnectivity.
+        assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "the webhook port must not be open to any source");
+        r.getFrom().forEach(peer -> assertTrue(peer.getIpBlock() == null
+            || !peer.getIpBlock().getCidr().endsWith("/0"), "the webhook port open to the Internet: " + peer));
+      }
     }
     Set<String> webhookEgress = new HashSet<>();
     egressOf(m, webhook).forEach(r -> {

@@ -53,10 +53,15 @@ class EmulatorCommandTest {
             .create();
         Job done = JobRunnerTest.finished(client, "cli-job");
         assertEquals("Complete", done.getStatus().getConditions().get(1).getType());
-        assertTrue(Files.readString(data.resolve("logs/default/cli-job.log")).contains("from-cli"));
+        // The log is the process's output, written as it runs: it may land just after the Job's status.
+        Path log = data.resolve("logs/default/cli-job.log");
+        org.awaitility.Awaitility.await("the Job's log").atMost(java.time.Duration.ofSeconds(30))
+            .until(() -> Files.exists(log) && Files.readString(log).contains("from-cli"));
         if (Kubectl.binary() != null) {
           Kubectl kubectl = new Kubectl(dir.resolve("kubectl-home"), kubeconfig);
           assertTrue(kubectl.run("get", "jf").ok().err().contains("No resources found"));
+          org.awaitility.Awaitility.await("the Job's pod").atMost(java.time.Duration.ofSeconds(30))
+              .until(() -> !client.pods().withLabel("job-name", "cli-job").list().getItems().isEmpty());
           String pod = client.pods().withLabel("job-name", "cli-job").list().getItems().get(0).getMetadata().getName();
           assertTrue(kubectl.run("logs", pod).ok().out().contains("from-cli"), "kubectl logs shows the process output");
         }

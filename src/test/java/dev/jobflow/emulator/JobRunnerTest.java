@@ -175,10 +175,15 @@ class JobRunnerTest {
     Job failed = finished(c, "proc-fail");
     assertEquals(List.of("FailureTarget:BackoffLimitExceeded", "Failed:BackoffLimitExceeded"), conditions(failed));
     assertEquals(3, failed.getStatus().getFailed(), "the first run and backoffLimit=2 retries");
+    // The Job's status is written as its last pod ends: the pods' own status and the log may land just after.
+    org.awaitility.Awaitility.await("3 terminated pods and their log").atMost(Duration.ofSeconds(30)).until(() ->
+        c.pods().withLabel("job-name", "proc-fail").list().getItems().stream().filter(p -> p.getStatus() != null
+            && p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
+            && p.getStatus().getContainerStatuses().get(0).getState().getTerminated() != null).count() == 3
+        && Files.readString(data.resolve("logs/default/proc-fail.log")).lines().filter("try"::equals).count() == 3);
     List<Pod> pods = c.pods().withLabel("job-name", "proc-fail").list().getItems();
     assertEquals(3, pods.size());
     pods.forEach(p -> assertEquals(3, p.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()));
-    assertEquals(3, Files.readString(data.resolve("logs/default/proc-fail.log")).lines().filter("try"::equals).count());
 
     // A flaky command succeeds on its second run.
     c.batch().v1().jobs().resource(command("proc-flaky", 1, null, "sh", "-c",

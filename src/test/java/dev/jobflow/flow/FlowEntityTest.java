@@ -105,6 +105,23 @@ class FlowEntityTest extends EntityHarness {
   }
 
   @Test
+  void aJobTheApiServerRefusesFailsTheAttemptJobRejectedThenTheRetryPolicyApplies() {
+    ActorRef<FlowCommand> entity = spawn("u-rejected");
+    runtime.rejectNextCreates(dev.jobflow.step.StepActor.Settings.DEFAULT_REJECTION_TRIES);
+    entity.tell(new SpecSeen(flow("rejected", "u-rejected").retried("a", 1, Duration.ofSeconds(30)).build()));
+    awaitEvent("u-rejected", StepRetryScheduled.class);
+    StepRetryScheduled retry = last("u-rejected", StepRetryScheduled.class);
+    assertEquals(Reasons.JOB_REJECTED, retry.reason());
+    assertTrue(retry.message().contains("(422)"), retry.message());
+    assertNull(runtime.job("rejected-a-1"), "no Job for the refused attempt");
+    clock.advance(Duration.ofSeconds(30));
+    entity.tell(new Wake());
+    await("Job a-2", () -> runtime.job("rejected-a-2") != null);
+    runtime.set("data", "rejected-a-2", JobState.Succeeded, null, null);
+    awaitEvent("u-rejected", FlowSucceeded.class);
+  }
+
+  @Test
   void theWakeTimerFiresByItself() {
     clock = null;
     FlowEntity.Dependencies deps = new FlowEntity.Dependencies(settings, runtime, observer, observer,

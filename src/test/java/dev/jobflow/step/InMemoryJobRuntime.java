@@ -36,6 +36,7 @@ public final class InMemoryJobRuntime implements JobRuntime {
   private final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> deletions = new ConcurrentHashMap<>();
   private final AtomicInteger transientFailures = new AtomicInteger();
+  private final AtomicInteger rejections = new AtomicInteger();
   private final AtomicInteger watchCrashes = new AtomicInteger();
   private final Map<String, JobResults> results = new ConcurrentHashMap<>();
   private final Map<String, AttemptSpec> specs = new ConcurrentHashMap<>();
@@ -65,11 +66,20 @@ public final class InMemoryJobRuntime implements JobRuntime {
     transientFailures.set(n);
   }
 
+  /** The next {@code n} create calls are refused as an API server refuses an invalid Job (422). */
+  public void rejectNextCreates(int n) {
+    rejections.set(n);
+  }
+
   @Override
   public CompletionStage<JobHandle> createIfAbsent(AttemptSpec a) {
     onCreateCall.accept(a);
     specs.put(a.job().name(), a);
     createCalls.computeIfAbsent(a.job().name(), k -> new AtomicInteger()).incrementAndGet();
+    if (rejections.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(new JobRejectedException(a.job(), 422,
+          "Job.batch \"" + a.job().name() + "\" is invalid: metadata.labels: Invalid value: \"a b\" (simulated)"));
+    }
     if (transientFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("connection refused (simulated)"));
     }

@@ -110,6 +110,26 @@ class StepActorTest {
   }
 
   @Test
+  void aCreateRefusedOnEveryTryFailsTheAttemptJobRejectedWithTheApiServersMessage() {
+    runtime.rejectNextCreates(100);
+    spawn(attempt("rj", 1));
+    Failed failed = flow.expectMessageClass(Failed.class, Duration.ofSeconds(5));
+    assertEquals(Reasons.JOB_REJECTED, failed.reason());
+    assertTrue(failed.message().contains("(422)") && failed.message().contains("Invalid value"), failed.message());
+    assertEquals(StepActor.Settings.DEFAULT_REJECTION_TRIES, runtime.createCalls("flow-rj-1"), "a bounded number of tries");
+    assertEquals(0, runtime.creations("flow-rj-1"));
+    assertTrue(Reasons.isError(failed.reason()), "not the containers' failure: .Errored");
+  }
+
+  @Test
+  void aRefusalThatClearsWithinTheTriesCreatesTheJob() {
+    runtime.rejectNextCreates(StepActor.Settings.DEFAULT_REJECTION_TRIES - 1);
+    spawn(attempt("rq", 1));
+    flow.expectMessageClass(JobCreated.class, Duration.ofSeconds(5));
+    assertEquals(1, runtime.creations("flow-rq-1"));
+  }
+
+  @Test
   void transientCreateErrorsAreRetriedWithBackoff() {
     runtime.failNextCreates(3);
     spawn(attempt("f", 1));
