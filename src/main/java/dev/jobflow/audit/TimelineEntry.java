@@ -162,5 +162,10 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     public Fields stepCancelled(FlowEvent.StepCancelled e) {
       return new Fields().attempt(e.attempt(), e.job(), e.jobUid());
     }
+
+    @Override
+    public Fields stepExpanded(FlowEvent.StepExpanded e) {
+      return new Fields().detail("source", e.source()).detail("items", e.items());
+    }
   }
 }

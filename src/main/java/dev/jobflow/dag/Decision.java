@@ -42,6 +42,8 @@ public sealed interface Decision {
 
     R evaluateConditions(EvaluateConditions d);
 
+    R expandSteps(ExpandSteps d);
+
     R startAttempts(StartAttempts d);
 
     R finishFlow(FinishFlow d);
@@ -112,6 +114,18 @@ public sealed interface Decision {
     }
   }
 
+  /**
+   * Fan-out steps whose dependencies are met had their list fixed, once: each runs its instances (recorded with the
+   * whole list, so a recovery or a later change of the source never yields another) or fails ({@code TooManyItems},
+   * {@code BadItems}).
+   */
+  record ExpandSteps(List<Expansion> expansions, Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.expandSteps(this);
+    }
+  }
+
   /** Attempts to start now: due retries first, then ready steps. */
   record StartAttempts(List<Attempt> starts, Instant wakeAt) implements Decision {
     @Override
@@ -156,4 +170,11 @@ public sealed interface Decision {
   record Evaluation(int step, String when, Condition.Verdict verdict) {}
 
   record Abandon(int step, int attempt, String reason, String message) {}
+
+  /** A fan-out step's list ({@code items}, JSON texts), or why it has none ({@code reason}, {@code message}). */
+  record Expansion(int step, List<String> items, String reason, String message) {
+    public boolean failed() {
+      return items == null;
+    }
+  }
 }

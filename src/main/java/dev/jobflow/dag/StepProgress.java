@@ -2,6 +2,7 @@ package dev.jobflow.dag;
 
 import dev.jobflow.api.StepPhase;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,15 +17,24 @@ import java.util.Map;
  *     before outputs existed)
  * @param exitCode exit code of its last container run, null when not known
  * @param conditionMet true once its condition was evaluated true while it waits to start; null otherwise
+ * @param items the list of an expanded fan-out step (JSON texts, its instances' items in order); null otherwise
  */
 public record StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
                            Instant finishedAt, Instant nextAttemptAt, String reason, String message, String jobUid,
-                           Map<String, String> outputs, Integer exitCode, Boolean conditionMet) {
+                           Map<String, String> outputs, Integer exitCode, Boolean conditionMet, List<String> items) {
+
+  /** A row as written before fan-out existed. */
+  public StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
+                      Instant finishedAt, Instant nextAttemptAt, String reason, String message, String jobUid,
+                      Map<String, String> outputs, Integer exitCode, Boolean conditionMet) {
+    this(name, phase, attempts, startedAt, attemptStartedAt, finishedAt, nextAttemptAt, reason, message, jobUid,
+        outputs, exitCode, conditionMet, null);
+  }
 
   /** A row as written before outputs and conditions existed. */
   public StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
                       Instant finishedAt, Instant nextAttemptAt, String reason, String message, String jobUid) {
     this(name, phase, attempts, startedAt, attemptStartedAt, finishedAt, nextAttemptAt, reason, message, jobUid, null,
-        null, null);
+        null, null, null);
   }
 }

@@ -94,7 +94,7 @@ public final class FlowRouter {
     ActorRef<FlowCommand> entity = live.get(uid);
     if (entity == null) {
       int steps = first instanceof FlowCommand.SpecSeen seen
-          ? seen.definition().steps().size() + seen.definition().finallySteps().size() : 0;
+          ? seen.definition().expectedSteps() : 0;
       entity = ctx.spawn(entities.apply(uid, steps), "flow-" + uid);
       ctx.watchWith(entity, new EntityStopped(uid));
       live.put(uid, entity);

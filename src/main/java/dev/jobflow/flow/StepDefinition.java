@@ -21,15 +21,24 @@ import java.util.List;
  * @param depends its {@code depends} expression, null when it has none (it may have dependsOn)
  * @param when its condition (CEL), null for none
  * @param continueOnFailed true for {@code continueOn.failed}; null otherwise (left out of events that predate it)
+ * @param fanOut how it fans out into instances; null for a step that runs once (and in events that predate fan-out)
  */
 public record StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
                              Duration maxBackoff, Duration timeout, String template, String depends, String when,
-                             Boolean continueOnFailed) implements JsonSerializable {
+                             Boolean continueOnFailed, FanOutDefinition fanOut) implements JsonSerializable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public StepDefinition {
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     continueOnFailed = Boolean.TRUE.equals(continueOnFailed) ? Boolean.TRUE : null;
+  }
+
+  /** A step that runs once. */
+  public StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
+                        Duration maxBackoff, Duration timeout, String template, String depends, String when,
+                        Boolean continueOnFailed) {
+    this(name, dependsOn, retryLimit, backoff, factor, maxBackoff, timeout, template, depends, when, continueOnFailed,
+        null);
   }
 
   /** A step as written before conditions existed. */

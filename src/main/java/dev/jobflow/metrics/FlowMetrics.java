@@ -170,6 +170,11 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
       return null;
     }
 
+    @Override
+    public Void stepExpanded(FlowEvent.StepExpanded e) {
+      return null;
+    }
+
     private Void finished(FlowPhase phase) {
       metrics.flowFinished(ns, phase, since(times.acceptedAt, at));
       return null;

@@ -181,6 +181,11 @@ public final class FlowReporter implements FlowListener {
       public KubeEvent stepCancelled(FlowEvent.StepCancelled e) {
         return null; // FlowCancelled or FlowFailed follows
       }
+
+      @Override
+      public KubeEvent stepExpanded(FlowEvent.StepExpanded e) {
+        return new KubeEvent(Type.Normal, "StepExpanded", "step " + e.step() + ": " + e.message());
+      }
     };
 
     private static String nz(String s) {
