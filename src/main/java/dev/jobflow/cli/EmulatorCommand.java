@@ -38,6 +38,12 @@ public final class EmulatorCommand implements Callable<Integer> {
           + "duration and outcome) or none. Default: ${DEFAULT-VALUE}.")
   String executor;
 
+  @Option(names = "--pods", negatable = true,
+      description = "Give every Job attempt a Pod (kubectl get pods, kubectl logs). Default: on with the process "
+          + "executor; off with simulate, where only Jobs whose template has sim.jobflow.dev/outputs get one "
+          + "(the controller reads outputs there), so the emulator does half the writes.")
+  Boolean pods;
+
   @Option(names = "--data-dir", defaultValue = "data",
       description = "Working directories and logs of the process executor (logs/NS/JOB.log). Default: ${DEFAULT-VALUE}.")
   Path dataDir;
@@ -66,7 +72,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     mutating.forEach(u -> hooks.add(WebhookTarget.mutating(u, ca)));
     validating.forEach(u -> hooks.add(WebhookTarget.validating(u, ca)));
     EmulatorOptions options = EmulatorOptions.defaults().withPort(port).withExecutor(kind).withDataDir(dataDir)
-        .withWebhooks(hooks);
+        .withWebhooks(hooks).withCreatePods(pods != null ? pods : kind == EmulatorOptions.ExecutorKind.PROCESS);
     Emulator emulator = Emulator.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

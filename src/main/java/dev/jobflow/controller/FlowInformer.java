@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One informer for JobFlows (all namespaces, or the ones given) that hands the controller what its flows' entities
  * must hear of: a new flow, a new spec (a new {@code metadata.generation}), a deletion, and every flow again on each
- * resync. Changes the controller made itself (status writes, the finalizer) come back as updates too: those are
- * {@linkplain #reachesTheEngine dropped here}, so a status write costs one API call, not a round of validation and a
- * whole status written again.
+ * resync. Changes the controller made itself (status writes, the finalizer) come back as updates too: those
+ * {@linkplain #reachesTheEngine do not reach the engine} but go to {@link Listener#onStatusOrMetadata}, which compares
+ * the status with what the controller wrote, so a status write costs one API call, not a round of validation and a
+ * whole status written again, and a status someone else wrote is still noticed.
  */
 public final class FlowInformer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlowInformer.class);
@@ -25,6 +26,9 @@ public final class FlowInformer implements AutoCloseable {
   public interface Listener {
     /** Added, its spec changed, being deleted, or re-delivered by a resync. */
     void onFlow(JobFlow flow);
+
+    /** Only its status or metadata changed: most often the controller's own write, perhaps someone else's. */
+    void onStatusOrMetadata(JobFlow flow);
 
     /** Gone from the API server (after its finalizers were removed). */
     void onFlowGone(JobFlow lastKnown);
@@ -62,6 +66,8 @@ public final class FlowInformer implements AutoCloseable {
         public void onUpdate(JobFlow oldFlow, JobFlow newFlow) {
           if (reachesTheEngine(oldFlow, newFlow)) {
             listener.onFlow(newFlow);
+          } else {
+            listener.onStatusOrMetadata(newFlow);
           }
         }
 

@@ -72,8 +72,8 @@ public final class FlowReconciler implements FlowInformer.Listener {
       }
       return;
     }
-    if (isSettled(flow)) {
-      return; // a resync of a finished flow: waking its entity would only replay its journal
+    if (isSettled(flow) && reporter.isCurrent(flow)) {
+      return; // a resync of a finished flow whose status is ours: waking its entity would only replay its journal
     }
     if (!Finalizers.has(flow)) {
       io.execute(() -> addFinalizer(flow));
@@ -147,9 +147,21 @@ public final class FlowReconciler implements FlowInformer.Listener {
     return status != null && status.getPhase() != null && status.getPhase() != FlowPhase.Pending;
   }
 
+  /**
+   * The journal is the truth: a status that is not the one the controller wrote (a hand-written patch, or a flow
+   * not written since this controller started) is handled as the flow itself, so its entity sends its status again.
+   */
+  @Override
+  public void onStatusOrMetadata(JobFlow flow) {
+    if (!Finalizers.isBeingDeleted(flow) && !reporter.isCurrent(flow)) {
+      onFlow(flow);
+    }
+  }
+
   @Override
   public void onFlowGone(JobFlow lastKnown) {
     // Normally the finalizer made us journal the deletion already; this covers a finalizer removed by hand.
+    reporter.flowGone(lastKnown);
     router.tell(new FlowRouter.Deliver(lastKnown.getMetadata().getUid(), new FlowCommand.Deleted()));
   }
 

@@ -297,9 +297,7 @@ public final class DagState {
     if (phase[step] == StepPhase.Running) {
       stopRunning(step);
     } else if (phase[step] == StepPhase.Retrying) {
-      retries.remove(new Due(nextAttemptAt[step], step));
-      nextAttemptAt[step] = null;
-      idle(step, -1);
+      stopWaitingForRetry(step);
     } else if (phase[step] == StepPhase.Pending) {
       // Its condition (or its list of items) could not be evaluated: it never started.
       unready(step);
@@ -331,9 +329,20 @@ public final class DagState {
   }
 
   /** The running attempt was terminated (shutdown Terminate, flow timeout). */
+  /** The running attempt was stopped, or the retry the step waited for will not come. */
   public void onCancelled(int step, Instant at, String why, String detail) {
-    stopRunning(step);
+    if (phase[step] == StepPhase.Retrying) {
+      stopWaitingForRetry(step);
+    } else {
+      stopRunning(step);
+    }
     finish(step, StepPhase.Cancelled, at, why, detail);
+  }
+
+  private void stopWaitingForRetry(int step) {
+    retries.remove(new Due(nextAttemptAt[step], step));
+    nextAttemptAt[step] = null;
+    idle(step, -1);
   }
 
   public void onFlowFinished(FlowPhase phase, Instant at, String why, String detail) {

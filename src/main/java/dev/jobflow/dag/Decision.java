@@ -1,5 +1,7 @@
 package dev.jobflow.dag;
 
+import dev.jobflow.api.StepPhase;
+
 import dev.jobflow.api.FlowPhase;
 import java.time.Instant;
 import java.util.List;
@@ -169,7 +171,11 @@ public sealed interface Decision {
   /** The verdict of one step's condition ({@code when}, as written). */
   record Evaluation(int step, String when, Condition.Verdict verdict) {}
 
-  record Abandon(int step, int attempt, String reason, String message) {}
+  /**
+   * A step waiting for a retry that will not come. It ends {@code Cancelled} when the flow stopped it (shutdown,
+   * flow timeout), as its running siblings are; {@code Failed} when it is left behind by another step's failure.
+   */
+  record Abandon(int step, int attempt, StepPhase endsAs, String reason, String message) {}
 
   /** A fan-out step's list ({@code items}, JSON texts), or why it has none ({@code reason}, {@code message}). */
   record Expansion(int step, List<String> items, String reason, String message) {

@@ -265,7 +265,8 @@ public final class Scheduler {
       if (s.phase[i] == StepPhase.Pending) {
         skips.add(new Skip(i, reason, message));
       } else if (s.phase[i] == StepPhase.Retrying) {
-        abandons.add(new Abandon(i, s.attempts[i], reason, "retry abandoned: " + message));
+        StepPhase endsAs = s.shutdown != null || s.timedOutAt != null ? StepPhase.Cancelled : StepPhase.Failed;
+        abandons.add(new Abandon(i, s.attempts[i], endsAs, reason, "retry abandoned: " + message));
       }
     }
   }

@@ -80,9 +80,14 @@ final class ApiServer implements AutoCloseable {
       return;
     }
     if (req.method() == io.vertx.core.http.HttpMethod.GET) {
-      String watch = req.getParam("watch");
-      if ("true".equals(watch) || "1".equals(watch)) {
-        watches.serve(req);
+      QueryParameters query = new QueryParameters(req);
+      try {
+        if (query.watch()) {
+          watches.serve(req, query);
+          return;
+        }
+      } catch (QueryParameters.Invalid e) {
+        json(req.response(), 400, EmulatorStore.body(ApiStatus.failure(400, "BadRequest", e.getMessage())));
         return;
       }
       if (path.equals("/api") || path.equals("/apis") || path.equals("/version") || path.startsWith("/openapi/")
@@ -150,10 +155,20 @@ final class ApiServer implements AutoCloseable {
     MockResponse r;
     switch (req.method().name()) {
       case "GET" -> {
+        QueryParameters query = new QueryParameters(req);
+        Predicate<JsonNode> labels;
+        Predicate<JsonNode> fields;
+        try {
+          query.resourceVersion();
+          query.timeoutSeconds(0);
+          labels = Selectors.labels(query.labelSelector());
+          fields = Selectors.fields(query.fieldSelector());
+        } catch (IllegalArgumentException e) {
+          return ApiStatus.failure(400, "BadRequest", e.getMessage());
+        }
         r = store.handleGet(path);
         if (r.code() == 200 && name == null) {
-          r.setBody(filterList(type, EmulatorStore.read(EmulatorStore.body(r)),
-              req.getParam("labelSelector"), req.getParam("fieldSelector"), accept(req)));
+          r.setBody(filterList(type, EmulatorStore.read(EmulatorStore.body(r)), labels, fields, accept(req)));
         } else if (r.code() == 200 && tables.wanted(accept(req))) {
           r.setBody(tables.of(type, List.of(EmulatorStore.read(EmulatorStore.body(r))), "").toString());
         }
@@ -247,10 +262,8 @@ final class ApiServer implements AutoCloseable {
     }
   }
 
-  private String filterList(ResourceType type, JsonNode list, String labelSelector, String fieldSelector,
+  private String filterList(ResourceType type, JsonNode list, Predicate<JsonNode> labels, Predicate<JsonNode> fields,
                             String accept) {
-    Predicate<JsonNode> labels = Selectors.labels(labelSelector);
-    Predicate<JsonNode> fields = Selectors.fields(fieldSelector);
     ArrayNode kept = ((ObjectNode) list).putArray("kept");
     for (JsonNode item : list.path("items")) {
       if (labels.test(item) && fields.test(item)) {
@@ -276,14 +289,6 @@ final class ApiServer implements AutoCloseable {
   static String accept(HttpServerRequest req) {
     String a = req.getHeader("Accept");
     return a == null ? "" : a;
-  }
-
-  static long parseLong(String s, long fallback) {
-    try {
-      return s == null ? fallback : Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
   }
 
   static void json(HttpServerResponse resp, int code, String body) {

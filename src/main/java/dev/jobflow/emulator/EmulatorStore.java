@@ -51,6 +51,10 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   /** The kinds the stored CRDs define; null when a CRD changed since they were read. */
   private volatile List<ResourceType> customTypes;
   private final java.util.concurrent.atomic.AtomicLong crdChanges = new java.util.concurrent.atomic.AtomicLong();
+  private final StoreIndex index = new StoreIndex();
+  /** Stored objects read on every write (webhook configurations), by "group/plural"; dropped when one changes. */
+  private final Map<String, List<JsonNode>> cachedObjects = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> cachedChanges = new ConcurrentHashMap<>();
 
   EmulatorStore(WatchHub hub) {
     super(List.of());
@@ -64,8 +68,8 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
 
   void useWebhooks(List<WebhookTarget> configured) {
     admission = new Admission(configured,
-        () -> objectsOf("admissionregistration.k8s.io", "mutatingwebhookconfigurations"),
-        () -> objectsOf("admissionregistration.k8s.io", "validatingwebhookconfigurations"));
+        () -> cachedObjectsOf("admissionregistration.k8s.io", "mutatingwebhookconfigurations"),
+        () -> cachedObjectsOf("admissionregistration.k8s.io", "validatingwebhookconfigurations"));
   }
 
   // ---- changes and their consequences -------------------------------------------------------
@@ -75,6 +79,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
                            GenericKubernetesResource resource, String newState) {
     String existing = oldAttributes == null ? null : map.get(oldAttributes);
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    reindex(pathAttributes, oldAttributes, resource, newState);
     if (Objects.equals(existing, newState) || (existing == null && newState == null)) {
       return;
     }
@@ -88,6 +93,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
         customTypes = null;
       }
     }
+    invalidateCached(group, plural);
     JsonNode previous = existing == null ? null : read(existing);
     if (newState == null) {
       ObjectNode gone = (ObjectNode) previous.deepCopy();
@@ -99,6 +105,33 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
       JsonNode now = read(newState);
       hub.publish(new WatchHub.Change(rv(now), existing == null ? "ADDED" : "MODIFIED", group, plural,
           namespace, now, previous));
+    }
+  }
+
+  /**
+   * Moves the index from the key fabric8 removed to the key it stored, computed as fabric8 computes it; should
+   * the two ever differ (a fabric8 upgrade), the index is rebuilt from the map, so it never hides an object.
+   */
+  private void reindex(AttributeSet pathAttributes, AttributeSet oldAttributes, GenericKubernetesResource resource,
+                       String newState) {
+    AttributeSet stored = null;
+    if (newState != null) {
+      KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) attributeExtractor;
+      stored = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+      if (!stored.containsKey(PLURAL)) {
+        stored = AttributeSet.merge(pathAttributes, stored);
+      }
+      if (!map.containsKey(stored)) {
+        synchronized (map) {
+          index.rebuild(new ArrayList<>(map.keySet()));
+        }
+        return;
+      }
+      // The new key first: a lock-free read in between sees the old key gone and waits, never finds nothing.
+      index.added(stored);
+    }
+    if (oldAttributes != null && !oldAttributes.equals(stored)) {
+      index.removed(oldAttributes);
     }
   }
 
@@ -256,15 +289,87 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
 
   // ---- reading --------------------------------------------------------------------------------
 
+  /**
+   * A GET of one object looks up its name in the index instead of fabric8's scan of every object. A candidate
+   * whose key just left the map (a write is between its remove and its put) sends the read to fabric8, whose
+   * read lock waits for that write.
+   */
+  @Override
+  public MockResponse handleGet(String path) {
+    AttributeSet query = getKey(path);
+    if (attr(query, NAME) == null || path.contains("watch=")) {
+      return super.handleGet(path);
+    }
+    boolean moving = false;
+    for (AttributeSet key : index.candidates(query)) {
+      String object = map.get(key);
+      if (object == null) {
+        moving = true;
+      } else if (key.matches(query)) {
+        return new MockResponse().setResponseCode(200).setBody(object);
+      }
+    }
+    return moving ? super.handleGet(path) : new MockResponse().setResponseCode(404);
+  }
+
+  /** What fabric8's create, update and patch handlers look up, under its lock: indexed when the query names one. */
+  @Override
+  public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
+    if (attr(attributes, NAME) == null) {
+      return super.findResource(attributes);
+    }
+    for (AttributeSet key : index.candidates(attributes)) {
+      String object = map.get(key);
+      if (object != null && key.matches(attributes)) {
+        return Map.entry(key, object);
+      }
+    }
+    return null;
+  }
+
   /** The stored objects of one resource, as JSON. */
   List<JsonNode> objectsOf(String group, String plural) {
     List<JsonNode> out = new ArrayList<>();
-    for (Map.Entry<AttributeSet, String> e : new ArrayList<>(map.entrySet())) {
-      if (plural.equals(attr(e.getKey(), PLURAL)) && group.equals(Objects.requireNonNullElse(attr(e.getKey(), API), ""))) {
-        out.add(read(e.getValue()));
+    AttributeSet query = new AttributeSet(new Attribute(PLURAL, plural));
+    for (AttributeSet key : index.candidates(query)) {
+      String object = map.get(key);
+      if (object != null && group.equals(Objects.requireNonNullElse(attr(key, API), ""))) {
+        out.add(read(object));
       }
     }
     return out;
+  }
+
+  /**
+   * {@link #objectsOf} for what is read on every write and rarely changes: kept until an object of the resource
+   * changes. A read that raced a change is not kept.
+   */
+  private List<JsonNode> cachedObjectsOf(String group, String plural) {
+    String key = group + "/" + plural;
+    List<JsonNode> known = cachedObjects.get(key);
+    if (known != null) {
+      return known;
+    }
+    java.util.concurrent.atomic.AtomicLong changes =
+        cachedChanges.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicLong());
+    long seen = changes.get();
+    List<JsonNode> read = List.copyOf(objectsOf(group, plural));
+    synchronized (changes) {
+      if (changes.get() == seen) {
+        cachedObjects.put(key, read);
+      }
+    }
+    return read;
+  }
+
+  private void invalidateCached(String group, String plural) {
+    java.util.concurrent.atomic.AtomicLong changes = cachedChanges.get(group + "/" + plural);
+    if (changes != null) {
+      synchronized (changes) {
+        changes.incrementAndGet();
+        cachedObjects.remove(group + "/" + plural);
+      }
+    }
   }
 
   /** The kinds defined by stored CustomResourceDefinitions, one per served version. */

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -21,14 +20,18 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code Failed} with reason {@code BackoffLimitExceeded} or {@code DeadlineExceeded} (with
  * {@code failed}). A failed Pod is retried up to {@code backoffLimit} times, at once;
  * {@code activeDeadlineSeconds} kills the running attempt; deleting a Job kills it too.
- * All state changes happen on one thread, so a Job's story is never interleaved.
+ * All state changes happen on one thread, so a Job's story is never interleaved; the API writes they make
+ * go out asynchronously, in order for each Job (one chain per Job) but side by side for different Jobs, so
+ * one slow write does not hold up every other Job.
  */
 final class JobRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -55,7 +60,13 @@ final class JobRunner implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private final Map<String, Run> runs = new HashMap<>();
+  /**
+   * Jobs this runner finished, until they are deleted: their final status may still be on its way, and an
+   * informer event from before it must not start them again.
+   */
+  private final Set<String> finished = new HashSet<>();
   private SharedIndexInformer<Job> informer;
 
   /** One Job being run. */
@@ -68,19 +79,46 @@ final class JobRunner implements AutoCloseable {
     int failed;
     JobExecutor.Attempt attempt;
     String podName;
-    String podUid;
-    boolean podCreated;
+    /** The current attempt's Pod, or null when it has none. */
+    PodRef pod;
     Instant podStarted;
     ScheduledFuture<?> deadline;
     boolean finished;
     /** The status this runner owns and writes whole: only it writes a Job's status. */
     final JobStatus status = new JobStatus();
+    /** The API writes for this Job, in the order they were made; each starts when the one before ended. */
+    CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
+
+    void then(Supplier<CompletableFuture<Void>> write) {
+      writes = writes.thenCompose(ignored -> write.get());
+    }
 
     Run(Job job) {
       this.job = job;
       this.uid = job.getMetadata().getUid();
       this.namespace = job.getMetadata().getNamespace();
       this.name = job.getMetadata().getName();
+    }
+  }
+
+  /** An attempt's Pod: its uid arrives with the answer to its create, which the writes after it wait for. */
+  private static final class PodRef {
+    final String namespace;
+    final String name;
+    volatile String uid;
+
+    PodRef(String namespace, String name) {
+      this.namespace = namespace;
+      this.name = name;
+    }
+
+    String path() {
+      return "/api/v1/namespaces/" + namespace + "/pods/" + name;
+    }
+
+    @Override
+    public String toString() {
+      return namespace + "/" + name;
     }
   }
 
@@ -118,7 +156,7 @@ final class JobRunner implements AutoCloseable {
       run.job = job;
       return;
     }
-    if (isFinished(job) || job.getMetadata().getDeletionTimestamp() != null
+    if (finished.contains(uid) || isFinished(job) || job.getMetadata().getDeletionTimestamp() != null
         || Boolean.TRUE.equals(job.getSpec().getSuspend())) {
       return;
     }
@@ -145,9 +183,10 @@ final class JobRunner implements AutoCloseable {
     int index = run.pods++;
     run.podName = run.name + "-" + suffix();
     run.podStarted = now();
+    run.pod = null;
     if (createPods || SimulateExecutor.outputs(run.job) != null) {
       // A Job that writes outputs gets its Pod even without Pods: the controller reads them there.
-      run.podCreated = true;
+      run.pod = new PodRef(run.namespace, run.podName);
       createPod(run);
     }
     JobExecutor.Attempt attempt = executor.start(run.job, index, run.podName);
@@ -219,9 +258,11 @@ final class JobRunner implements AutoCloseable {
     s.setConditions(conditions);
     writeStatus(run);
     runs.remove(run.uid);
+    finished.add(run.uid);
   }
 
   private void deleted(Job job) {
+    finished.remove(job.getMetadata().getUid());
     Run run = runs.remove(job.getMetadata().getUid());
     if (run != null) {
       run.finished = true;
@@ -231,19 +272,13 @@ final class JobRunner implements AutoCloseable {
       if (run.attempt != null) {
         run.attempt.kill();
       }
-      if (run.podUid != null) {
-        // The store's cascade ran when the Job went; a Pod this loop created after that moment is an
+      PodRef pod = run.pod;
+      if (pod != null) {
+        // The store's cascade ran when the Job went; a Pod this runner created after that moment is an
         // orphan, and the real garbage collector deletes orphans whose owner is gone.
-        deleteOrphan(run);
+        run.then(() -> pod.uid == null ? DONE
+            : send("DELETE", pod.path(), null, null, "delete of orphaned Pod " + pod).thenApply(r -> null));
       }
-    }
-  }
-
-  private void deleteOrphan(Run run) {
-    try {
-      client.pods().inNamespace(run.namespace).withName(run.podName).delete();
-    } catch (KubernetesClientException e) {
-      log.debug("cannot delete orphaned Pod {}/{}: {}", run.namespace, run.podName, e.getMessage());
     }
   }
 
@@ -254,22 +289,33 @@ final class JobRunner implements AutoCloseable {
    * deleted and created again under the same name.
    */
   private void writeStatus(Run run) {
-    patchStatus("/apis/batch/v1/namespaces/" + run.namespace + "/jobs/" + run.name, run.uid, run.status,
-        "Job " + run.namespace + "/" + run.name);
+    String status = Serialization.asJson(run.status); // now: the loop goes on changing it
+    run.then(() -> patchStatus("/apis/batch/v1/namespaces/" + run.namespace + "/jobs/" + run.name, run.uid, status,
+        "Job " + run.namespace + "/" + run.name));
   }
 
-  private void patchStatus(String path, String uid, Object status, String what) {
+  private CompletableFuture<Void> patchStatus(String path, String uid, String status, String what) {
     String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + uid + "\"},"
-        + "{\"op\":\"add\",\"path\":\"/status\",\"value\":" + Serialization.asJson(status) + "}]";
-    try {
-      HttpResponse<String> r = http.sendAsync(http.newHttpRequestBuilder().uri(base + path + "/status")
-          .method("PATCH", "application/json-patch+json", patch).build(), String.class).get(30, TimeUnit.SECONDS);
-      if (!r.isSuccessful()) {
-        log.debug("status of {} not written ({}): {}", what, r.code(), r.body());
+        + "{\"op\":\"add\",\"path\":\"/status\",\"value\":" + status + "}]";
+    return send("PATCH", path + "/status", "application/json-patch+json", patch, "status of " + what)
+        .thenApply(r -> null);
+  }
+
+  /** One request; a failure is logged and ends as a null response, so the Job's later writes still go. */
+  private CompletableFuture<HttpResponse<String>> send(String method, String path, String contentType, String body,
+                                                       String what) {
+    var request = http.newHttpRequestBuilder().uri(base + path);
+    request = body == null ? request.method(method, "application/json", "") : request.method(method, contentType, body);
+    return http.sendAsync(request.build(), String.class).orTimeout(30, TimeUnit.SECONDS).handle((r, e) -> {
+      if (e != null) {
+        log.debug("{} failed: {}", what, e.toString());
+        return null;
       }
-    } catch (Exception e) {
-      log.debug("status of {} not written: {}", what, e.toString());
-    }
+      if (!r.isSuccessful()) {
+        log.debug("{} failed ({}): {}", what, r.code(), r.body());
+      }
+      return r;
+    });
   }
 
   private void createPod(Run run) {
@@ -291,16 +337,19 @@ final class JobRunner implements AutoCloseable {
         .withSpec(template.getSpec())
         .withNewStatus().withPhase("Running").withStartTime(run.podStarted.toString()).endStatus()
         .build();
-    try {
-      run.podUid = client.pods().inNamespace(run.namespace).resource(pod).create().getMetadata().getUid();
-    } catch (KubernetesClientException e) {
-      run.podUid = null;
-      log.debug("cannot create Pod {}/{}: {}", run.namespace, run.podName, e.getMessage());
-    }
+    String json = Serialization.asJson(pod);
+    PodRef ref = run.pod;
+    run.then(() -> send("POST", "/api/v1/namespaces/" + run.namespace + "/pods", "application/json", json,
+        "create of Pod " + ref).thenAccept(r -> {
+          if (r != null && r.isSuccessful()) {
+            ref.uid = Serialization.unmarshal(r.body(), Pod.class).getMetadata().getUid();
+          }
+        }));
   }
 
   private void finishPod(Run run, boolean succeeded, int exitCode, String reason, String message) {
-    if (!run.podCreated) {
+    PodRef pod = run.pod;
+    if (pod == null) {
       return;
     }
     String container = run.job.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
@@ -312,10 +361,8 @@ final class JobRunner implements AutoCloseable {
             .withStartedAt(run.podStarted.toString()).withFinishedAt(now().toString()).endTerminated().endState()
             .build())
         .build();
-    if (run.podUid != null) {
-      patchStatus("/api/v1/namespaces/" + run.namespace + "/pods/" + run.podName, run.podUid, status,
-          "Pod " + run.namespace + "/" + run.podName);
-    }
+    String json = Serialization.asJson(status);
+    run.then(() -> pod.uid == null ? DONE : patchStatus(pod.path(), pod.uid, json, "Pod " + pod));
   }
 
   private static JobCondition condition(String type, String reason, String message, Instant at) {

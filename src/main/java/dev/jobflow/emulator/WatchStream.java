@@ -33,7 +33,7 @@ final class WatchStream {
     this.tables = tables;
   }
 
-  void serve(HttpServerRequest req) {
+  void serve(HttpServerRequest req, QueryParameters query) {
     String path = req.path();
     AttributeSet key = store.getKey(path);
     ResourceType type = store.typeOf(path);
@@ -43,7 +43,7 @@ final class WatchStream {
       return;
     }
     String name = EmulatorStore.attr(key, "name");
-    String fieldSelector = req.getParam("fieldSelector");
+    String fieldSelector = query.fieldSelector();
     if (name == null && fieldSelector != null) {
       for (String f : fieldSelector.split(",")) {
         if (f.startsWith("metadata.name=")) {
@@ -53,9 +53,14 @@ final class WatchStream {
     }
     Predicate<JsonNode> labels;
     Predicate<JsonNode> fields;
+    long rv;
+    long timeout;
     try {
-      labels = Selectors.labels(req.getParam("labelSelector"));
+      labels = Selectors.labels(query.labelSelector());
       fields = Selectors.fields(fieldSelector);
+      rv = query.resourceVersion();
+      timeout = query.timeoutSeconds(1800);
+      query.allowWatchBookmarks();
     } catch (IllegalArgumentException e) {
       ApiServer.json(req.response(), 400, EmulatorStore.body(ApiStatus.failure(400, "BadRequest", e.getMessage())));
       return;
@@ -64,8 +69,6 @@ final class WatchStream {
     WatchHub.Filter filter = new WatchHub.Filter(group, plural, EmulatorStore.attr(key, "namespace"), name,
         labels, fields);
     boolean asTable = type != null && tables.wanted(ApiServer.accept(req));
-    String rvParam = req.getParam("resourceVersion");
-    long timeout = ApiServer.parseLong(req.getParam("timeoutSeconds"), 1800);
     Context context = vertx.getOrCreateContext();
     boolean websocket = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
 
@@ -92,7 +95,7 @@ final class WatchStream {
         });
         ws.closeHandler(v -> stop.run());
         ws.exceptionHandler(e -> stop.run());
-        startWatch(filter, type, asTable, rvParam, timeout, context, writer, subscription, closed, stop);
+        startWatch(filter, type, asTable, rv, timeout, context, writer, subscription, closed, stop);
       });
     } else {
       HttpServerResponse resp = req.response();
@@ -111,11 +114,11 @@ final class WatchStream {
       });
       resp.closeHandler(v -> stop.run());
       req.connection().closeHandler(v -> stop.run());
-      startWatch(filter, type, asTable, rvParam, timeout, context, writer, subscription, closed, stop);
+      startWatch(filter, type, asTable, rv, timeout, context, writer, subscription, closed, stop);
     }
   }
 
-  private void startWatch(WatchHub.Filter filter, ResourceType type, boolean asTable, String rvParam, long timeout,
+  private void startWatch(WatchHub.Filter filter, ResourceType type, boolean asTable, long rv, long timeout,
                           Context context, AtomicReference<Consumer<String>> writer,
                           AtomicReference<WatchHub.Subscription> subscription, AtomicBoolean closed, Runnable stop) {
     AtomicReference<java.util.function.UnaryOperator<String>> print = new AtomicReference<>(e -> e);
@@ -129,7 +132,7 @@ final class WatchStream {
         print.set(tables.eventPrinter(type)); // reads the CRD's columns: not on the event loop
       }
       long from;
-      if (rvParam == null || rvParam.isEmpty() || rvParam.equals("0")) {
+      if (rv == 0) {
         // No resourceVersion: the current state first, as synthetic ADDED events.
         JsonNode list = EmulatorStore.read(EmulatorStore.body(store.handleGet(listPath(filter, type))));
         from = Long.parseLong(list.path("metadata").path("resourceVersion").asText("0"));
@@ -140,7 +143,7 @@ final class WatchStream {
           }
         }
       } else {
-        from = ApiServer.parseLong(rvParam, 0);
+        from = rv;
       }
       try {
         subscription.set(store.hub.subscribe(filter, from, sink));

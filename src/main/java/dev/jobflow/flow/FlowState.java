@@ -191,8 +191,10 @@ public final class FlowState {
 
     @Override
     public FlowState stepCancelled(StepCancelled e) {
+      // A step cancelled while it waited for a retry has no attempt running: its last (failed) Job stays.
+      boolean wasRunning = dag.phase(index(e.step())) == StepPhase.Running;
       dag.onCancelled(index(e.step()), e.meta().at(), e.reason(), e.message());
-      return terminatedIf(true, e.job());
+      return terminatedIf(wasRunning, e.job());
     }
   };
 

@@ -1,6 +1,7 @@
 package dev.jobflow.flow;
 
 import dev.jobflow.dag.DagState;
+import dev.jobflow.api.StepPhase;
 import dev.jobflow.dag.Decision;
 import dev.jobflow.dag.Decision.Attempt;
 import dev.jobflow.dag.Reasons;
@@ -112,8 +113,10 @@ record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> sto
       }
       for (Decision.Abandon a : d.abandons()) {
         String step = name(dag(), a.step());
-        events.add(new FlowEvent.StepFailed(meta, step, a.attempt(), state.jobName(step, a.attempt()),
-            dag().jobUid(a.step()), a.reason(), a.message()));
+        String job = state.jobName(step, a.attempt());
+        events.add(a.endsAs() == StepPhase.Cancelled
+            ? new FlowEvent.StepCancelled(meta, step, a.attempt(), job, dag().jobUid(a.step()), a.reason(), a.message())
+            : new FlowEvent.StepFailed(meta, step, a.attempt(), job, dag().jobUid(a.step()), a.reason(), a.message()));
       }
       return events;
     }

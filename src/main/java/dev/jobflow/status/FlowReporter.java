@@ -70,11 +70,26 @@ public final class FlowReporter implements FlowListener {
     for (StepPhase p : StepPhase.values()) {
       none.put(p, 0);
     }
-    FlowSummary summary = new FlowSummary(FlowPhase.Failed, generation, steps, 0, none, null, clock.instant(),
+    // Rejected again (a resync, a restart): it failed when it was first rejected.
+    var before = flow.getStatus();
+    java.time.Instant finished = before != null && before.getPhase() == FlowPhase.Failed && before.getFinishedAt() != null
+        ? java.time.Instant.parse(before.getFinishedAt()) : clock.instant();
+    FlowSummary summary = new FlowSummary(FlowPhase.Failed, generation, steps, 0, none, null, finished,
         Reasons.INVALID_SPEC, "invalid spec: " + problems);
     statusWriter.offer(target(id),
         new FlowStatusProjection(fullStatusLimit).apply(new FlowStatusUpdate(id, summary, List.of(), true)));
     events.record(EventRecorder.FlowRef.of(flow), Type.Warning, Reasons.INVALID_SPEC, problems);
+  }
+
+  /** Forgets what was written for a flow that is gone from the API server. */
+  public void flowGone(JobFlow flow) {
+    var meta = flow.getMetadata();
+    statusWriter.forget(new StatusWriter.Target(meta.getNamespace(), meta.getName(), meta.getUid()));
+  }
+
+  /** Whether the flow's status is what the controller last wrote for it (see {@link StatusWriter#isCurrent}). */
+  public boolean isCurrent(JobFlow flow) {
+    return statusWriter.isCurrent(flow);
   }
 
   private static StatusWriter.Target target(FlowId id) {

@@ -89,21 +89,22 @@ public final class FlowStatusProjection {
     String reason = summary.reason() == null ? phase.name() : summary.reason();
     String message = summary.message() == null ? "" : summary.message();
     List<Condition> out = new ArrayList<>();
-    out.add(condition("Ready", phase == FlowPhase.Succeeded, reason, message));
+    long generation = summary.observedGeneration();
+    out.add(condition("Ready", phase == FlowPhase.Succeeded, reason, message, generation));
     out.add(condition("Progressing", !phase.isFinished() && phase != FlowPhase.Suspended,
-        phase == FlowPhase.Suspended ? "Suspended" : reason, message));
-    out.add(condition("Failed", phase == FlowPhase.Failed, reason, message));
+        phase == FlowPhase.Suspended ? "Suspended" : reason, message, generation));
+    out.add(condition("Failed", phase == FlowPhase.Failed, reason, message, generation));
     return out;
   }
 
   /** Keeps lastTransitionTime unless the condition's status really changed, as Kubernetes conventions ask. */
-  private Condition condition(String type, boolean isTrue, String reason, String message) {
+  private Condition condition(String type, boolean isTrue, String reason, String message, long generation) {
     String status = isTrue ? "True" : "False";
     Condition previous = conditions.get(type);
     String since = previous != null && previous.getStatus().equals(status)
         ? previous.getLastTransitionTime() : Instant.now().toString();
     Condition c = new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
-        .withMessage(message).withLastTransitionTime(since).build();
+        .withMessage(message).withLastTransitionTime(since).withObservedGeneration(generation).build();
     conditions.put(type, c);
     return c;
   }

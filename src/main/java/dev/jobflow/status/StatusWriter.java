@@ -2,14 +2,18 @@ package dev.jobflow.status;
 
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -19,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * Writes the status subresource of JobFlows. Coalesced: a flow gets at most one write per interval and the
  * latest status wins, so a burst of step transitions costs one API call. Optimistic: each write carries the
  * resourceVersion and the uid it read, and is retried on conflict, so it never lands on a re-created flow.
+ *
+ * <p>Level-triggered: it remembers a fingerprint of the status it last wrote for each flow, so
+ * {@link #isCurrent} tells whether the status the API server holds is still the journal's projection (a
+ * status someone else wrote is not), and a write that would change nothing is skipped. A condition whose
+ * status did not change keeps the {@code lastTransitionTime} the API server holds, so a status re-sent after
+ * a restart is the same status, not a new one.
  */
 public final class StatusWriter {
   private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
@@ -55,6 +65,8 @@ public final class StatusWriter {
   private final long intervalNanos;
   private final Observer observer;
   private final Map<Target, Slot> slots = new HashMap<>();
+  /** uid -> fingerprint of the status last written (or found already there). */
+  private final Map<String, Integer> written = new ConcurrentHashMap<>();
 
   public StatusWriter(KubernetesClient client, ScheduledExecutorService scheduler, Duration interval, Observer observer) {
     this.client = client;
@@ -92,6 +104,45 @@ public final class StatusWriter {
     synchronized (slots) {
       slots.remove(target);
     }
+    written.remove(target.uid());
+  }
+
+  /**
+   * Whether the flow's status, as observed, is what this writer last wrote for it, or a write is pending that
+   * will replace it anyway. False for a flow it has not written since it started: only its entity knows.
+   */
+  public boolean isCurrent(JobFlow observed) {
+    var meta = observed.getMetadata();
+    synchronized (slots) {
+      Slot slot = slots.get(new Target(meta.getNamespace(), meta.getName(), meta.getUid()));
+      if (slot != null && slot.scheduled) {
+        return true;
+      }
+    }
+    Integer last = written.get(meta.getUid());
+    return last != null && last == fingerprint(observed.getStatus());
+  }
+
+  /** Equal for equal statuses whatever the order of their map keys (a real API server sorts them). */
+  static int fingerprint(JobFlowStatus status) {
+    return status == null ? 0 : Serialization.jsonMapper().valueToTree(status).hashCode();
+  }
+
+  /** {@code status} with each condition whose status is unchanged keeping the time it last changed. */
+  static JobFlowStatus keepingTransitionTimes(JobFlowStatus current, JobFlowStatus status) {
+    if (current == null || current.getConditions() == null || status.getConditions() == null) {
+      return status;
+    }
+    List<Condition> kept = new ArrayList<>(status.getConditions().size());
+    for (Condition c : status.getConditions()) {
+      Condition before = current.getConditions().stream()
+          .filter(b -> c.getType().equals(b.getType()) && c.getStatus().equals(b.getStatus())).findFirst().orElse(null);
+      kept.add(before == null || before.getLastTransitionTime() == null ? c
+          : new ConditionBuilder(c).withLastTransitionTime(before.getLastTransitionTime()).build());
+    }
+    JobFlowStatus copy = Serialization.jsonMapper().convertValue(status, JobFlowStatus.class);
+    copy.setConditions(kept);
+    return copy;
   }
 
   private void writeLatest(Target target) {
@@ -120,12 +171,20 @@ public final class StatusWriter {
       if (current == null || !target.uid().equals(current.getMetadata().getUid())) {
         return; // gone, or a new flow of the same name: this status belongs to neither
       }
-      current.setStatus(status);
+      JobFlowStatus next = keepingTransitionTimes(current.getStatus(), status);
+      int fingerprint = fingerprint(next);
+      // Recorded before the write, so the informer's echo of it already finds it current.
+      written.put(target.uid(), fingerprint);
+      if (fingerprint == fingerprint(current.getStatus())) {
+        return; // already there (e.g. re-sent after a restart): no write
+      }
+      current.setStatus(next);
       try {
         client.resources(JobFlow.class).inNamespace(target.namespace()).resource(current).updateStatus();
         observer.written();
         return;
       } catch (KubernetesClientException e) {
+        written.remove(target.uid());
         if (e.getCode() == 409) {
           observer.conflicted();
           continue;

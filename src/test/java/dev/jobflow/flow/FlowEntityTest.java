@@ -191,6 +191,44 @@ class FlowEntityTest extends EntityHarness {
   }
 
   @Test
+  void aStepWaitingForARetryWhenTheFlowIsTerminatedIsCancelledAndItsFailedJobKept() {
+    ActorRef<FlowCommand> entity = spawn("u-termretry");
+    Flows f = flow("termretry", "u-termretry").retried("a", 1, Duration.ofSeconds(30));
+    entity.tell(new SpecSeen(f.build()));
+    await("Job a-1", () -> runtime.job("termretry-a-1") != null);
+    runtime.set("data", "termretry-a-1", JobState.Failed, "BackoffLimitExceeded", "pod failed");
+    awaitEvent("u-termretry", StepRetryScheduled.class);
+    entity.tell(new SpecSeen(f.shutdown(ShutdownPolicy.Terminate).generation(2).build()));
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.expectTerminated(entity, Duration.ofSeconds(10)); // passivated: its children (any deleter) stopped first
+    List<FlowEvent> all = events("u-termretry");
+    assertEquals(List.of("StepRetryScheduled a#1", "FlowShutdownRequested", "StepCancelled a", "FlowCancelled"),
+        decisions(all).subList(3, 7));
+    StepCancelled cancelled = last("u-termretry", StepCancelled.class);
+    assertTrue(cancelled.message().startsWith("retry abandoned: "), cancelled.message());
+    assertEquals(Reasons.TERMINATED, last("u-termretry", FlowCancelled.class).reason());
+    StepView a = observer.updates.stream().flatMap(u -> u.steps().stream()).filter(v -> v.name().equals("a"))
+        .reduce((first, second) -> second).orElseThrow();
+    assertEquals(StepPhase.Cancelled, a.phase(), "the status shows it Cancelled");
+    assertNotNull(runtime.job("termretry-a-1"), "the failed attempt's Job stays, for its logs");
+  }
+
+  @Test
+  void aStepWaitingForARetryWhenTheFlowIsStoppedIsCancelled() {
+    ActorRef<FlowCommand> entity = spawn("u-stopretry");
+    Flows f = flow("stopretry", "u-stopretry").retried("a", 1, Duration.ofSeconds(30));
+    entity.tell(new SpecSeen(f.build()));
+    await("Job a-1", () -> runtime.job("stopretry-a-1") != null);
+    runtime.set("data", "stopretry-a-1", JobState.Failed, "BackoffLimitExceeded", "pod failed");
+    awaitEvent("u-stopretry", StepRetryScheduled.class);
+    entity.tell(new SpecSeen(f.shutdown(ShutdownPolicy.Stop).generation(2).build()));
+    awaitEvent("u-stopretry", FlowCancelled.class);
+    assertEquals(Reasons.STOPPED, last("u-stopretry", FlowCancelled.class).reason());
+    assertTrue(events("u-stopretry").stream().noneMatch(e -> e instanceof StepFailed), types(events("u-stopretry")).toString());
+    assertEquals("a", last("u-stopretry", StepCancelled.class).step());
+  }
+
+  @Test
   void shutdownStopLetsRunningStepsFinishAndRunsFinally() {
     ActorRef<FlowCommand> entity = spawn("u-stop");
     Flows f = flow("stop", "u-stop").step("a").step("b", "a").finallyStep("f");
@@ -234,6 +272,7 @@ class FlowEntityTest extends EntityHarness {
     TestProbe<akka.Done> stored = testKit.createTestProbe();
     router.tell(new FlowRouter.Deliver("u-delfin", new Deleted(stored.getRef())));
     stored.expectMessage(Duration.ofSeconds(10), akka.Done.getInstance());
+    awaitEvent("u-delfin", FlowEvent.FlowDeleted.class); // the reply may come before the storage shows the event
     assertEquals(List.of("FlowSucceeded", "FlowDeleted"), types(events("u-delfin")).subList(4, 6));
     assertEquals(6, events("u-delfin").size(), "nothing after FlowDeleted");
   }

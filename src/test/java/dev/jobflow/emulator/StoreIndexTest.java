@@ -1,0 +1,136 @@
+package dev.jobflow.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads of one object go through the store's name index instead of fabric8's scan: they must answer exactly
+ * what the scan answered, through creates, label changes, deletes, recreates, same names in other namespaces and
+ * other resources, and writes racing the reads.
+ */
+class StoreIndexTest {
+  static Emulator emulator;
+  static KubernetesClient client;
+
+  @BeforeAll
+  static void start() {
+    emulator = Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.NONE));
+    client = emulator.client();
+    for (String ns : List.of("index-a", "index-b")) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  static ConfigMap configMap(String ns, String name, String value) {
+    return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(ns).addToLabels("v", value)
+        .endMetadata().addToData("value", value).build();
+  }
+
+  @Test
+  void theSameNameInOtherNamespacesAndResourcesStaysApart() {
+    client.configMaps().inNamespace("index-a").resource(configMap("index-a", "shared", "a")).create();
+    client.configMaps().inNamespace("index-b").resource(configMap("index-b", "shared", "b")).create();
+    client.secrets().inNamespace("index-a").resource(new SecretBuilder().withNewMetadata().withName("shared")
+        .endMetadata().addToStringData("s", "secret").build()).create();
+
+    assertEquals("a", client.configMaps().inNamespace("index-a").withName("shared").get().getData().get("value"));
+    assertEquals("b", client.configMaps().inNamespace("index-b").withName("shared").get().getData().get("value"));
+    Secret secret = client.secrets().inNamespace("index-a").withName("shared").get();
+    assertNotNull(secret);
+    assertNull(client.secrets().inNamespace("index-b").withName("shared").get());
+
+    client.configMaps().inNamespace("index-a").withName("shared").delete();
+    client.configMaps().inNamespace("index-a").withName("shared").waitUntilCondition(c -> c == null, 10, TimeUnit.SECONDS);
+    assertNull(client.configMaps().inNamespace("index-a").withName("shared").get());
+    assertEquals("b", client.configMaps().inNamespace("index-b").withName("shared").get().getData().get("value"));
+    assertNotNull(client.secrets().inNamespace("index-a").withName("shared").get(), "another resource keeps its object");
+
+    client.configMaps().inNamespace("index-a").resource(configMap("index-a", "shared", "again")).create();
+    assertEquals("again", client.configMaps().inNamespace("index-a").withName("shared").get().getData().get("value"));
+  }
+
+  @Test
+  void aLabelChangeMovesTheObjectToItsNewKey() {
+    client.configMaps().inNamespace("index-a").resource(configMap("index-a", "relabelled", "1")).create();
+    client.configMaps().inNamespace("index-a").withName("relabelled").edit(c -> {
+      c.getMetadata().setLabels(Map.of("v", "2"));
+      return c;
+    });
+    ConfigMap read = client.configMaps().inNamespace("index-a").withName("relabelled").get();
+    assertEquals("2", read.getMetadata().getLabels().get("v"));
+    assertEquals(1, client.configMaps().inNamespace("index-a").withLabel("v", "2").list().getItems().size());
+    assertTrue(client.configMaps().inNamespace("index-a").withLabel("v", "1").list().getItems().stream()
+        .noneMatch(c -> c.getMetadata().getName().equals("relabelled")));
+    // An update goes through fabric8's indexed lookup too: it must find the object under its new key.
+    client.configMaps().inNamespace("index-a").withName("relabelled").edit(c -> {
+      c.getData().put("value", "updated");
+      return c;
+    });
+    assertEquals("updated", client.configMaps().inNamespace("index-a").withName("relabelled").get().getData().get("value"));
+  }
+
+  @Test
+  void readsRacingUpdatesAlwaysFindTheObject() throws Exception {
+    client.configMaps().inNamespace("index-b").resource(configMap("index-b", "busy", "0")).create();
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      Future<Integer> writer = pool.submit(() -> {
+        int n = 0;
+        for (; n < 150; n++) {
+          String value = String.valueOf(n);
+          // New labels give the object a new key in fabric8's map at every write.
+          client.configMaps().inNamespace("index-b").withName("busy").edit(c -> {
+            c.getMetadata().setLabels(Map.of("v", value));
+            return c;
+          });
+        }
+        writing.set(false);
+        return n;
+      });
+      List<Future<Integer>> readers = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        readers.add(pool.submit(() -> {
+          int reads = 0;
+          while (writing.get()) {
+            assertNotNull(client.configMaps().inNamespace("index-b").withName("busy").get(), "read " + reads);
+            reads++;
+          }
+          return reads;
+        }));
+      }
+      assertEquals(150, writer.get(120, TimeUnit.SECONDS));
+      for (Future<Integer> reader : readers) {
+        assertTrue(reader.get(120, TimeUnit.SECONDS) >= 0);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals("149", client.configMaps().inNamespace("index-b").withName("busy").get().getMetadata().getLabels().get("v"));
+  }
+}
