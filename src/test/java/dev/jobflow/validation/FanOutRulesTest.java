@@ -1,9 +1,9 @@
 package dev.jobflow.validation;
 
+import static dev.jobflow.validation.ConditionRulesTest.assertProblem;
 import static dev.jobflow.validation.ConditionRulesTest.step;
 import static dev.jobflow.validation.JobFlowValidatorTest.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,11 +18,6 @@ class FanOutRulesTest {
 
   private List<Problem> problems(String specYaml) throws Exception {
     return validator.validate(spec("f", specYaml));
-  }
-
-  private static void assertProblem(List<Problem> problems, String path, String messagePart) {
-    assertTrue(problems.stream().anyMatch(p -> p.path().equals(path) && p.message().contains(messagePart)),
-        "expected a problem at " + path + " containing '" + messagePart + "', got " + problems);
   }
 
   @Test
