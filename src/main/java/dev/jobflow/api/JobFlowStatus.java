@@ -9,10 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the controller observed. For very large flows {@code steps} holds only the steps not Succeeded. */
+/**
+ * What the controller observed. For very large flows {@code steps} holds only steps not Succeeded, at most a fixed
+ * number of them ({@code stepsOmitted} says how many more there are), so the object stays small whatever the flow.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"phase", "observedGeneration", "progress", "message", "startedAt", "finishedAt", "stepCounts",
-    "steps", "conditions"})
+    "steps", "stepsOmitted", "conditions"})
 public class JobFlowStatus {
   private FlowPhase phase;
   private Long observedGeneration;
@@ -25,6 +28,9 @@ public class JobFlowStatus {
   @JsonPropertyDescription("Number of steps per phase; always complete, also when steps is truncated.")
   private Map<String, Integer> stepCounts;
   private Map<String, StepStatus> steps = new LinkedHashMap<>();
+  @JsonPropertyDescription("Steps of a large flow left out of steps (they are in the journal: jobflow audit); "
+      + "absent when every step not Succeeded is listed.")
+  private Integer stepsOmitted;
   private List<Condition> conditions = new ArrayList<>();
 
   public FlowPhase getPhase() { return phase; }
@@ -43,6 +49,8 @@ public class JobFlowStatus {
   public void setStepCounts(Map<String, Integer> stepCounts) { this.stepCounts = stepCounts; }
   public Map<String, StepStatus> getSteps() { return steps; }
   public void setSteps(Map<String, StepStatus> steps) { this.steps = steps; }
+  public Integer getStepsOmitted() { return stepsOmitted; }
+  public void setStepsOmitted(Integer stepsOmitted) { this.stepsOmitted = stepsOmitted; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 }
