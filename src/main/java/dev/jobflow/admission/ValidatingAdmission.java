@@ -28,11 +28,13 @@ public final class ValidatingAdmission {
 
   private final JobFlowValidator validator;
   private final TemplateResolver templates;
+  private final ApprovalReview approvals;
 
   /** @param templates where flows' templateRefs are looked up (the API server, for the webhook) */
   public ValidatingAdmission(JobFlowValidator validator, TemplateLookup templates) {
     this.validator = validator;
     this.templates = new TemplateResolver(templates);
+    this.approvals = new ApprovalReview(this.templates);
   }
 
   /** Reads no templates: a flow that names one is denied ({@link AdmissionServer#NO_TEMPLATES}). */
@@ -98,12 +100,19 @@ public final class ValidatingAdmission {
 
   private AdmissionResponse reviewFlow(AdmissionRequest request) {
     JsonNode object = request.object();
-    List<Problem> problems = new ArrayList<>();
+    AdmissionResponse approvalDenied = approvals.review(request);
+    if (approvalDenied != null) {
+      return approvalDenied;
+    }
+    List<Problem> problems = new ArrayList<>(RetryAdmission.problems(request));
     boolean onlyMutableFieldsChanged = false;
     if (request.isUpdate()) {
       JsonNode before = FlowDefaults.withDefaults(request.oldObject().get("spec"));
       JsonNode after = FlowDefaults.withDefaults(object.get("spec"));
       if (SpecChanges.same(before, after)) {
+        if (!problems.isEmpty()) {
+          return deny(request, problems);
+        }
         // Labels, annotations, finalizers: never block them on spec rules (a finalizer must always go).
         return AdmissionResponse.allow(request.uid());
       }

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"phase", "observedGeneration", "progress", "message", "startedAt", "finishedAt", "stepCounts",
-    "steps", "stepsOmitted", "conditions"})
+    "waitingForApproval", "steps", "stepsOmitted", "retries", "lastRetry", "conditions"})
 public class JobFlowStatus {
   private FlowPhase phase;
   private Long observedGeneration;
@@ -27,10 +27,15 @@ public class JobFlowStatus {
   private String finishedAt;
   @JsonPropertyDescription("Number of steps per phase; always complete, also when steps is truncated.")
   private Map<String, Integer> stepCounts;
+  @JsonPropertyDescription("The approval steps waiting for a decision, comma-separated; absent when none waits.")
+  private String waitingForApproval;
   private Map<String, StepStatus> steps = new LinkedHashMap<>();
   @JsonPropertyDescription("Steps of a large flow left out of steps (they are in the journal: jobflow audit); "
       + "absent when every step not Succeeded is listed.")
   private Integer stepsOmitted;
+  @JsonPropertyDescription("How many times the flow was retried in place (jobflow retry); absent when never.")
+  private Integer retries;
+  private RetryStatus lastRetry;
   private List<Condition> conditions = new ArrayList<>();
 
   public FlowPhase getPhase() { return phase; }
@@ -47,10 +52,16 @@ public class JobFlowStatus {
   public void setFinishedAt(String finishedAt) { this.finishedAt = finishedAt; }
   public Map<String, Integer> getStepCounts() { return stepCounts; }
   public void setStepCounts(Map<String, Integer> stepCounts) { this.stepCounts = stepCounts; }
+  public String getWaitingForApproval() { return waitingForApproval; }
+  public void setWaitingForApproval(String waitingForApproval) { this.waitingForApproval = waitingForApproval; }
   public Map<String, StepStatus> getSteps() { return steps; }
   public void setSteps(Map<String, StepStatus> steps) { this.steps = steps; }
   public Integer getStepsOmitted() { return stepsOmitted; }
   public void setStepsOmitted(Integer stepsOmitted) { this.stepsOmitted = stepsOmitted; }
+  public Integer getRetries() { return retries; }
+  public void setRetries(Integer retries) { this.retries = retries; }
+  public RetryStatus getLastRetry() { return lastRetry; }
+  public void setLastRetry(RetryStatus lastRetry) { this.lastRetry = lastRetry; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 }

@@ -118,6 +118,13 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     }
 
     @Override
+    public Fields flowRetried(FlowEvent.FlowRetried e) {
+      return new Fields().detail("request", e.request()).detail("fromStep", e.fromStep())
+          .detail("requestedBy", e.requestedBy()).detail("requestedAt", e.requestedAt())
+          .detail("steps", String.join(",", e.steps()));
+    }
+
+    @Override
     public Fields flowDeleted(FlowEvent.FlowDeleted e) {
       return new Fields();
     }
@@ -166,6 +173,30 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     @Override
     public Fields stepExpanded(FlowEvent.StepExpanded e) {
       return new Fields().detail("source", e.source()).detail("items", e.items());
+    }
+
+    @Override
+    public Fields stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
+      return new Fields().attempt(e.attempt(), null, null).detail("users", String.join(",", e.users()))
+          .detail("groups", String.join(",", e.groups())).detail("deadline", e.deadline());
+    }
+
+    @Override
+    public Fields stepApproved(FlowEvent.StepApproved e) {
+      return decision(e.attempt(), e.user(), e.groups(), e.comment(), e.decidedAt());
+    }
+
+    @Override
+    public Fields stepRejected(FlowEvent.StepRejected e) {
+      return decision(e.attempt(), e.user(), e.groups(), e.comment(), e.decidedAt());
+    }
+
+    /** Who decided, as the API server authenticated them: what the audit trail is asked ("who let this run"). */
+    private static Fields decision(int attempt, String user, java.util.List<String> groups, String comment,
+                                   java.time.Instant at) {
+      return new Fields().attempt(attempt, null, null).detail("user", user)
+          .detail("groups", groups.isEmpty() ? null : String.join(",", groups)).detail("comment", comment)
+          .detail("decidedAt", at);
     }
   }
 }

@@ -11,11 +11,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** An immutable copy of a {@link DagState}: what a snapshot stores. Steps are in graph order. */
+/**
+ * An immutable copy of a {@link DagState}: what a snapshot stores. Steps are in graph order.
+ *
+ * @param retriedAt when the latest retry of the flow began; null before any (and in snapshots written before retries)
+ */
 public record DagSnapshot(List<StepProgress> steps, Integer parallelism, FailurePolicy failurePolicy,
                           Duration timeout, boolean suspended, ShutdownPolicy shutdown, Instant flowStartedAt,
                           Instant timedOutAt, boolean timedOutDuringFinally, FlowPhase outcome,
-                          String outcomeReason, String outcomeMessage, Instant flowFinishedAt) {
+                          String outcomeReason, String outcomeMessage, Instant flowFinishedAt, Instant retriedAt) {
+
+  /** A snapshot as written before retries of whole flows existed. */
+  public DagSnapshot(List<StepProgress> steps, Integer parallelism, FailurePolicy failurePolicy,
+                     Duration timeout, boolean suspended, ShutdownPolicy shutdown, Instant flowStartedAt,
+                     Instant timedOutAt, boolean timedOutDuringFinally, FlowPhase outcome,
+                     String outcomeReason, String outcomeMessage, Instant flowFinishedAt) {
+    this(steps, parallelism, failurePolicy, timeout, suspended, shutdown, flowStartedAt, timedOutAt,
+        timedOutDuringFinally, outcome, outcomeReason, outcomeMessage, flowFinishedAt, null);
+  }
 
   /**
    * Rebuilds the state, indexes included, from this snapshot of a flow of {@code graph} (its instances, if it has
@@ -27,6 +40,7 @@ public record DagSnapshot(List<StepProgress> steps, Integer parallelism, Failure
     DagState s = new DagState(graph);
     s.onFlowStarted(snap.flowStartedAt(), snap.parallelism(), snap.failurePolicy(), snap.timeout(),
         snap.suspended(), snap.shutdown());
+    s.retriedAt = snap.retriedAt();
     // Replaying the steps' facts in dependency order keeps the indexes right without a second code path. Rows are
     // found by name: instances get their indices again as their fan-out steps are expanded, in this order.
     Map<String, StepProgress> rows = new HashMap<>();
@@ -46,8 +60,15 @@ public record DagSnapshot(List<StepProgress> steps, Integer parallelism, Failure
 
   private static void replay(DagState s, int i, Map<String, StepProgress> rows) {
     StepProgress p = rows.get(s.graph.step(i).name());
-    if (p == null || p.phase() == StepPhase.Pending) {
-      if (p != null && Boolean.TRUE.equals(p.conditionMet())) {
+    if (p == null) {
+      return;
+    }
+    s.retryBase[i] = p.retryBase() == null ? 0 : p.retryBase();
+    if (p.phase() == StepPhase.Pending) {
+      // A step that runs again after a retry of the flow keeps its attempts: the next one gets a new number.
+      s.attempts[i] = p.attempts();
+      s.startedAt[i] = p.startedAt();
+      if (Boolean.TRUE.equals(p.conditionMet())) {
         s.onConditionMet(i);
       }
       return;
@@ -63,11 +84,15 @@ public record DagSnapshot(List<StepProgress> steps, Integer parallelism, Failure
     }
     if (p.phase() == StepPhase.Skipped) {
       s.onSkipped(i, p.finishedAt(), p.reason(), p.message());
+      s.attempts[i] = p.attempts(); // attempts of earlier rounds, when it was skipped after a retry
+      s.startedAt[i] = p.startedAt();
       return;
     }
-    if (p.attempts() == 0) {
-      // Failed before any attempt: its condition (or its list of items) could not be evaluated.
+    if (p.attempts() == 0 || p.attemptStartedAt() == null) {
+      // Failed before any attempt (of this round): its condition (or its list of items) could not be evaluated.
       s.onFailed(i, p.finishedAt(), p.reason(), p.message(), p.exitCode());
+      s.attempts[i] = p.attempts();
+      s.startedAt[i] = p.startedAt();
       return;
     }
     s.onAttemptStarted(i, p.attempts(), p.attemptStartedAt());

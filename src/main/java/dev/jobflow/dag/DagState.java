@@ -67,6 +67,8 @@ public final class DagState {
   // Not final: a fan-out step's expansion appends its instances to the graph, and these grow with it.
   StepPhase[] phase;
   int[] attempts;
+  /** Attempts of earlier rounds (before the latest retry of the flow): the retry budget counts from here. */
+  int[] retryBase;
   Instant[] startedAt;
   Instant[] attemptStartedAt;
   Instant[] finishedAt;
@@ -117,6 +119,8 @@ public final class DagState {
   boolean suspended;
   ShutdownPolicy shutdown;
   Instant flowStartedAt;
+  /** When the latest retry of the whole flow began (its deadline counts from here), null before any. */
+  Instant retriedAt;
   Instant timedOutAt;
   boolean timedOutDuringFinally;
   FlowPhase outcome;
@@ -130,6 +134,7 @@ public final class DagState {
     int n = graph.size();
     phase = new StepPhase[n];
     attempts = new int[n];
+    retryBase = new int[n];
     startedAt = new Instant[n];
     attemptStartedAt = new Instant[n];
     finishedAt = new Instant[n];
@@ -191,6 +196,8 @@ public final class DagState {
       retries.remove(new Due(nextAttemptAt[step], step));
     }
     unready(step);
+    // A restore replays the dependencies first, which queues the step's condition again: it was met already.
+    toEvaluate.remove(step);
     setPhase(step, StepPhase.Running);
     idle(step, -1);
     if (graph.step(step).isInstance()) {
@@ -264,6 +271,7 @@ public final class DagState {
   private void grow(int n) {
     phase = Arrays.copyOf(phase, n);
     attempts = Arrays.copyOf(attempts, n);
+    retryBase = Arrays.copyOf(retryBase, n);
     startedAt = Arrays.copyOf(startedAt, n);
     attemptStartedAt = Arrays.copyOf(attemptStartedAt, n);
     finishedAt = Arrays.copyOf(finishedAt, n);
@@ -567,6 +575,11 @@ public final class DagState {
     return flowStartedAt;
   }
 
+  /** When the latest retry of the flow began, null before any. */
+  public Instant retriedAt() {
+    return retriedAt;
+  }
+
   public Instant timedOutAt() {
     return timedOutAt;
   }
@@ -609,7 +622,7 @@ public final class DagState {
     return new StepProgress(graph.step(step).name(), phase[step], attempts[step], startedAt[step],
         attemptStartedAt[step], finishedAt[step], nextAttemptAt[step], reason[step], message[step], jobUid[step],
         outputs[step], exitCode[step], conditionMet[step] ? Boolean.TRUE : null,
-        groups.containsKey(step) ? groups.get(step).items : null);
+        retryBase[step] == 0 ? null : retryBase[step], groups.containsKey(step) ? groups.get(step).items : null);
   }
 
   /** What the condition of {@code step} reads: the flow's facts and the steps upstream of it, as they are now. */
@@ -693,6 +706,6 @@ public final class DagState {
     }
     return new DagSnapshot(Collections.unmodifiableList(steps), parallelism, failurePolicy, timeout, suspended,
         shutdown, flowStartedAt, timedOutAt, timedOutDuringFinally, outcome, outcomeReason, outcomeMessage,
-        flowFinishedAt);
+        flowFinishedAt, retriedAt);
   }
 }

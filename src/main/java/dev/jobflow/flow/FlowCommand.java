@@ -10,9 +10,15 @@ public sealed interface FlowCommand extends JsonSerializable {
 
   /**
    * The JobFlow was seen (created, updated, or on resync). The first one starts the flow; later ones may
-   * change only suspend, parallelism and shutdown, other changes are recorded as ignored.
+   * change only suspend, parallelism and shutdown, other changes are recorded as ignored. {@code retry} (nullable)
+   * is what the flow's retry annotations ask: a finished flow retries when it carries a request not handled yet.
    */
-  record SpecSeen(FlowDefinition definition) implements FlowCommand {}
+  record SpecSeen(FlowDefinition definition, dev.jobflow.api.RetryRequest retry) implements FlowCommand {
+    /** Without a retry request. */
+    public SpecSeen(FlowDefinition definition) {
+      this(definition, null);
+    }
+  }
 
   /**
    * The JobFlow is gone or going: a running flow stops its Jobs and ends Cancelled, FlowDeleted is journaled,
@@ -23,6 +29,16 @@ public sealed interface FlowCommand extends JsonSerializable {
     /** Without an acknowledgement (the JobFlow is already gone). */
     public Deleted() {
       this(null);
+    }
+  }
+
+  /**
+   * The stamped approval decisions on the JobFlow (annotations {@code jobflow.dev/decision.<step>}), by step: sent
+   * with every SpecSeen and whenever they change. A decision counts for a step that waits, now or once it does.
+   */
+  record ApprovalsSeen(java.util.Map<String, dev.jobflow.api.ApprovalDecision> decisions) implements FlowCommand {
+    public ApprovalsSeen {
+      decisions = java.util.Map.copyOf(decisions);
     }
   }
 
@@ -41,6 +57,9 @@ public sealed interface FlowCommand extends JsonSerializable {
 
   /** The timer fired: a retry, an attempt deadline or the flow deadline is due. */
   record Wake() implements FlowCommand {}
+
+  /** The approval timer fired: a waiting approval step's timeout may have struck. */
+  record ApprovalTimeoutDue() implements FlowCommand {}
 
   /** Decide again after recording a decision (the next one depends on the state it produced). */
   record Reconsider() implements FlowCommand {}

@@ -1,5 +1,7 @@
 package dev.jobflow.flow;
 
+import dev.jobflow.api.Approval;
+import dev.jobflow.api.Approvers;
 import dev.jobflow.api.Backoff;
 import dev.jobflow.api.FailurePolicy;
 import dev.jobflow.api.GoDuration;
@@ -180,7 +182,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
           b == null ? null : duration(at + ".retries.backoff.maxDuration", b.getMaxDuration()),
           duration(at + ".timeout", s.getTimeout()),
           StepDefinition.toJson(s.getTemplate()), s.getDepends(), s.getWhen(), s.continuesOnFailure(),
-          fanOut(at, s)));
+          approval(at + ".approval", s.getApproval()), fanOut(at, s)));
     }
     return out;
   }
@@ -204,6 +206,16 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     return new FanOutDefinition(items, s.getWithParam(), q == null ? null : q.getCount(),
         q == null ? null : q.getStart(), q == null ? null : q.getEnd(), q == null ? null : q.getFormat(),
         s.getMatrix(), s.getMaxItems(), s.getParallelism());
+  }
+
+  private static ApprovalDefinition approval(String path, Approval a) {
+    if (a == null) {
+      return null;
+    }
+    Approvers who = a.getApprovers();
+    return new ApprovalDefinition(a.getMessage(), duration(path + ".timeout", a.getTimeout()),
+        Approval.ON_TIMEOUT_APPROVE.equals(a.getOnTimeout()), who == null ? null : who.getUsers(),
+        who == null ? null : who.getGroups());
   }
 
   private static Duration duration(String field, String text) {

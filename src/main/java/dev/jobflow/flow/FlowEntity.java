@@ -24,6 +24,8 @@ import dev.jobflow.dag.Decision;
 import dev.jobflow.dag.Decision.Attempt;
 import dev.jobflow.dag.Reasons;
 import dev.jobflow.dag.Scheduler;
+import dev.jobflow.flow.FlowCommand.ApprovalTimeoutDue;
+import dev.jobflow.flow.FlowCommand.ApprovalsSeen;
 import dev.jobflow.flow.FlowCommand.AttemptReported;
 import dev.jobflow.flow.FlowCommand.Deleted;
 import dev.jobflow.flow.FlowCommand.GetStatus;
@@ -62,6 +64,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   /** The entity type in persistence ids: {@code JobFlow|<uid>}. */
   public static final String ENTITY_TYPE = "JobFlow";
   private static final String WAKE_TIMER = "wake";
+  private static final String APPROVAL_TIMER = "approval-timeout";
   // Step outcomes arrive while events are stored; dropping one would lose a step, so the stash is large.
   private static final int STASH_CAPACITY = 1_000_000;
 
@@ -86,6 +89,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private boolean stopOrdered;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
+  /** The latest stamped approval decisions the controller saw on the JobFlow; sent again after every restart. */
+  private Map<String, dev.jobflow.api.ApprovalDecision> seenDecisions = Map.of();
 
   /** When the current recovery began. A restart never runs this constructor again: PreRestart resets it. */
   private long startedNanos = System.nanoTime();
@@ -231,9 +236,15 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(Deleted.class, this::onDeleted)
         .onCommand(AttemptReported.class, (state, cmd) -> cmd.outcome().accept(new Reports(state)))
         .onCommand(Wake.class, (state, cmd) -> decide(state))
-        .onCommand(Reconsider.class, (state, cmd) -> decide(state));
+        .onCommand(Reconsider.class, (state, cmd) -> decide(state))
+        .onCommand(ApprovalsSeen.class, (state, cmd) -> {
+          seenDecisions = cmd.decisions();
+          return persistThenAct(state, Approvals.decided(state, seenDecisions, meta()));
+        })
+        .onCommand(ApprovalTimeoutDue.class, (state, cmd) -> persistThenAct(state, Approvals.timedOut(state, now(),
+            meta())));
     builder.forState(state -> state.isFinished() && !state.isDeleted())
-        .onCommand(SpecSeen.class, this::resendStatus)
+        .onCommand(SpecSeen.class, this::onSpecSeenWhenFinished)
         .onCommand(Deleted.class, this::onDeleted);
     builder.forState(FlowState::isDeleted)
         .onCommand(SpecSeen.class, () -> Effect().none())
@@ -247,8 +258,19 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     builder.forAnyState()
         .onCommand(GetStatus.class, (state, cmd) -> Effect().none().thenRun(s -> cmd.replyTo().tell(fullStatus(s))))
         .onCommand(AttemptReported.class, (state, cmd) -> ignoreLate(cmd.outcome()))
-        .onCommand(FlowCommand.Stop.class, () -> {
+        .onCommand(ApprovalsSeen.class, (state, cmd) -> {
+          seenDecisions = cmd.decisions(); // not running yet (or any more): counts once a step waits
+          return Effect().none();
+        })
+        .onCommand(ApprovalTimeoutDue.class, () -> Effect().none())
+        .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
           stopOrdered = true;
+          if (isRunning(state) && router != null) {
+            // A retry came in after this entity asked to passivate: the router holds this back and starts a fresh
+            // entity for it once this one stopped, which recovers the running flow (and adopts its Jobs).
+            router.tell(new FlowRouter.Deliver(uid, new Reconsider()));
+            return Effect().stop();
+          }
           return children.isEmpty() ? Effect().stop() : Effect().none();
         })
         .onCommand(StepActorStopped.class, (state, cmd) -> {
@@ -274,6 +296,29 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     // A flow run from a template keeps what it accepted, whatever the template says now (or whether it still exists).
     FlowDefinition next = cmd.definition().keepingWhatRunsFrom(state.definition());
     return persistThenAct(state, Recording.of(SpecChanges.between(state, next, meta())));
+  }
+
+  /**
+   * A finished flow runs again when the JobFlow carries a retry request it has not handled (see
+   * {@link dev.jobflow.dag.RetryPlan} for which steps); the same command then brings any spec change of that update.
+   * A request that cannot be met (the webhook refuses those) is logged and left.
+   */
+  private Effect<FlowEvent, FlowState> onSpecSeenWhenFinished(FlowState state, SpecSeen cmd) {
+    dev.jobflow.api.RetryRequest retry = cmd.retry();
+    boolean handled = retry == null || state.invalid() != null
+        || state.lastRetry() != null && retry.request().equals(state.lastRetry().request());
+    if (handled) {
+      return resendStatus(state, cmd);
+    }
+    dev.jobflow.dag.RetryPlan.Plan plan = dev.jobflow.dag.RetryPlan.of(state.dag(), retry.step());
+    if (!plan.isPossible()) {
+      context.getLog().warn("{}: retry request '{}' not followed: {}", state.definition().id(), retry.request(),
+          plan.problem());
+      return resendStatus(state, cmd);
+    }
+    FlowEvent retried = new FlowEvent.FlowRetried(meta(), retry.request(), retry.step(), retry.requestedBy(),
+        retry.requestedAt(), plan.steps());
+    return persistThenAct(state, Recording.of(retried)).thenRun(s -> context.getSelf().tell(cmd));
   }
 
   /** The flow starts with this definition; one whose template was gone at acceptance fails at once. */
@@ -411,7 +456,25 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       views.add(state.stepView(step));
     }
     deps.listener().statusChanged(new FlowStatusUpdate(id, state.summary(), views, false));
+    awaitApprovals(state);
     context.getSelf().tell(new Reconsider());
+  }
+
+  /**
+   * Arms the timer of the earliest approval timeout, and applies a decision already seen to a step that has just
+   * started waiting (a decision written before its step waited, or seen again after a restart).
+   */
+  private void awaitApprovals(FlowState state) {
+    Instant deadline = Approvals.nextDeadline(state);
+    if (deadline == null) {
+      timers.cancel(APPROVAL_TIMER);
+    } else {
+      timers.startSingleTimer(APPROVAL_TIMER, new ApprovalTimeoutDue(),
+          Duration.between(now(), deadline).isNegative() ? Duration.ZERO : Duration.between(now(), deadline));
+    }
+    if (!seenDecisions.isEmpty() && !Approvals.decided(state, seenDecisions, meta()).events().isEmpty()) {
+      context.getSelf().tell(new ApprovalsSeen(seenDecisions));
+    }
   }
 
   private void onRecovered(FlowState state) {
@@ -425,13 +488,14 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       startAttempt(state, new Attempt(step, dag.attempts(step)));
     }
     deps.listener().statusChanged(fullStatus(state));
+    awaitApprovals(state);
     context.getSelf().tell(new Reconsider());
   }
 
   private void startAttempt(FlowState state, Attempt attempt) {
     String job = jobName(state, attempt);
-    if (children.containsKey(job)) {
-      return;
+    if (job == null || children.containsKey(job)) {
+      return; // an approval step runs no Job: it waits for a decision (awaitApprovals)
     }
     FlowDefinition def = state.definition();
     String step = state.dag().graph().step(attempt.step()).name();
@@ -457,6 +521,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   /** Deletes the Job: through its step actor when it runs, else with a deleter (after a restart). */
   private void terminate(FlowState state, String job) {
+    if (job == null) {
+      return; // an approval step: no Job to delete
+    }
     ActorRef<StepActor.Command> child = children.get(job);
     if (child != null) {
       child.tell(new StepActor.Terminate("the flow stopped the attempt"));

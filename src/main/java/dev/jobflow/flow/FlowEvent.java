@@ -79,6 +79,13 @@ public sealed interface FlowEvent extends JsonSerializable {
 
     R stepCancelled(StepCancelled e);
 
+    R stepApprovalRequested(StepApprovalRequested e);
+
+    R stepApproved(StepApproved e);
+
+    R stepRejected(StepRejected e);
+    R flowRetried(FlowRetried e);
+
     R stepExpanded(StepExpanded e);
   }
 
@@ -220,6 +227,40 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.flowCancelled(this);
+    }
+  }
+
+  /**
+   * A finished flow was retried in place (a user bumped its {@code jobflow.dev/retry} annotation): {@code steps} run
+   * again as new attempts ({@link dev.jobflow.dag.RetryPlan} chose them; replaying applies them as recorded), the
+   * others keep their results.
+   *
+   * @param request the annotation's value that asked for it (a new value is a new request)
+   * @param fromStep the step the user restarted from ({@code jobflow retry --step}), null for none
+   * @param requestedBy the user of the admission request that asked (stamped by the mutating webhook), null when not
+   *     known (no webhook installed)
+   * @param requestedAt when the admission request was made, null when not known
+   */
+  record FlowRetried(EventMeta meta, String request, String fromStep, String requestedBy, Instant requestedAt,
+                     java.util.List<String> steps) implements FlowEvent {
+    public FlowRetried {
+      steps = steps == null ? java.util.List.of() : java.util.List.copyOf(steps);
+    }
+
+    @Override
+    public String message() {
+      return "retried" + (requestedBy == null ? "" : " by " + requestedBy) + ": " + steps.size() + " step(s) run again"
+          + (fromStep == null ? "" : " (from step '" + fromStep + "')");
+    }
+
+    @Override
+    public FlowRetried withMeta(EventMeta m) {
+      return new FlowRetried(m, request, fromStep, requestedBy, requestedAt, steps);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowRetried(this);
     }
   }
 
@@ -375,6 +416,70 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.stepCancelled(this);
+    }
+  }
+
+  // ---- approval steps ----
+
+  /**
+   * An approval step's attempt started: it runs no Job and waits for a decision of its approvers until
+   * {@code deadline} (null: for ever).
+   */
+  record StepApprovalRequested(EventMeta meta, String step, int attempt, String message, java.util.List<String> users,
+                               java.util.List<String> groups, Instant deadline) implements FlowEvent {
+    public StepApprovalRequested {
+      users = users == null ? java.util.List.of() : java.util.List.copyOf(users);
+      groups = groups == null ? java.util.List.of() : java.util.List.copyOf(groups);
+    }
+
+    @Override
+    public StepApprovalRequested withMeta(EventMeta m) {
+      return new StepApprovalRequested(m, step, attempt, message, users, groups, deadline);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepApprovalRequested(this);
+    }
+  }
+
+  /**
+   * The step was approved: by {@code user} (with {@code groups}, as the API server authenticated them when the decision
+   * was written, at {@code decidedAt}), reason {@code Approved}; or by its timeout ({@code onTimeout: approve}: user
+   * null, reason {@code ApprovalTimedOut}). A StepSucceeded follows in the same batch.
+   */
+  record StepApproved(EventMeta meta, String step, int attempt, String user, java.util.List<String> groups,
+                      String comment, Instant decidedAt, String reason, String message) implements FlowEvent {
+    public StepApproved {
+      groups = groups == null ? java.util.List.of() : java.util.List.copyOf(groups);
+    }
+
+    @Override
+    public StepApproved withMeta(EventMeta m) {
+      return new StepApproved(m, step, attempt, user, groups, comment, decidedAt, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepApproved(this);
+    }
+  }
+
+  /** The step was rejected by {@code user} (as for {@link StepApproved}). A StepFailed (reason Rejected) follows. */
+  record StepRejected(EventMeta meta, String step, int attempt, String user, java.util.List<String> groups,
+                      String comment, Instant decidedAt, String reason, String message) implements FlowEvent {
+    public StepRejected {
+      groups = groups == null ? java.util.List.of() : java.util.List.copyOf(groups);
+    }
+
+    @Override
+    public StepRejected withMeta(EventMeta m) {
+      return new StepRejected(m, step, attempt, user, groups, comment, decidedAt, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepRejected(this);
     }
   }
 

@@ -56,6 +56,9 @@ public final class FlowState {
   private long observedGeneration;
   private final Set<String> terminatedJobs = new LinkedHashSet<>();
   private boolean deleted;
+  /** The latest retry of the flow (its request is handled: the same one again is no new request), null when none. */
+  private FlowEvent.FlowRetried lastRetry;
+  private int retries;
   // The hash chain's head (HashChain): the last event, hashed only when needed, so a
   // recovery replaying many events hashes one.
   private FlowEvent lastEvent;
@@ -190,11 +193,35 @@ public final class FlowState {
     }
 
     @Override
+    public FlowState flowRetried(FlowEvent.FlowRetried e) {
+      dag = dev.jobflow.dag.RetryPlan.apply(dag, e.steps(), e.meta().at());
+      lastRetry = e;
+      retries++;
+      return FlowState.this;
+    }
+
+    @Override
     public FlowState stepCancelled(StepCancelled e) {
       // A step cancelled while it waited for a retry has no attempt running: its last (failed) Job stays.
       boolean wasRunning = dag.phase(index(e.step())) == StepPhase.Running;
       dag.onCancelled(index(e.step()), e.meta().at(), e.reason(), e.message());
       return terminatedIf(wasRunning, e.job());
+    }
+
+    // The decision is the audit fact; the StepSucceeded or StepFailed recorded with it moves the step on.
+    @Override
+    public FlowState stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepApproved(FlowEvent.StepApproved e) {
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepRejected(FlowEvent.StepRejected e) {
+      return FlowState.this;
     }
   };
 
@@ -373,6 +400,16 @@ public final class FlowState {
     return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 
+  /** The latest retry, null when the flow was never retried. */
+  public FlowEvent.FlowRetried lastRetry() {
+    return lastRetry;
+  }
+
+  /** How many times the flow was retried. */
+  public int retries() {
+    return retries;
+  }
+
   public long observedGeneration() {
     return observedGeneration;
   }
@@ -386,9 +423,37 @@ public final class FlowState {
     return dag == null ? FlowPhase.Pending : dag.flowPhase();
   }
 
-  /** The Job name of an attempt of a step of this flow. */
+  /** The Job name of an attempt of a step of this flow; null for an approval step, which runs no Job. */
   public String jobName(String step, int attempt) {
-    return JobNames.of(definition.name(), step, attempt);
+    StepDefinition s = stepsByName.get(step);
+    return s != null && s.waitsForApproval() ? null : JobNames.of(definition.name(), step, attempt);
+  }
+
+  /** Whether the step (by index) is an approval step whose attempt is running: it waits for a decision. */
+  public boolean isWaitingForApproval(int index) {
+    return stepDefinition(dag.graph().step(index).name()).waitsForApproval() && dag.progress(index).phase() == StepPhase.Running;
+  }
+
+  /** The approval steps waiting for a decision, by index, in spec order. */
+  public List<Integer> waitingForApproval() {
+    List<Integer> out = new ArrayList<>();
+    if (dag == null || isFinished()) {
+      return out;
+    }
+    for (int step : dag.runningSteps()) {
+      if (isWaitingForApproval(step)) {
+        out.add(step);
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** When a waiting approval step's timeout strikes: its attempt's start plus approval.timeout; null for never. */
+  public java.time.Instant approvalDeadline(int index) {
+    StepProgress p = dag.progress(index);
+    ApprovalDefinition a = stepDefinition(p.name()).approval();
+    return a.timeout() == null || p.attemptStartedAt() == null ? null : p.attemptStartedAt().plus(a.timeout());
   }
 
   public FlowSummary summary() {
@@ -406,15 +471,31 @@ public final class FlowState {
       message = "spec.suspend is true: no new steps start";
     }
     return new FlowSummary(phase(), observedGeneration, dag.graph().size(), dag.finishedCount(), counts,
-        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message);
+        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message, retries, lastRetry);
   }
 
   /** The status of one step, by index. */
   public StepView stepView(int index) {
     StepProgress p = dag.progress(index);
+    boolean waiting = isWaitingForApproval(index);
     return new StepView(p.name(), dag.graph().step(index).isFinally(), p.phase(), p.attempts(),
         p.attempts() == 0 ? null : jobName(p.name(), p.attempts()), p.jobUid(), p.startedAt(), p.finishedAt(),
-        p.nextAttemptAt(), p.reason(), p.message(), p.outputs(), p.exitCode());
+        p.nextAttemptAt(), waiting ? Reasons.APPROVAL_REQUESTED : p.reason(),
+        waiting ? approvalMessage(p.name()) : p.message(), p.outputs(), p.exitCode(), waiting);
+  }
+
+  private String approvalMessage(String step) {
+    ApprovalDefinition a = stepDefinition(step).approval();
+    String who = "approvers: " + String.join(", ", approverNames(a));
+    return a.message() == null || a.message().isBlank() ? "waiting for approval (" + who + ")"
+        : a.message() + " (" + who + ")";
+  }
+
+  /** The approvers as people read them: users by name, groups as {@code group:NAME}. */
+  static List<String> approverNames(ApprovalDefinition a) {
+    List<String> out = new ArrayList<>(a.users());
+    a.groups().forEach(g -> out.add("group:" + g));
+    return out;
   }
 
   public List<StepView> allSteps() {
@@ -443,7 +524,7 @@ public final class FlowState {
 
   public FlowSnapshot toSnapshot() {
     return new FlowSnapshot(definition, observedGeneration, dag == null ? null : dag.snapshot(), invalid,
-        List.copyOf(terminatedJobs), deleted, chainHead(null));
+        List.copyOf(terminatedJobs), deleted, chainHead(null), lastRetry, retries == 0 ? null : retries);
   }
 
   public static FlowState fromSnapshot(FlowSnapshot snap) {
@@ -460,6 +541,8 @@ public final class FlowState {
     s.observedGeneration = snap.observedGeneration();
     s.terminatedJobs.addAll(snap.terminatedJobs());
     s.deleted = snap.deleted();
+    s.lastRetry = snap.lastRetry();
+    s.retries = snap.retries() == null ? 0 : snap.retries();
     s.restored = true;
     s.lastHash = snap.lastHash();
     return s;

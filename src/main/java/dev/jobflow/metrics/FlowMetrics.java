@@ -112,6 +112,12 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
     }
 
     @Override
+    public Void flowRetried(FlowEvent.FlowRetried e) {
+      metrics.flowStarted(ns); // a new round: it runs again, and will finish again
+      return null;
+    }
+
+    @Override
     public Void flowDeleted(FlowEvent.FlowDeleted e) {
       return null;
     }
@@ -172,6 +178,22 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
 
     @Override
     public Void stepExpanded(FlowEvent.StepExpanded e) {
+      return null;
+    }
+
+    // Pending approvals are a gauge taken from the flows' status (FlowCensus); the step's end counts as any step's.
+    @Override
+    public Void stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
+      return null;
+    }
+
+    @Override
+    public Void stepApproved(FlowEvent.StepApproved e) {
+      return null;
+    }
+
+    @Override
+    public Void stepRejected(FlowEvent.StepRejected e) {
       return null;
     }
 

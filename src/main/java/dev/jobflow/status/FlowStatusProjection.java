@@ -64,15 +64,30 @@ public final class FlowStatusProjection {
       }
     });
     status.setStepCounts(counts);
+    boolean bounded = summary.totalSteps() > fullListLimit;
     Map<String, StepStatus> out = new LinkedHashMap<>();
-    if (summary.totalSteps() > fullListLimit) {
+    List<StepView> waiting = new ArrayList<>();
+    for (StepView view : steps.values()) {
+      if (view.waitingForApproval() && !summary.phase().isFinished()) {
+        waiting.add(view);
+      }
+    }
+    if (bounded) {
       int omitted = listTelling(out);
       status.setStepsOmitted(omitted == 0 ? null : omitted);
     } else {
       steps.values().forEach(view -> out.put(view.name(), step(view)));
     }
     status.setSteps(out);
-    status.setConditions(conditions(summary));
+    status.setWaitingForApproval(waiting.isEmpty() ? null
+        : String.join(",", waiting.stream().map(StepView::name).toList()));
+    if (summary.lastRetry() != null) {
+      status.setRetries(summary.retries());
+      status.setLastRetry(retry(summary.lastRetry()));
+    }
+    List<Condition> conditions = conditions(summary);
+    conditions.add(waitingForApproval(waiting, summary.observedGeneration()));
+    status.setConditions(conditions);
     return status;
   }
 
@@ -104,6 +119,17 @@ public final class FlowStatusProjection {
     return notSucceeded - out.size();
   }
 
+  private static dev.jobflow.api.RetryStatus retry(dev.jobflow.flow.FlowEvent.FlowRetried e) {
+    dev.jobflow.api.RetryStatus r = new dev.jobflow.api.RetryStatus();
+    r.setRequest(e.request());
+    r.setStep(e.fromStep());
+    r.setRequestedBy(e.requestedBy());
+    r.setRequestedAt(time(e.requestedAt()));
+    r.setRetriedAt(time(e.meta().at()));
+    r.setSteps(e.steps().size());
+    return r;
+  }
+
   private static StepStatus step(StepView view) {
     StepStatus s = new StepStatus();
     s.setPhase(view.phase());
@@ -130,6 +156,16 @@ public final class FlowStatusProjection {
         phase == FlowPhase.Suspended ? "Suspended" : reason, message, generation));
     out.add(condition("Failed", phase == FlowPhase.Failed, reason, message, generation));
     return out;
+  }
+
+  /** True while an approval step waits for a decision: which, and what it asks. */
+  private Condition waitingForApproval(List<StepView> waiting, long generation) {
+    if (waiting.isEmpty()) {
+      return condition("WaitingForApproval", false, "NoApprovalPending", "no approval step waits for a decision",
+          generation);
+    }
+    String message = String.join("; ", waiting.stream().map(v -> "step " + v.name() + ": " + v.message()).toList());
+    return condition("WaitingForApproval", true, "ApprovalRequested", message, generation);
   }
 
   /** Keeps lastTransitionTime unless the condition's status really changed, as Kubernetes conventions ask. */

@@ -123,6 +123,19 @@ class GoldenFilesTest {
     return state.toSnapshot();
   }
 
+  /** A flow with an approval step between two Job steps. */
+  static FlowDefinition approvalDefinition() {
+    FlowDefinition d = definition();
+    String template = d.steps().get(0).template();
+    List<StepDefinition> steps = List.of(d.steps().get(0),
+        new StepDefinition("gate", List.of("extract"), 0, null, null, null, null, null, null, null, null,
+            new ApprovalDefinition("Ship build 42?", Duration.ofHours(4), true, List.of("alice"),
+                List.of("release-managers"))),
+        new StepDefinition("deploy", List.of("gate"), 0, null, null, null, null, template));
+    return new FlowDefinition(d.namespace(), d.name(), d.uid(), d.generation(), d.parallelism(), d.failurePolicy(),
+        d.timeout(), d.suspend(), d.shutdown(), Map.of(), steps, d.finallySteps(), null, Map.of());
+  }
+
   /** One of each, with every field set. */
   static Map<String, Object> samples() {
     Map<String, Object> s = new LinkedHashMap<>();
@@ -184,6 +197,17 @@ class GoldenFilesTest {
         List.of("{\"path\":\"a.csv\"}", "{\"path\":\"b.csv\"}", "\"c.csv\"", "7")));
     s.put("FlowAccepted.fanOut", new FlowEvent.FlowAccepted(META, fanOutDefinition()));
     s.put("FlowSnapshot.fanOut", fanOutSnapshot());
+    // Approval steps: the definition's optional approval, and the three events of a decision.
+    s.put("FlowAccepted.approval", new FlowEvent.FlowAccepted(META, approvalDefinition()));
+    s.put("StepApprovalRequested", new FlowEvent.StepApprovalRequested(META, "gate", 1, "Ship build 42?",
+        List.of("alice"), List.of("release-managers"), T.plus(Duration.ofHours(4))));
+    s.put("StepApproved", new FlowEvent.StepApproved(META, "gate", 1, "alice", List.of("developers",
+        "system:authenticated"), "CHG-7 is fine", T.minusSeconds(2), Reasons.APPROVED, "approved by alice: CHG-7 is fine"));
+    s.put("StepRejected", new FlowEvent.StepRejected(META, "gate", 1, "rita", List.of("release-managers"),
+        "canary is red", T.minusSeconds(3), Reasons.REJECTED, "rejected by rita: canary is red"));
+    s.put("FlowRetried", new FlowEvent.FlowRetried(META, "2", "transform", "alice@example.com",
+        T.minusSeconds(2), List.of("transform", "load", "notify")));
+    s.put("FlowSnapshot.retried", retriedSnapshot());
     return s;
   }
 
@@ -202,6 +226,20 @@ class GoldenFilesTest {
     // As written before the audit hash chain existed: without lastHash (an optional field added since).
     return new FlowSnapshot(s.definition(), s.observedGeneration(), s.dag(), s.invalid(), s.terminatedJobs(),
         s.deleted());
+  }
+
+  /** A flow retried once, running its second round: a step with attempts of the round before, the latest retry. */
+  static FlowSnapshot retriedSnapshot() {
+    FlowState state = FlowState.empty();
+    state.apply(new FlowEvent.FlowAccepted(META, definition()));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 1, "nightly-etl-extract-1"));
+    state.apply(new FlowEvent.StepFailed(META, "extract", 1, "nightly-etl-extract-1", "uid-e1",
+        "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+    state.apply(new FlowEvent.FlowFailed(META, Reasons.STEP_FAILED, "step 'extract' failed"));
+    state.apply(new FlowEvent.FlowRetried(META, "1", null, "alice@example.com", T,
+        List.of("extract", "transform", "load", "notify")));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 2, "nightly-etl-extract-2"));
+    return state.toSnapshot();
   }
 
   @Test
