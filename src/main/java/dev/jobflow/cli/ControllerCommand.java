@@ -55,9 +55,20 @@ public final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--no-webhook", description = "Do not serve the admission webhooks (they run as their own Deployment) [JOBFLOW_NO_WEBHOOK=true].")
   boolean noWebhook;
 
+  @Option(names = "--cluster-host", paramLabel = "HOST",
+      description = "Address other controller replicas reach this one at (default 127.0.0.1) [JOBFLOW_CLUSTER_HOST].")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", description = "Remoting port between replicas (default 0: any) [JOBFLOW_CLUSTER_PORT].")
+  Integer clusterPort;
+
+  @Option(names = "--cluster-seed-nodes", paramLabel = "HOST:PORT", split = ",",
+      description = "Replicas to join (default none: a cluster of one); needs PostgreSQL [JOBFLOW_CLUSTER_SEED_NODES].")
+  List<String> clusterSeedNodes = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
-    Config config = metrics.applyTo(ConfigFactory.load());
+    Config config = clusterFlags().withFallback(metrics.applyTo(ConfigFactory.load()));
     ControllerSettings settings = ControllerSettings.fromConfig(config,
         new ControllerSettings.Cluster(kubeConfig(), namespaces()), journal.settings(config), webhook(config));
     if (httpPort != null) {
@@ -71,6 +82,21 @@ public final class ControllerCommand implements Callable<Integer> {
     System.out.flush();
     controller.whenTerminated().join();
     return ExitCodes.OK;
+  }
+
+  /** The cluster flags as the {@code jobflow.cluster} settings they override. */
+  private Config clusterFlags() {
+    java.util.Map<String, Object> flags = new java.util.HashMap<>();
+    if (clusterHost != null) {
+      flags.put("jobflow.cluster.host", clusterHost);
+    }
+    if (clusterPort != null) {
+      flags.put("jobflow.cluster.port", clusterPort);
+    }
+    if (!clusterSeedNodes.isEmpty()) {
+      flags.put("jobflow.cluster.seed-nodes", String.join(",", clusterSeedNodes));
+    }
+    return ConfigFactory.parseMap(flags);
   }
 
   private io.fabric8.kubernetes.client.Config kubeConfig() throws Exception {

@@ -13,6 +13,8 @@ import dev.jobflow.admission.AdmissionMetrics;
 import dev.jobflow.admission.AdmissionServer;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.cluster.ClusterNode;
+import dev.jobflow.cluster.ClusterSettings;
 import dev.jobflow.flow.EngineSettings;
 import dev.jobflow.flow.FlowEntity;
 import dev.jobflow.flow.FlowListener;
@@ -22,8 +24,10 @@ import dev.jobflow.http.ApiAuthorizer;
 import dev.jobflow.http.AuditRoutes;
 import dev.jobflow.http.HealthRoutes;
 import dev.jobflow.http.HttpFront;
+import dev.jobflow.journal.JournalDialect;
 import dev.jobflow.journal.JournalHealth;
 import dev.jobflow.journal.JournalServer;
+import dev.jobflow.journal.JournalSettings;
 import dev.jobflow.kube.JobInformerHub;
 import dev.jobflow.kube.KubeJobRuntime;
 import dev.jobflow.metrics.FlowCensus;
@@ -84,7 +88,10 @@ public final class Controller implements AutoCloseable {
 
   /** Starts everything and returns once the HTTP front listens; readiness follows when informers sync. */
   public static Controller start(ControllerSettings settings, com.typesafe.config.Config baseConfig) throws Exception {
-    com.typesafe.config.Config config = settings.journal().prepare().withFallback(baseConfig);
+    ClusterSettings clusterSettings = ClusterSettings.fromConfig(baseConfig);
+    refuseEmbeddedJournalForSeveral(clusterSettings, settings.journal());
+    com.typesafe.config.Config config = clusterSettings.akkaConfig()
+        .withFallback(settings.journal().prepare()).withFallback(baseConfig);
     JobflowMetrics metrics = JobflowMetrics.fromConfig(config);
     MetricsServer metricsServer = settings.metricsEnabled() ? MetricsServer.start(config) : null;
     metrics.registerKnownSeries();
@@ -94,7 +101,8 @@ public final class Controller implements AutoCloseable {
       builder.withConfig(settings.cluster().kube());
     }
     KubernetesClient client = KubeApiMetrics.install(builder, metrics).build();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "jobflow", config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM_NAME, config);
+    ClusterNode.join(system, clusterSettings);
     JournalServer journalServer = JournalServer.start(settings.journal());
     if (journalServer != null) {
       system.getWhenTerminated().thenRun(journalServer::close);
@@ -106,7 +114,7 @@ public final class Controller implements AutoCloseable {
     StatusWriter statusWriter = new StatusWriter(client, timers, settings.status().interval(), new StatusWriter.Observer() {
       public void written() { metrics.statusWritten(); }
       public void conflicted() { metrics.statusWriteConflicted(); }
-      public void failed(int code) { metrics.kubeApiError("update", "jobflows/status", code); }
+      public void failed(int code) { metrics.kubeApiError("patch", "jobflows/status", code); }
     });
     EventRecorder events = new EventRecorder(client, io, clock, EventRecorder.Limits.DEFAULT);
     JobInformerHub jobHub = JobInformerHub.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),
@@ -117,8 +125,9 @@ public final class Controller implements AutoCloseable {
     FlowMetrics flowMetrics = new FlowMetrics(metrics);
     // The web view's live state hears what the status writer hears, after it.
     LiveFlows live = new LiveFlows();
+    Redelivery redelivery = new Redelivery(io);
     var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime,
-        FlowListener.all(reporter, flowMetrics, live), flowMetrics, clock);
+        FlowListener.all(reporter, flowMetrics, live, redelivery), flowMetrics, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
         reporter, io, new TemplateResolver(new ClusterTemplates(client)));
@@ -126,7 +135,8 @@ public final class Controller implements AutoCloseable {
     ScheduleClock scheduleClock = settings.scheduleClockSpeed() == 1.0 ? ScheduleClock.of(clock)
         : ScheduleClock.scaled(clock, settings.scheduleClockSpeed());
     var scheduleDeps = new ScheduleEntity.Dependencies(deps.settings().instanceId(), new KubeScheduleRuntime(client, io),
-        new SchedulePublisher(client, io, events, metrics, clock), scheduleClock, Duration.ofSeconds(5));
+        redelivery.schedulesAround(new SchedulePublisher(client, io, events, metrics, clock)), scheduleClock,
+        Duration.ofSeconds(5));
     ActorRef<ScheduleRouter.Command> scheduleRouter = system.systemActorOf(ScheduleRouter.create(scheduleDeps),
         "schedules", Props.empty());
     ScheduleReconciler schedules = new ScheduleReconciler(scheduleRouter, new JobFlowValidator(), events);
@@ -137,6 +147,7 @@ public final class Controller implements AutoCloseable {
         reconciler, () -> metrics.informerRelisted("jobflows"));
     ScheduleInformer scheduleInformer = ScheduleInformer.start(client, settings.cluster().namespaces(),
         settings.periods().resync().toMillis(), schedules, () -> metrics.informerRelisted("cronjobflows"));
+    redelivery.connect(flowInformer, reconciler, scheduleInformer);
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);
@@ -148,6 +159,10 @@ public final class Controller implements AutoCloseable {
         HealthRoutes.withReason(() -> {
           if (stopping.get()) {
             return "shutting down";
+          }
+          String membership = ClusterNode.notReadyReason(system);
+          if (membership != null) {
+            return membership;
           }
           if (!flowInformer.hasSynced() || !jobHub.hasSynced() || !scheduleInformer.hasSynced()) {
             return "informers not synced with the API server yet";
@@ -178,10 +193,20 @@ public final class Controller implements AutoCloseable {
       scheduleInformer.close();
     }, jobHub, statusWriter, client, io, timers, metricsServer);
     Controller controller = new Controller(system, client, http, webhook, metricsServer);
-    log.info("jobflow controller started: http {} webhook {} metrics {} {}", http.port(),
+    log.info("jobflow controller started: http {} webhook {} metrics {} {}, {}", http.port(),
         webhook == null ? "off" : webhook.port(), metricsServer == null ? "off" : metricsServer.port(),
-        settings.journal());
+        settings.journal(), clusterSettings);
     return controller;
+  }
+
+  /** One H2 file serves one process: several replicas need a journal they can share. */
+  static void refuseEmbeddedJournalForSeveral(ClusterSettings cluster, JournalSettings journal) {
+    if (cluster.expectsOtherMembers() && journal.dialect() == JournalDialect.H2) {
+      throw new IllegalArgumentException("jobflow.cluster: more than one controller replica is configured ("
+          + cluster + ") but jobflow.journal.url is H2 (" + journal.displayUrl() + "), which only one process can "
+          + "open; set jobflow.journal.url (JOBFLOW_JOURNAL_URL, --journal-url) to a jdbc:postgresql: URL, or run a "
+          + "single replica without jobflow.cluster.seed-nodes and bootstrap");
+    }
   }
 
   private static void registerShutdown(ActorSystem<Void> system, AtomicBoolean stopping, Runnable stopInformers,

@@ -36,6 +36,8 @@ public final class FlowInformer implements AutoCloseable {
     void onFlowGone(JobFlow lastKnown);
   }
 
+  private static final String UID_INDEX = "uid";
+
   private final List<SharedIndexInformer<JobFlow>> informers = new ArrayList<>();
   private final List<CompletableFuture<Void>> started = new ArrayList<>();
 
@@ -53,6 +55,7 @@ public final class FlowInformer implements AutoCloseable {
       }
     }
     for (SharedIndexInformer<JobFlow> informer : fi.informers) {
+      informer.addIndexers(java.util.Map.of(UID_INDEX, flow -> List.of(flow.getMetadata().getUid())));
       informer.exceptionHandler((isStarted, error) -> {
         onRelist.run();
         log.info("jobflow watch broke ({}); relisting", error.getMessage());
@@ -106,6 +109,17 @@ public final class FlowInformer implements AutoCloseable {
 
   public boolean hasSynced() {
     return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** The JobFlow of this uid in the informer's cache, if there. */
+  public java.util.Optional<JobFlow> byUid(String uid) {
+    for (SharedIndexInformer<JobFlow> informer : informers) {
+      List<JobFlow> found = informer.getIndexer().byIndex(UID_INDEX, uid);
+      if (!found.isEmpty()) {
+        return java.util.Optional.of(found.get(0));
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Every JobFlow in the informer's cache. */

@@ -64,7 +64,10 @@ public sealed interface FlowCommand extends JsonSerializable {
   /** Decide again after recording a decision (the next one depends on the state it produced). */
   record Reconsider() implements FlowCommand {}
 
-  /** From {@link FlowRouter}, after the entity asked to passivate: no more commands will come; stop. */
+  /**
+   * From the entity's shard: after the entity asked to passivate, or when its shard is handed off to another replica
+   * (rolling restart, rebalance). No more commands will come to this incarnation; stop.
+   */
   record Stop() implements FlowCommand {}
 
   /** The step actor of this Job stopped (its attempt reported, or it deleted the Job). */

@@ -7,6 +7,7 @@ import akka.actor.typed.PreRestart;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.RecoveryFailed;
@@ -19,6 +20,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import dev.jobflow.cluster.ShardedEntities;
 import dev.jobflow.dag.DagState;
 import dev.jobflow.dag.Decision;
 import dev.jobflow.dag.Decision.Attempt;
@@ -83,8 +85,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private final Dependencies deps;
   private final StepActor.Settings stepSettings;
   private final int snapshotInterval;
-  /** Who must stop delivering before the entity stops (null: stop at once). */
-  private final ActorRef<FlowRouter.Command> router;
+  /** The shard to passivate through, so that commands for the stopping entity wait for its successor (null: stop at once). */
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private boolean passivationRequested;
   private boolean stopOrdered;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
@@ -98,7 +100,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private long persistingSinceNanos;
 
   private FlowEntity(String uid, ActorContext<FlowCommand> context, TimerScheduler<FlowCommand> timers,
-                     Dependencies deps, int expectedSteps, ActorRef<FlowRouter.Command> router) {
+                     Dependencies deps, int expectedSteps, ActorRef<ClusterSharding.ShardCommand> shard) {
     // A failed write restarts the entity with backoff: it replays the journal and decides again, so no
     // event is lost and no step started twice while the database is away.
     super(persistenceId(uid), persistFailureBackoff(context));
@@ -110,7 +112,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     this.stepSettings = new StepActor.Settings(deps.settings().createMinBackoff(),
         deps.settings().createMaxBackoff(), deps.clock());
     this.snapshotInterval = deps.settings().snapshotInterval(expectedSteps);
-    this.router = router;
+    this.shard = shard;
   }
 
   /** The entity of the flow with this uid. */
@@ -128,13 +130,14 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   }
 
   /**
-   * An entity owned by {@code router}: to passivate, it asks the router, which holds back new commands for it until
-   * it has stopped (and then starts it again if any came), so no command is lost to a stopping entity.
+   * A sharded entity: to passivate, it asks its shard, which holds back new commands for it until it has stopped
+   * (and then starts it again if any came), so no command is lost to a stopping entity. It never stops otherwise:
+   * a remembered entity that stops by itself is started again.
    */
   static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps,
-                                      ActorRef<FlowRouter.Command> router) {
+                                      ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps, router)));
+        timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps, shard)));
   }
 
   private static akka.actor.typed.BackoffSupervisorStrategy persistFailureBackoff(ActorContext<?> context) {
@@ -227,7 +230,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(SpecSeen.class, (state, cmd) -> persistThenAct(state, Recording.of(accepting(cmd.definition()))))
         .onCommand(Deleted.class, cmd -> {
           acknowledge(cmd);
-          return Effect().stop();
+          return passivate();
         })
         .onCommand(Wake.class, () -> Effect().none())
         .onCommand(Reconsider.class, () -> Effect().none());
@@ -264,14 +267,11 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         })
         .onCommand(ApprovalTimeoutDue.class, () -> Effect().none())
         .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
+          // A flow in flight is handed off (rolling restart, rebalance): its step actors stop with it, and its next
+          // incarnation adopts their Jobs. A done flow passivated: let its last deletions finish first.
+          // (A retry that reached a passivating entity: the informer's next resync or the lag sweep brings it back.)
           stopOrdered = true;
-          if (isRunning(state) && router != null) {
-            // A retry came in after this entity asked to passivate: the router holds this back and starts a fresh
-            // entity for it once this one stopped, which recovers the running flow (and adopts its Jobs).
-            router.tell(new FlowRouter.Deliver(uid, new Reconsider()));
-            return Effect().stop();
-          }
-          return children.isEmpty() ? Effect().stop() : Effect().none();
+          return children.isEmpty() || isRunning(state) ? Effect().stop() : Effect().none();
         })
         .onCommand(StepActorStopped.class, (state, cmd) -> {
           if (children.remove(cmd.job()) != null) {
@@ -489,6 +489,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     }
     deps.listener().statusChanged(fullStatus(state));
     awaitApprovals(state);
+    if (isRunning(state)) {
+      deps.listener().resumed(state.definition().id());
+    }
     context.getSelf().tell(new Reconsider());
   }
 
@@ -545,14 +548,20 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (!done || !children.isEmpty()) {
       return Effect().none();
     }
-    if (router == null) {
+    if (!passivationRequested) {
       deps.listener().passivated(state.definition().id());
+    }
+    return passivate();
+  }
+
+  /** Stops at once when not sharded; else asks the shard (once), which answers with {@link FlowCommand.Stop}. */
+  private Effect<FlowEvent, FlowState> passivate() {
+    if (shard == null) {
       return Effect().stop();
     }
     if (!passivationRequested) {
       passivationRequested = true;
-      deps.listener().passivated(state.definition().id());
-      router.tell(new FlowRouter.Passivate(uid));
+      ShardedEntities.passivate(shard, context.getSelf());
     }
     return Effect().none();
   }

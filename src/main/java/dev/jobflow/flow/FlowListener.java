@@ -18,6 +18,13 @@ public interface FlowListener {
   /** The entity stopped: its flow finished (or was deleted) and its side effects are done. */
   default void passivated(FlowId flow) {}
 
+  /**
+   * A flow in flight was recovered from the journal without being told its spec: after a restart, or on this replica
+   * after the one it lived on was lost. Its spec may have changed meanwhile (suspend, shutdown, deletion), and the
+   * change may have gone to the lost replica: the controller delivers the current JobFlow again.
+   */
+  default void resumed(FlowId flow) {}
+
   FlowListener NONE = all();
 
   /** Tells each listener, in this order. */
@@ -37,6 +44,11 @@ public interface FlowListener {
       @Override
       public void passivated(FlowId flow) {
         each.forEach(l -> l.passivated(flow));
+      }
+
+      @Override
+      public void resumed(FlowId flow) {
+        each.forEach(l -> l.resumed(flow));
       }
     };
   }

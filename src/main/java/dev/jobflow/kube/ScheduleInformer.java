@@ -36,20 +36,45 @@ public final class ScheduleInformer implements AutoCloseable {
   }
 
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final List<SharedIndexInformer<CronJobFlow>> schedules = new ArrayList<>();
+  private final List<SharedIndexInformer<JobFlow>> runs = new ArrayList<>();
+  private Listener listener;
 
   private ScheduleInformer() {}
 
   public static ScheduleInformer start(KubernetesClient client, List<String> namespaces, long resyncMillis,
                                        Listener listener, Runnable onRelist) {
     ScheduleInformer si = new ScheduleInformer();
-    si.watch(client.resources(CronJobFlow.class), op -> op, namespaces, resyncMillis, onRelist, "cronjobflow",
-        listener::onSchedule, listener::onScheduleGone);
-    si.watch(client.resources(JobFlow.class), op -> op.withLabel(ScheduledFlows.SCHEDULE_UID_LABEL), namespaces,
-        resyncMillis, onRelist, "scheduled jobflow", listener::onRun, listener::onRunGone);
+    si.listener = listener;
+    si.schedules.addAll(si.watch(client.resources(CronJobFlow.class), op -> op, namespaces, resyncMillis, onRelist,
+        "cronjobflow", listener::onSchedule, listener::onScheduleGone));
+    si.runs.addAll(si.watch(client.resources(JobFlow.class), op -> op.withLabel(ScheduledFlows.SCHEDULE_UID_LABEL),
+        namespaces, resyncMillis, onRelist, "scheduled jobflow", listener::onRun, listener::onRunGone));
     return si;
   }
 
-  private <T extends HasMetadata> void watch(MixedOperation<T, ?, ?> resources,
+  /**
+   * Hands the listener the CronJobFlow of this uid and its runs again, as the cache has them (nothing when the cache
+   * does not have it, e.g. not synced yet: its initial list delivers it then).
+   */
+  public void redeliver(String uid) {
+    for (SharedIndexInformer<CronJobFlow> informer : schedules) {
+      for (CronJobFlow schedule : informer.getStore().list()) {
+        if (uid.equals(schedule.getMetadata().getUid())) {
+          listener.onSchedule(schedule);
+        }
+      }
+    }
+    for (SharedIndexInformer<JobFlow> informer : runs) {
+      for (JobFlow run : informer.getStore().list()) {
+        if (uid.equals(ScheduledFlows.scheduleUid(run))) {
+          listener.onRun(run);
+        }
+      }
+    }
+  }
+
+  private <T extends HasMetadata> List<SharedIndexInformer<T>> watch(MixedOperation<T, ?, ?> resources,
       Function<io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, ?, ?>,
           io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, ?, ?>> select,
       List<String> namespaces, long resyncMillis, Runnable onRelist, String what,
@@ -87,6 +112,7 @@ public final class ScheduleInformer implements AutoCloseable {
       informer.start();
       informers.add(informer);
     }
+    return started;
   }
 
   public boolean hasSynced() {

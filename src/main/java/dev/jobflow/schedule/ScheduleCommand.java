@@ -38,6 +38,9 @@ public sealed interface ScheduleCommand extends JsonSerializable {
   /** Try creating the flows of runs that are still pending (after a transient failure). */
   record RetryCreates() implements ScheduleCommand {}
 
+  /** From the entity's shard: it passivated, or its shard is handed off to another replica. Stop. */
+  record Stop() implements ScheduleCommand {}
+
   /** Deleting a run beyond the history limits failed: try again when the flow is next seen. */
   record HistoryDeleteFailed(String flowName) implements ScheduleCommand {}
 }

@@ -1,9 +1,11 @@
 package dev.jobflow.schedule;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandler;
@@ -12,6 +14,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import dev.jobflow.cluster.ShardedEntities;
 import dev.jobflow.journal.PersistFailureBackoff;
 import dev.jobflow.schedule.ScheduleCommand.Deleted;
 import dev.jobflow.schedule.ScheduleCommand.FlowCreateFailed;
@@ -57,6 +60,8 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
   private final ActorContext<ScheduleCommand> context;
   private final TimerScheduler<ScheduleCommand> timers;
   private final Dependencies deps;
+  /** The shard to passivate through; null when not sharded. */
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   /** The latest spec seen: the cluster's, delivered again after every restart; never persisted. */
   private ScheduleDefinition definition;
   private Instant nextAt;
@@ -66,8 +71,9 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
   private final Set<String> deleting = new HashSet<>();
 
   private ScheduleEntity(String uid, ActorContext<ScheduleCommand> context, TimerScheduler<ScheduleCommand> timers,
-                         Dependencies deps) {
+                         Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
     super(persistenceId(uid), PersistFailureBackoff.of(context.getSystem().settings().config()).strategy());
+    this.shard = shard;
     this.uid = uid;
     this.context = context;
     this.timers = timers;
@@ -75,7 +81,16 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
   }
 
   public static Behavior<ScheduleCommand> create(String uid, Dependencies deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ScheduleEntity(uid, ctx, timers, deps)));
+    return create(uid, deps, null);
+  }
+
+  /**
+   * A sharded entity: it stops by passivating through {@code shard} (null: stops at once), never by itself, since a
+   * remembered entity that stops by itself is started again.
+   */
+  public static Behavior<ScheduleCommand> create(String uid, Dependencies deps,
+                                                 ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ScheduleEntity(uid, ctx, timers, deps, shard)));
   }
 
   public static PersistenceId persistenceId(String uid) {
@@ -105,7 +120,11 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
   @Override
   public SignalHandler<ScheduleState> signalHandler() {
     // The pending work of the journal (flows to create, runs to cancel) is taken up once the spec is known.
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> { }).build();
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+      if (definition == null && !state.deleted() && !state.equals(ScheduleState.empty())) {
+        deps.observer().resumed(uid);
+      }
+    }).build();
   }
 
   @Override
@@ -126,6 +145,7 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
           return Effect().none();
         })
         .onCommand(Deleted.class, this::onDeleted)
+        .onCommand(ScheduleCommand.Stop.class, () -> Effect().stop())
         .onCommand(GetStatus.class, (state, cmd) -> {
           cmd.replyTo().tell(status(state));
           return Effect().none();
@@ -135,10 +155,11 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
 
   private Effect<ScheduleEvent, ScheduleState> onDeleted(ScheduleState state, Deleted cmd) {
     if (state.deleted()) {
-      return Effect().stop();
+      return stop();
     }
     ScheduleEvent deleted = new ScheduleEvent.ScheduleDeleted(meta());
-    return Effect().persist(deleted).thenRun(s -> recorded(s, List.of(deleted))).thenStop();
+    var stored = Effect().persist(deleted).thenRun(s -> recorded(s, List.of(deleted)));
+    return shard == null ? stored.thenStop() : stored.thenRun(s -> ShardedEntities.passivate(shard, context.getSelf()));
   }
 
   private Effect<ScheduleEvent, ScheduleState> onSpecSeen(ScheduleState state, SpecSeen cmd) {
@@ -262,7 +283,7 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
 
   private Effect<ScheduleEvent, ScheduleState> onFlowSeen(ScheduleState state, FlowSeen seen) {
     if (state.deleted()) {
-      return Effect().stop(); // started again by a late message about a flow of a deleted schedule
+      return stop(); // started again by a late message about a flow of a deleted schedule
     }
     children.put(seen.name(), seen);
     ScheduleState.Run run = state.active().get(seen.name());
@@ -285,7 +306,7 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
 
   private Effect<ScheduleEvent, ScheduleState> onFlowGone(ScheduleState state, FlowGone gone) {
     if (state.deleted()) {
-      return Effect().stop();
+      return stop();
     }
     children.remove(gone.name());
     deleting.remove(gone.name());
@@ -343,5 +364,14 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
 
   private EventMeta meta() {
     return new EventMeta(deps.clock().now(), deps.instanceId());
+  }
+
+  /** Stops at once when not sharded; else asks the shard, which answers with {@link ScheduleCommand.Stop}. */
+  private Effect<ScheduleEvent, ScheduleState> stop() {
+    if (shard == null) {
+      return Effect().stop();
+    }
+    ShardedEntities.passivate(shard, context.getSelf());
+    return Effect().none();
   }
 }

@@ -107,7 +107,8 @@ public final class StatusEchoBenchmark {
       throws Exception {
     Path dir = Files.createTempDirectory("status-echo");
     Config config = InMemoryJournal.config().withFallback(PersistenceTestKitSnapshotPlugin.config())
-        .withFallback(ConfigFactory.parseString("akka.loglevel = WARNING")).withFallback(ConfigFactory.load());
+        .withFallback(ConfigFactory.parseString("akka.loglevel = WARNING"))
+        .withFallback(dev.jobflow.cluster.ClusterSettings.clusterOfOne().akkaConfig()).withFallback(ConfigFactory.load());
     Counter counter = new Counter();
     ExecutorService io = Executors.newFixedThreadPool(8);
     ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
@@ -116,6 +117,7 @@ public final class StatusEchoBenchmark {
       KubernetesClient client = new KubernetesClientBuilder().withConfig(emulator.config())
           .withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("count", counter)).build();
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "echo", config);
+      dev.jobflow.cluster.ClusterNode.join(system, dev.jobflow.cluster.ClusterSettings.clusterOfOne());
       Clock clock = Clock.systemUTC();
       long resync = Duration.ofMinutes(5).toMillis();
       StatusWriter statusWriter = new StatusWriter(client, timers, statusInterval, StatusWriter.Observer.NONE);

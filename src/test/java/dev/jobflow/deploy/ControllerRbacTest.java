@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -78,6 +79,31 @@ class ControllerRbacTest {
     assertEquals(List.of("jobflow-webhook"), m.all(ClusterRoleBinding.class).stream()
         .filter(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals("jobflow-webhook")))
         .map(b -> b.getRoleRef().getName()).toList(), "the webhook is bound to its own role only");
+  }
+
+  /** Cluster Bootstrap lists the controller's own pods: a Role in its namespace, in production only. */
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void replicasDiscoverEachOtherWithARoleInTheirOwnNamespaceOnly(String overlay) {
+    Manifests m = Kustomize.overlay(overlay);
+    List<Role> roles = m.all(Role.class).stream()
+        .filter(r -> r.getMetadata().getName().equals("jobflow-controller-discovery")).toList();
+    if (overlay.equals("dev")) {
+      assertEquals(List.of(), roles, "a cluster of one discovers nothing");
+      return;
+    }
+    Role role = roles.get(0);
+    assertEquals(Set.of("|pods|get", "|pods|list", "|pods|watch"), triples(role.getRules()));
+    RoleBinding binding = m.get(RoleBinding.class, "jobflow-controller-discovery");
+    Deployment controller = m.get(Deployment.class, "jobflow-controller");
+    String namespace = controller.getMetadata().getNamespace();
+    assertEquals(namespace, role.getMetadata().getNamespace(), "the controller's own namespace");
+    assertEquals(namespace, binding.getMetadata().getNamespace());
+    assertEquals("Role", binding.getRoleRef().getKind());
+    assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+    String sa = controller.getSpec().getTemplate().getSpec().getServiceAccountName();
+    assertEquals(List.of(sa + "@" + namespace), binding.getSubjects().stream()
+        .map(s -> s.getName() + "@" + s.getNamespace()).toList());
   }
 
   @Test

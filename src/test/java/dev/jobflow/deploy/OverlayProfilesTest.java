@@ -26,19 +26,80 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What differs between dev and production, and what both must keep: one writer, graceful stops, sized JVMs. */
 class OverlayProfilesTest {
 
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "production"})
-  void theControllerIsASingleWriterThatNoDisruptionBudgetPins(String overlay) {
-    Manifests m = Kustomize.overlay(overlay);
+  @Test
+  void devRunsOneControllerOnItsH2FileThatNoDisruptionBudgetPins() {
+    Manifests m = Kustomize.overlay("dev");
     Deployment controller = m.get(Deployment.class, "jobflow-controller");
-    assertEquals(1, controller.getSpec().getReplicas(), "one active writer per flow journal (DESIGN.md)");
+    assertEquals(1, controller.getSpec().getReplicas(), "the H2 file serves one process");
     assertEquals("Recreate", controller.getSpec().getStrategy().getType(),
-        "a rolling update would run two controllers on the same journal");
+        "a rolling update would open the H2 file from two pods");
+    assertTrue(envVar(container(controller, "controller"), "JOBFLOW_CLUSTER_BOOTSTRAP").isEmpty(),
+        "dev forms a cluster of one");
     Map<String, String> labels = controller.getSpec().getTemplate().getMetadata().getLabels();
     for (PodDisruptionBudget pdb : m.all(PodDisruptionBudget.class)) {
       assertTrue(!PodWiring.selects(pdb.getSpec().getSelector().getMatchLabels(), labels),
           "PDB " + pdb.getMetadata().getName() + " covers the single controller pod and would block node drains");
     }
+  }
+
+  /** Active-active controllers: docs/operations.md, "Replicas". */
+  @Test
+  void productionRunsThreeControllerReplicasRolledOneAtATimeAndDrainedKeepingAMajority() {
+    Manifests m = Kustomize.overlay("production");
+    Deployment controller = m.get(Deployment.class, "jobflow-controller");
+    int replicas = controller.getSpec().getReplicas();
+    assertEquals(3, replicas);
+    assertEquals("RollingUpdate", controller.getSpec().getStrategy().getType());
+    assertEquals(0, controller.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal(),
+        "a new replica joins (and is ready) before an old one leaves");
+    assertEquals(1, controller.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal());
+    PodDisruptionBudget pdb = m.all(PodDisruptionBudget.class).stream()
+        .filter(p -> PodWiring.selects(p.getSpec().getSelector().getMatchLabels(),
+            controller.getSpec().getTemplate().getMetadata().getLabels()))
+        .findFirst().orElseThrow(() -> new AssertionError("production needs a PDB for the controller pods"));
+    assertEquals(replicas / 2 + 1, pdb.getSpec().getMinAvailable().getIntVal(), "a drain keeps a majority");
+    assertEquals(List.of(controller), deploymentsSelectedBy(m, pdb.getSpec().getSelector().getMatchLabels()));
+
+    Container c = container(controller, "controller");
+    assertEquals("true", PodWiring.env(c, "JOBFLOW_CLUSTER_BOOTSTRAP").orElseThrow());
+    assertEquals("status.podIP", envVar(c, "JOBFLOW_CLUSTER_HOST").orElseThrow().getValueFrom().getFieldRef()
+        .getFieldPath(), "replicas reach each other at the pod IP");
+    int required = Integer.parseInt(PodWiring.env(c, "JOBFLOW_CLUSTER_REQUIRED_CONTACT_POINTS").orElseThrow());
+    assertEquals(replicas / 2 + 1, required, "the first replicas form a cluster only as a majority");
+    Map<String, Integer> ports = new java.util.HashMap<>();
+    c.getPorts().forEach(p -> ports.put(p.getName(), p.getContainerPort()));
+    assertEquals(Integer.parseInt(PodWiring.env(c, "JOBFLOW_CLUSTER_PORT").orElseThrow()), ports.get("remoting"));
+    assertEquals(Integer.parseInt(PodWiring.env(c, "JOBFLOW_CLUSTER_MANAGEMENT_PORT").orElseThrow()),
+        ports.get("management"), "Cluster Bootstrap finds contact points by the port name 'management'");
+    assertEquals("/readyz", c.getReadinessProbe().getHttpGet().getPath(), "ready once a cluster member");
+
+    // Discovery lists the controller's pods by the label selector the config names, with the pods' labels.
+    Config config = ConfigFactory.load(ConfigFactory.parseString(configMap(m).getData().get("application.conf")));
+    String selector = String.format(config.getString("akka.discovery.kubernetes-api.pod-label-selector"),
+        config.getString("jobflow.cluster.bootstrap.service-name"));
+    Map<String, String> wanted = new java.util.HashMap<>();
+    for (String pair : selector.split(",")) {
+      wanted.put(pair.split("=")[0], pair.split("=")[1]);
+    }
+    assertTrue(PodWiring.selects(wanted, controller.getSpec().getTemplate().getMetadata().getLabels()), selector);
+  }
+
+  @Test
+  void productionAutoscalesTheWebhookAndOnlyRecommendsTheControllersResources() {
+    Manifests m = Kustomize.overlay("production");
+    var hpa = m.get(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class, "jobflow-webhook");
+    assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind());
+    assertEquals("jobflow-webhook", hpa.getSpec().getScaleTargetRef().getName());
+    assertTrue(hpa.getSpec().getMinReplicas() >= 2, "failurePolicy Fail needs a webhook pod at all times");
+    assertTrue(hpa.getSpec().getMaxReplicas() > hpa.getSpec().getMinReplicas());
+    var vpa = m.get(io.fabric8.autoscaling.api.model.v1.VerticalPodAutoscaler.class, "jobflow-controller");
+    assertEquals("jobflow-controller", vpa.getSpec().getTargetRef().getName());
+    assertEquals("Off", vpa.getSpec().getUpdatePolicy().getUpdateMode(), "recommendations only: never evicts");
+  }
+
+  private static ConfigMap configMap(Manifests m) {
+    return m.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().startsWith("jobflow-config"))
+        .findFirst().orElseThrow();
   }
 
   @Test

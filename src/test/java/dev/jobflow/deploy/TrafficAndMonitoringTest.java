@@ -20,6 +20,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,9 +63,18 @@ class TrafficAndMonitoringTest {
     Deployment controller = m.get(Deployment.class, "jobflow-controller");
     int metricsPort = Integer.parseInt(flag(container(controller, "controller"), "--metrics-port").orElseThrow());
     List<NetworkPolicyIngressRule> controllerIn = ingressOf(m, controller);
-    assertEquals(Set.of(metricsPort), ports(controllerIn.stream().flatMap(r -> r.getPorts().stream()).toList()),
-        "the controller accepts only scrapes of its metrics port");
+    Set<Integer> peerPorts = overlay.equals("production") ? Set.of(25520, 8558) : Set.of();
+    Set<Integer> expectedIn = new HashSet<>(peerPorts);
+    expectedIn.add(metricsPort);
+    assertEquals(expectedIn, ports(controllerIn.stream().flatMap(r -> r.getPorts().stream()).toList()),
+        "the controller accepts scrapes of its metrics port, and its peers' remoting and management (production)");
+    Map<String, String> controllerPods = controller.getSpec().getTemplate().getMetadata().getLabels();
     for (NetworkPolicyIngressRule r : controllerIn) {
+      if (!java.util.Collections.disjoint(ports(r.getPorts()), peerPorts)) {
+        assertEquals(peerPorts, ports(r.getPorts()), "peer ports in a rule of their own");
+        assertPeersOnly(r.getFrom(), controllerPods);
+        continue;
+      }
       assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "metrics ingress must name Prometheus' pods");
       r.getFrom().forEach(peer -> {
         assertNotNull(peer.getNamespaceSelector(), "Prometheus' namespace");
@@ -72,12 +82,30 @@ class TrafficAndMonitoringTest {
       });
     }
     Set<String> egress = new HashSet<>();
-    egressOf(m, controller).forEach(r -> r.getPorts()
-        .forEach(p -> egress.add(p.getProtocol() + "/" + p.getPort().getIntVal())));
+    egressOf(m, controller).forEach(r -> {
+      if (!java.util.Collections.disjoint(ports(r.getPorts()), peerPorts)) {
+        assertEquals(peerPorts, ports(r.getPorts()), "peer ports in a rule of their own");
+        assertPeersOnly(r.getTo(), controllerPods);
+        return;
+      }
+      r.getPorts().forEach(p -> egress.add(p.getProtocol() + "/" + p.getPort().getIntVal()));
+    });
+    assertEquals(overlay.equals("production"), egressOf(m, controller).stream()
+        .anyMatch(r -> ports(r.getPorts()).equals(peerPorts)), "egress to the peers exactly where replicas are several");
     assertTrue(egress.containsAll(Set.of("UDP/53", "TCP/53")), "DNS egress: " + egress);
     assertTrue(egress.containsAll(Set.of("TCP/443", "TCP/6443")), "API server egress: " + egress);
     assertEquals(overlay.equals("production"), egress.contains("TCP/5432"),
         "PostgreSQL egress exactly where the journal is PostgreSQL: " + egress);
+  }
+
+  /** Only the controller's own pods, in its own namespace (no namespaceSelector, no ipBlock). */
+  private static void assertPeersOnly(List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer> peers,
+      Map<String, String> controllerPods) {
+    assertFalse(peers == null || peers.isEmpty(), "peer traffic must name the controller's pods");
+    for (var peer : peers) {
+      assertTrue(peer.getNamespaceSelector() == null && peer.getIpBlock() == null, "own namespace's pods only");
+      assertEquals(controllerPods, peer.getPodSelector().getMatchLabels(), "the controller's pods only");
+    }
   }
 
   @ParameterizedTest

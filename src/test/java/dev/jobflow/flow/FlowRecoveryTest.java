@@ -44,9 +44,12 @@ class FlowRecoveryTest extends EntityHarness {
     await("a and b running", () -> runtime.job("rs-a-1") != null && runtime.job("rs-b-1") != null);
     awaitEvents("u-restart", 5);
     assertEquals(2, kit.getState().dag().runningCount());
+    assertEquals(List.of(), observer.resumed, "started by its spec: nothing to deliver again");
 
     FlowState recovered = kit.restart().state();
     assertEquals(2, recovered.dag().runningCount());
+    assertEquals(List.of("u-restart"), observer.resumed.stream().map(FlowId::uid).toList(),
+        "recovered in flight without its spec: the controller is asked for the current one");
     await("re-adopted", () -> runtime.createCalls("rs-a-1") == 2 && runtime.createCalls("rs-b-1") == 2);
     runtime.set("data", "rs-a-1", JobState.Succeeded, null, null);
     runtime.set("data", "rs-b-1", JobState.Succeeded, null, null);

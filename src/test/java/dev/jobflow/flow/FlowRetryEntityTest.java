@@ -66,12 +66,15 @@ class FlowRetryEntityTest extends EntityHarness {
     runtime.finishWith(a -> a.step().equals("other") && a.attempt() == 1 ? JobState.Failed : JobState.Succeeded);
     String uid = "u-handled";
     ActorRef<FlowCommand> entity = spawn(uid);
+    TestProbe<Object> probe = testKit.createTestProbe();
     entity.tell(new SpecSeen(definition(uid)));
     awaitEvent(uid, FlowEvent.FlowFailed.class);
+    probe.expectTerminated(entity, Duration.ofSeconds(10)); // one entity per flow at a time, as the router keeps it
     RetryRequest request = new RetryRequest("1", null, "bob", ASKED);
     entity = spawn(uid);
     entity.tell(new SpecSeen(definition(uid), request));
     awaitEvent(uid, FlowEvent.FlowSucceeded.class);
+    probe.expectTerminated(entity, Duration.ofSeconds(10));
     int stored = events(uid).size();
     ActorRef<FlowCommand> third = spawn(uid);
     third.tell(new SpecSeen(definition(uid), request));

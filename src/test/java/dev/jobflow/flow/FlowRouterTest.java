@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import dev.jobflow.cluster.ShardedEntities;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.flow.FlowCommand.GetStatus;
 import dev.jobflow.flow.FlowCommand.SpecSeen;
@@ -15,9 +17,14 @@ import org.junit.jupiter.api.Test;
 
 class FlowRouterTest extends EntityHarness {
 
+  /** A region of its own per test: sharding keeps a type key's first entity factory for the actor system's life. */
+  private static EntityTypeKey<FlowCommand> key(String test) {
+    return EntityTypeKey.create(FlowCommand.class, "JobFlow-" + test);
+  }
+
   @Test
   void oneEntityPerUidStoppedWhenFinishedAndRecoveredOnDemand() {
-    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(deps()));
+    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(key("one"), deps()));
     router.tell(new Deliver("r-1", new SpecSeen(flow("one", "r-1").step("a").build())));
     router.tell(new Deliver("r-2", new SpecSeen(flow("two", "r-2").step("a").build())));
     await("both started", () -> runtime.job("one-a-1") != null && runtime.job("two-a-1") != null);
@@ -43,7 +50,7 @@ class FlowRouterTest extends EntityHarness {
   void snapshotsOfALargeFlowAreSpacedByItsSize() {
     settings = settings.withSnapshotEvery(2);
     runtime.finishWith(a -> JobState.Succeeded);
-    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(deps()));
+    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(key("big"), deps()));
     Flows f = flow("big", "r-big");
     for (int i = 0; i < 6; i++) {
       f.step("s" + i, i == 0 ? new String[0] : new String[] {"s" + (i - 1)});
@@ -59,13 +66,13 @@ class FlowRouterTest extends EntityHarness {
   void commandsForAStoppingEntityAreHeldBackAndGoToItsSuccessor() {
     TestProbe<Object> seen = testKit.createTestProbe();
     java.util.concurrent.atomic.AtomicInteger incarnations = new java.util.concurrent.atomic.AtomicInteger();
-    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(self -> (uid, steps) ->
+    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(key("held"), (entity, steps) ->
         akka.actor.typed.javadsl.Behaviors.setup(ctx -> {
           int n = incarnations.incrementAndGet();
           return akka.actor.typed.javadsl.Behaviors.receive(FlowCommand.class)
               .onMessage(FlowCommand.Deleted.class, d -> {
                 seen.getRef().tell(n + ":deleted");
-                self.tell(new FlowRouter.Passivate(uid));
+                ShardedEntities.passivate(entity.getShard(), ctx.getSelf());
                 return akka.actor.typed.javadsl.Behaviors.same();
               })
               .onMessage(FlowCommand.Reconsider.class, r -> {
@@ -73,7 +80,10 @@ class FlowRouterTest extends EntityHarness {
                 return akka.actor.typed.javadsl.Behaviors.same();
               })
               .onMessage(FlowCommand.Stop.class, stop -> {
-                seen.getRef().tell(ctx.getSelf());  // the test decides when it is gone
+                if (n > 1) {
+                  return akka.actor.typed.javadsl.Behaviors.stopped();  // the actor system shuts down
+                }
+                seen.getRef().tell(ctx.getSelf());  // the test decides when the first is gone
                 return akka.actor.typed.javadsl.Behaviors.same();
               })
               .onMessage(FlowCommand.Wake.class, w -> akka.actor.typed.javadsl.Behaviors.stopped())
@@ -83,10 +93,10 @@ class FlowRouterTest extends EntityHarness {
     seen.expectMessage("1:deleted");
     @SuppressWarnings("unchecked")
     ActorRef<FlowCommand> stopping = (ActorRef<FlowCommand>) seen.receiveMessage();
-    router.tell(new Deliver("x", new FlowCommand.Reconsider()));  // the router holds it back
+    router.tell(new Deliver("x", new FlowCommand.Reconsider()));  // the shard holds it back
     TestProbe<Integer> count = testKit.createTestProbe();
     router.tell(new CountEntities(count.getRef()));
-    assertEquals(1, count.receiveMessage(), "the router has taken the command; the stopping entity still lives");
+    assertEquals(1, count.receiveMessage(), "the shard has taken the command; the stopping entity still lives");
     stopping.tell(new FlowCommand.Wake());
     // Not "1:reconsider": held back while the first incarnation stopped, then given to its successor.
     seen.expectMessage("2:reconsider");

@@ -10,6 +10,7 @@ final class RecordingObserver implements FlowListener, EngineHealth {
   final List<FlowStatusUpdate> updates = new CopyOnWriteArrayList<>();
   final List<FlowEvent> events = new CopyOnWriteArrayList<>();
   final List<FlowId> passivated = new CopyOnWriteArrayList<>();
+  final List<FlowId> resumed = new CopyOnWriteArrayList<>();
   /** Started minus stopped, as the actors-alive gauge counts them. */
   final AtomicInteger flowActorsAlive = new AtomicInteger();
   final AtomicInteger stepActorsAlive = new AtomicInteger();
@@ -30,6 +31,11 @@ final class RecordingObserver implements FlowListener, EngineHealth {
   @Override
   public void passivated(FlowId flow) {
     passivated.add(flow);
+  }
+
+  @Override
+  public void resumed(FlowId flow) {
+    resumed.add(flow);
   }
 
   @Override
