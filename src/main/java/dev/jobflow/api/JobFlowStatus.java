@@ -9,10 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the controller observed. For very large flows {@code steps} holds only the steps not Succeeded. */
+/**
+ * What the controller observed. For very large flows {@code steps} holds only steps not Succeeded, at most a fixed
+ * number of them ({@code stepsOmitted} says how many more there are), so the object stays small whatever the flow.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"phase", "observedGeneration", "progress", "message", "startedAt", "finishedAt", "stepCounts",
-    "waitingForApproval", "steps", "retries", "lastRetry", "conditions"})
+    "waitingForApproval", "steps", "stepsOmitted", "retries", "lastRetry", "conditions"})
 public class JobFlowStatus {
   private FlowPhase phase;
   private Long observedGeneration;
@@ -27,6 +30,9 @@ public class JobFlowStatus {
   @JsonPropertyDescription("The approval steps waiting for a decision, comma-separated; absent when none waits.")
   private String waitingForApproval;
   private Map<String, StepStatus> steps = new LinkedHashMap<>();
+  @JsonPropertyDescription("Steps of a large flow left out of steps (they are in the journal: jobflow audit); "
+      + "absent when every step not Succeeded is listed.")
+  private Integer stepsOmitted;
   @JsonPropertyDescription("How many times the flow was retried in place (jobflow retry); absent when never.")
   private Integer retries;
   private RetryStatus lastRetry;
@@ -50,6 +56,8 @@ public class JobFlowStatus {
   public void setWaitingForApproval(String waitingForApproval) { this.waitingForApproval = waitingForApproval; }
   public Map<String, StepStatus> getSteps() { return steps; }
   public void setSteps(Map<String, StepStatus> steps) { this.steps = steps; }
+  public Integer getStepsOmitted() { return stepsOmitted; }
+  public void setStepsOmitted(Integer stepsOmitted) { this.stepsOmitted = stepsOmitted; }
   public Integer getRetries() { return retries; }
   public void setRetries(Integer retries) { this.retries = retries; }
   public RetryStatus getLastRetry() { return lastRetry; }

@@ -15,7 +15,8 @@ import java.util.List;
 
 /** One node of the DAG: a batch/v1 Job template (or an approval), its dependencies, retries and timeout. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "dependsOn", "depends", "when", "continueOn", "retries", "timeout", "template", "approval"})
+@JsonPropertyOrder({"name", "dependsOn", "depends", "when", "continueOn", "retries", "timeout", "withItems",
+    "withParam", "withSequence", "matrix", "maxItems", "parallelism", "template", "approval"})
 @ValidationRule(value = "!has(self.dependsOn) || !(self.name in self.dependsOn)", message = "a step cannot depend on itself")
 public class Step {
   @Required
@@ -44,6 +45,31 @@ public class Step {
 
   @JsonPropertyDescription("Deadline of one attempt as a Go-style duration; an attempt running longer fails with StepTimedOut.")
   private String timeout;
+
+  @PreserveUnknownFields
+  @JsonPropertyDescription("Fan-out: one instance of the step per item (any JSON value), named <step>-<index>; "
+      + "{{item}}, {{item.KEY}} and {{index}} in the template, item and index in when.")
+  private List<com.fasterxml.jackson.databind.JsonNode> withItems;
+
+  @JsonPropertyDescription("Fan-out: a CEL expression giving the list of items, e.g. steps.list.outputs.files (a "
+      + "string is read as JSON). Evaluated once, when the step becomes ready.")
+  private String withParam;
+
+  @JsonPropertyDescription("Fan-out: one instance per number of a sequence.")
+  private Sequence withSequence;
+
+  @JsonPropertyDescription("Fan-out: one instance per combination of the named lists (cartesian product); "
+      + "{{item.NAME}} is the combination's value of NAME.")
+  private java.util.Map<String, List<String>> matrix;
+
+  @io.fabric8.generator.annotation.Min(0)
+  @JsonPropertyDescription("The most items a fan-out may have (default 10000, at most the controller's cap); a "
+      + "longer list fails the step with TooManyItems.")
+  private Integer maxItems;
+
+  @io.fabric8.generator.annotation.Min(1)
+  @JsonPropertyDescription("The most instances of this fan-out step running at once (the flow's parallelism holds too).")
+  private Integer parallelism;
 
   @PreserveUnknownFields
   @SchemaFrom(type = JobTemplateSchema.class)
@@ -82,6 +108,30 @@ public class Step {
   public void setRetries(RetryPolicy retries) { this.retries = retries; }
   public String getTimeout() { return timeout; }
   public void setTimeout(String timeout) { this.timeout = timeout; }
+  public List<com.fasterxml.jackson.databind.JsonNode> getWithItems() { return withItems; }
+  public void setWithItems(List<com.fasterxml.jackson.databind.JsonNode> withItems) { this.withItems = withItems; }
+  public String getWithParam() { return withParam; }
+  public void setWithParam(String withParam) { this.withParam = withParam; }
+  public Sequence getWithSequence() { return withSequence; }
+  public void setWithSequence(Sequence withSequence) { this.withSequence = withSequence; }
+  public java.util.Map<String, List<String>> getMatrix() { return matrix; }
+  public void setMatrix(java.util.Map<String, List<String>> matrix) { this.matrix = matrix; }
+  public Integer getMaxItems() { return maxItems; }
+  public void setMaxItems(Integer maxItems) { this.maxItems = maxItems; }
+  public Integer getParallelism() { return parallelism; }
+  public void setParallelism(Integer parallelism) { this.parallelism = parallelism; }
+
+  /** The fan-out sources this step sets ({@code withItems}, ...), in spec order; empty for a step that runs once. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public List<String> fanOutSources() {
+    List<String> set = new ArrayList<>();
+    if (withItems != null) set.add("withItems");
+    if (withParam != null) set.add("withParam");
+    if (withSequence != null) set.add("withSequence");
+    if (matrix != null) set.add("matrix");
+    return set;
+  }
+
   public JobSpec getTemplate() { return template; }
   public void setTemplate(JobSpec template) { this.template = template; }
   public Approval getApproval() { return approval; }

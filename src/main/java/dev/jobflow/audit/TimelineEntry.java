@@ -171,6 +171,11 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     }
 
     @Override
+    public Fields stepExpanded(FlowEvent.StepExpanded e) {
+      return new Fields().detail("source", e.source()).detail("items", e.items());
+    }
+
+    @Override
     public Fields stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
       return new Fields().attempt(e.attempt(), null, null).detail("users", String.join(",", e.users()))
           .detail("groups", String.join(",", e.groups())).detail("deadline", e.deadline());

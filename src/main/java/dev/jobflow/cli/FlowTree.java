@@ -69,6 +69,10 @@ final class FlowTree {
     if (shown.size() < all.size()) {
       lines.add(hidden(all, shown));
     }
+    if (status != null && status.getStepsOmitted() != null) {
+      lines.add("... and " + status.getStepsOmitted() + " more steps not Succeeded that the status does not list "
+          + "(its counts: " + status.getStepCounts() + "); jobflow audit " + FlowStates.ref(flow) + " shows every one");
+    }
     return lines;
   }
 

@@ -18,6 +18,16 @@ public interface ConditionInputs {
   /** The names of every step in scope (upstream, or every DAG step for a finally step), in graph order. */
   List<String> stepsInScope();
 
+  /** The item of the instance being evaluated, as JSON text; null when it is not an instance of a fan-out step. */
+  default String item() {
+    return null;
+  }
+
+  /** The position of the instance's item in its step's list; -1 when it is not an instance. */
+  default int index() {
+    return -1;
+  }
+
   /**
    * One step as a condition sees it.
    *

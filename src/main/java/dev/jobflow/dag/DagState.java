@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -33,30 +35,66 @@ public final class DagState {
     }
   }
 
+  /**
+   * The instances of one expanded fan-out step (graph indices {@code first .. first+size-1}) and how they stand, so
+   * that the step's parallelism, its end and its fan-in operands cost nothing per decision.
+   */
+  static final class Group {
+    final int first;
+    final List<String> items;
+    /** Instances whose dependencies (none) and condition are met, waiting for a slot. */
+    final TreeSet<Integer> ready = new TreeSet<>();
+    int running;
+    int settled;
+    int succeeded;
+    int failed;
+    int cancelled;
+    int skippedByWhen;
+    int skipped;
+    String skipReason;
+
+    Group(int first, List<String> items) {
+      this.first = first;
+      this.items = items;
+    }
+
+    int size() {
+      return items.size();
+    }
+  }
+
   final FlowGraph graph;
-  final StepPhase[] phase;
-  final int[] attempts;
+  // Not final: a fan-out step's expansion appends its instances to the graph, and these grow with it.
+  StepPhase[] phase;
+  int[] attempts;
   /** Attempts of earlier rounds (before the latest retry of the flow): the retry budget counts from here. */
-  final int[] retryBase;
-  final Instant[] startedAt;
-  final Instant[] attemptStartedAt;
-  final Instant[] finishedAt;
-  final Instant[] nextAttemptAt;
-  final String[] reason;
-  final String[] message;
-  final String[] jobUid;
+  int[] retryBase;
+  Instant[] startedAt;
+  Instant[] attemptStartedAt;
+  Instant[] finishedAt;
+  Instant[] nextAttemptAt;
+  String[] reason;
+  String[] message;
+  String[] jobUid;
   /** What each step's Job wrote to its termination message (null: not read). */
-  final Map<String, String>[] outputs;
+  Map<String, String>[] outputs;
   /** Exit code of each step's last container run, null when not known. */
-  final Integer[] exitCode;
+  Integer[] exitCode;
   /** Whether a Pending step's condition was evaluated true (it is ready, its condition is never asked again). */
-  final boolean[] conditionMet;
+  boolean[] conditionMet;
   /** Upstream steps of each step that have not finished yet. */
-  final int[] unsettledDeps;
+  int[] unsettledDeps;
   final int[] phaseCounts = new int[StepPhase.values().length];
 
-  /** Pending steps whose dependencies are met, and condition too (finally steps once the DAG has settled). */
+  /**
+   * Pending steps whose dependencies are met, and condition too (finally steps once the DAG has settled); and each
+   * expanded fan-out step while it has ready instances (they wait in its {@link Group#ready}).
+   */
   final TreeSet<Integer> ready = new TreeSet<>();
+  /** Pending fan-out steps whose dependencies are met: their list is to be fixed. */
+  final TreeSet<Integer> toExpand = new TreeSet<>();
+  /** Expanded fan-out steps by index. */
+  final Map<Integer, Group> groups = new HashMap<>();
   /** Pending steps whose dependencies are met and whose condition is to be evaluated. */
   final TreeSet<Integer> toEvaluate = new TreeSet<>();
   /** Pending DAG steps whose dependencies can no longer be met (a dependency did not succeed, or depends is false). */
@@ -69,6 +107,7 @@ public final class DagState {
   /** Pending or Retrying steps, per part. */
   int idleDag;
   int idleFinally;
+  private boolean finallyReleased;
   int firstFailedStep = -1;
   int firstFailedFinally = -1;
   /** Steps that failed with continueOn.failed: they neither fail the flow nor block their dependents. */
@@ -156,11 +195,14 @@ public final class DagState {
     if (phase[step] == StepPhase.Retrying) {
       retries.remove(new Due(nextAttemptAt[step], step));
     }
-    ready.remove(step);
+    unready(step);
     // A restore replays the dependencies first, which queues the step's condition again: it was met already.
     toEvaluate.remove(step);
     setPhase(step, StepPhase.Running);
     idle(step, -1);
+    if (graph.step(step).isInstance()) {
+      groups.get(graph.step(step).parent()).running++;
+    }
     attempts[step] = attempt;
     if (startedAt[step] == null) {
       startedAt[step] = at;
@@ -197,8 +239,50 @@ public final class DagState {
   public void onConditionMet(int step) {
     if (toEvaluate.remove(step)) {
       conditionMet[step] = true;
-      ready.add(step);
+      markReady(step);
     }
+  }
+
+  /**
+   * Fan-out step {@code step}'s list was fixed: it runs (it has no attempt of its own) until its instances, appended
+   * to the graph one per item, have all ended. An empty list ends it at once ({@code NoItems}).
+   */
+  public void onExpanded(int step, List<String> items, Instant at) {
+    toExpand.remove(step);
+    setPhase(step, StepPhase.Running);
+    idle(step, -1);
+    startedAt[step] = at;
+    int first = graph.appendInstances(step, items);
+    grow(graph.size());
+    Group group = new Group(first, List.copyOf(items));
+    groups.put(step, group);
+    for (int i = first; i < graph.size(); i++) {
+      phase[i] = StepPhase.Pending;
+      phaseCounts[StepPhase.Pending.ordinal()]++;
+      unfinishedDag++;
+      idleDag++;
+      ripe(i);
+    }
+    if (items.isEmpty()) {
+      finish(step, StepPhase.Succeeded, at, Reasons.NO_ITEMS, "no items: nothing to run");
+    }
+  }
+
+  private void grow(int n) {
+    phase = Arrays.copyOf(phase, n);
+    attempts = Arrays.copyOf(attempts, n);
+    retryBase = Arrays.copyOf(retryBase, n);
+    startedAt = Arrays.copyOf(startedAt, n);
+    attemptStartedAt = Arrays.copyOf(attemptStartedAt, n);
+    finishedAt = Arrays.copyOf(finishedAt, n);
+    nextAttemptAt = Arrays.copyOf(nextAttemptAt, n);
+    reason = Arrays.copyOf(reason, n);
+    message = Arrays.copyOf(message, n);
+    jobUid = Arrays.copyOf(jobUid, n);
+    outputs = Arrays.copyOf(outputs, n);
+    exitCode = Arrays.copyOf(exitCode, n);
+    conditionMet = Arrays.copyOf(conditionMet, n);
+    unsettledDeps = Arrays.copyOf(unsettledDeps, n);
   }
 
   /** The attempt failed; the next one starts at {@code retryAt}. */
@@ -223,9 +307,10 @@ public final class DagState {
     } else if (phase[step] == StepPhase.Retrying) {
       stopWaitingForRetry(step);
     } else if (phase[step] == StepPhase.Pending) {
-      // Its condition could not be evaluated: it never started.
-      ready.remove(step);
+      // Its condition (or its list of items) could not be evaluated: it never started.
+      unready(step);
       toEvaluate.remove(step);
+      toExpand.remove(step);
       doomed.remove(step);
       idle(step, -1);
     }
@@ -243,8 +328,9 @@ public final class DagState {
   }
 
   public void onSkipped(int step, Instant at, String why, String detail) {
-    ready.remove(step);
+    unready(step);
     toEvaluate.remove(step);
+    toExpand.remove(step);
     doomed.remove(step);
     idle(step, -1);
     finish(step, StepPhase.Skipped, at, why, detail);
@@ -276,6 +362,9 @@ public final class DagState {
 
   private void stopRunning(int step) {
     running.remove(step);
+    if (graph.step(step).isInstance()) {
+      groups.get(graph.step(step).parent()).running--;
+    }
     Duration t = graph.step(step).timeout();
     if (t != null && attemptStartedAt[step] != null) {
       deadlines.remove(new Due(attemptStartedAt[step].plus(t), step));
@@ -303,28 +392,111 @@ public final class DagState {
         ripe(d);
       }
     }
-    if (--unfinishedDag == 0) {
+    unfinishedDag--;
+    if (graph.step(step).isInstance()) {
+      instanceSettled(graph.step(step).parent(), to, why, at);
+    }
+    if (unfinishedDag == 0) {
       dagSettled();
     }
   }
 
-  /** Dependencies met: the step is ready, or first has its condition evaluated. */
+  /** One more instance of a fan-out step ended; the last one ends the step, as its instances ended. */
+  private void instanceSettled(int parent, StepPhase to, String why, Instant at) {
+    Group g = groups.get(parent);
+    g.settled++;
+    switch (to) {
+      case Succeeded -> g.succeeded++;
+      case Failed -> g.failed++;
+      case Cancelled -> g.cancelled++;
+      default -> {
+        if (Reasons.WHEN_FALSE.equals(why)) {
+          g.skippedByWhen++;
+        } else {
+          g.skipped++;
+          g.skipReason = g.skipReason == null ? why : g.skipReason;
+        }
+      }
+    }
+    if (g.settled < g.size()) {
+      return;
+    }
+    String counts = g.size() + " instances: " + g.succeeded + " succeeded, " + g.failed + " failed, "
+        + (g.skipped + g.skippedByWhen) + " skipped, " + g.cancelled + " cancelled";
+    if (g.failed > 0) {
+      finish(parent, StepPhase.Failed, at, Reasons.INSTANCES_FAILED, counts);
+    } else if (g.cancelled > 0) {
+      finish(parent, StepPhase.Cancelled, at, Reasons.INSTANCES_CANCELLED, counts);
+    } else if (g.succeeded == 0) {
+      finish(parent, StepPhase.Skipped, at, g.skipped == 0 ? Reasons.WHEN_FALSE : g.skipReason, counts);
+    } else {
+      finish(parent, StepPhase.Succeeded, at, Reasons.INSTANCES_SUCCEEDED, counts);
+    }
+  }
+
+  /** Dependencies met: the step is ready, or first has its condition evaluated (or its list fixed). */
   private void ripe(int step) {
-    if (graph.step(step).when() == null) {
-      ready.add(step);
+    GraphStep g = graph.step(step);
+    if (g.fanOut() != null) {
+      toExpand.add(step);
+    } else if (g.when() == null) {
+      markReady(step);
     } else {
       toEvaluate.add(step);
     }
   }
 
-  /** How a step ended, for {@link Depends}; null while it has not finished. */
+  /** Ready to start: an instance waits in its step's group, which stands in the ready set for it. */
+  private void markReady(int step) {
+    GraphStep g = graph.step(step);
+    if (g.isInstance()) {
+      groups.get(g.parent()).ready.add(step);
+      ready.add(g.parent());
+    } else {
+      ready.add(step);
+    }
+  }
+
+  private void unready(int step) {
+    GraphStep g = graph.step(step);
+    if (g.isInstance()) {
+      Group group = groups.get(g.parent());
+      if (group.ready.remove(step) && group.ready.isEmpty()) {
+        ready.remove(g.parent());
+      }
+    } else {
+      ready.remove(step);
+    }
+  }
+
+  /** How a step ended, for {@link Depends}; null while it has not finished. A fan-out step tells its instances too. */
   Depends.Settled settled(String name) {
     int i = graph.indexOf(name);
-    return phase[i].isFinished() ? new Depends.Settled(phase[i], reason[i], graph.step(i).continuesOnFailure()) : null;
+    if (!phase[i].isFinished()) {
+      return null;
+    }
+    Group g = groups.get(i);
+    return g == null ? new Depends.Settled(phase[i], reason[i], graph.step(i).continuesOnFailure())
+        : new Depends.Settled(phase[i], reason[i], graph.step(i).continuesOnFailure(), g.size(), g.succeeded, g.failed);
+  }
+
+  /** True when the step failed, or is a fan-out step with a failed instance (it will end Failed). */
+  boolean hasFailed(int step) {
+    Group g = groups.get(step);
+    return phase[step] == StepPhase.Failed || (g != null && g.failed > 0);
+  }
+
+  /** The expanded fan-out step's group, null for any other step. */
+  Group group(int step) {
+    return groups.get(step);
   }
 
   private void dagSettled() {
-    for (int i = graph.dagSize(); i < graph.size(); i++) {
+    if (finallyReleased) {
+      return;
+    }
+    finallyReleased = true;
+    for (int i = graph.dagSize(); i < graph.specSize(); i++) {
       if (phase[i] == StepPhase.Pending) {
         ripe(i);
       }
@@ -450,7 +622,7 @@ public final class DagState {
     return new StepProgress(graph.step(step).name(), phase[step], attempts[step], startedAt[step],
         attemptStartedAt[step], finishedAt[step], nextAttemptAt[step], reason[step], message[step], jobUid[step],
         outputs[step], exitCode[step], conditionMet[step] ? Boolean.TRUE : null,
-        retryBase[step] == 0 ? null : retryBase[step]);
+        retryBase[step] == 0 ? null : retryBase[step], groups.containsKey(step) ? groups.get(step).items : null);
   }
 
   /** What the condition of {@code step} reads: the flow's facts and the steps upstream of it, as they are now. */
@@ -467,12 +639,23 @@ public final class DagState {
           return null;
         }
         int i = graph.indexOf(name);
-        return i >= graph.dagSize() ? null : result(i);
+        GraphStep g = graph.step(i);
+        return g.isFinally() || g.isInstance() ? null : result(i);
       }
 
       @Override
       public List<String> stepsInScope() {
         return upstreamOf(step);
+      }
+
+      @Override
+      public String item() {
+        return graph.step(step).item();
+      }
+
+      @Override
+      public int index() {
+        return graph.step(step).itemIndex();
       }
     };
   }
@@ -481,8 +664,14 @@ public final class DagState {
     return new ConditionInputs.StepResult(phase[i], reason[i], outputs[i] == null ? Map.of() : outputs[i], exitCode[i]);
   }
 
-  /** Every DAG step a finally step sees; the transitive upstream of a DAG step; in graph order. */
+  /**
+   * Every DAG step of the spec a finally step sees; the transitive upstream of a DAG step (of an instance: of its
+   * fan-out step); in graph order.
+   */
   List<String> upstreamOf(int step) {
+    if (graph.step(step).isInstance()) {
+      step = graph.step(step).parent();
+    }
     List<String> names = new ArrayList<>();
     if (graph.step(step).isFinally()) {
       for (int i = 0; i < graph.dagSize(); i++) {
@@ -490,7 +679,7 @@ public final class DagState {
       }
       return names;
     }
-    boolean[] seen = new boolean[graph.size()];
+    boolean[] seen = new boolean[graph.specSize()];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     queue.add(step);
     while (!queue.isEmpty()) {
@@ -501,7 +690,7 @@ public final class DagState {
         }
       }
     }
-    for (int i = 0; i < graph.size(); i++) {
+    for (int i = 0; i < graph.specSize(); i++) {
       if (seen[i]) {
         names.add(graph.step(i).name());
       }

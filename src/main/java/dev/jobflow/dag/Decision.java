@@ -44,6 +44,8 @@ public sealed interface Decision {
 
     R evaluateConditions(EvaluateConditions d);
 
+    R expandSteps(ExpandSteps d);
+
     R startAttempts(StartAttempts d);
 
     R finishFlow(FinishFlow d);
@@ -114,6 +116,18 @@ public sealed interface Decision {
     }
   }
 
+  /**
+   * Fan-out steps whose dependencies are met had their list fixed, once: each runs its instances (recorded with the
+   * whole list, so a recovery or a later change of the source never yields another) or fails ({@code TooManyItems},
+   * {@code BadItems}).
+   */
+  record ExpandSteps(List<Expansion> expansions, Instant wakeAt) implements Decision {
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.expandSteps(this);
+    }
+  }
+
   /** Attempts to start now: due retries first, then ready steps. */
   record StartAttempts(List<Attempt> starts, Instant wakeAt) implements Decision {
     @Override
@@ -162,4 +176,11 @@ public sealed interface Decision {
    * flow timeout), as its running siblings are; {@code Failed} when it is left behind by another step's failure.
    */
   record Abandon(int step, int attempt, StepPhase endsAs, String reason, String message) {}
+
+  /** A fan-out step's list ({@code items}, JSON texts), or why it has none ({@code reason}, {@code message}). */
+  record Expansion(int step, List<String> items, String reason, String message) {
+    public boolean failed() {
+      return items == null;
+    }
+  }
 }

@@ -56,9 +56,15 @@ public final class Depends {
 
   /**
    * How a settled upstream step ended: its phase and reason, and whether its failure is tolerated
-   * ({@code continueOn.failed}).
+   * ({@code continueOn.failed}); for a fan-out step how many instances it had ({@code -1}: not a fan-out step) and
+   * how many of them succeeded and failed, which {@code AnySucceeded} and {@code AllFailed} read.
    */
-  public record Settled(StepPhase phase, String reason, boolean continuesOnFailure) {}
+  public record Settled(StepPhase phase, String reason, boolean continuesOnFailure, int instances, int succeeded,
+                        int failed) {
+    public Settled(StepPhase phase, String reason, boolean continuesOnFailure) {
+      this(phase, reason, continuesOnFailure, -1, 0, 0);
+    }
+  }
 
   /** A syntax error, with the 1-based column where it was found. */
   public static final class SyntaxError extends IllegalArgumentException {
@@ -228,8 +234,10 @@ public final class Depends {
       return p == StepPhase.Succeeded || isSkippedByItsCondition(s) || (p == StepPhase.Failed && s.continuesOnFailure());
     }
     return switch (result) {
-      case Succeeded, AnySucceeded -> p == StepPhase.Succeeded;
-      case Failed, AllFailed -> p == StepPhase.Failed;
+      case Succeeded -> p == StepPhase.Succeeded;
+      case Failed -> p == StepPhase.Failed;
+      case AnySucceeded -> s.instances() >= 0 ? s.succeeded() > 0 : p == StepPhase.Succeeded;
+      case AllFailed -> s.instances() >= 0 ? s.instances() > 0 && s.failed() == s.instances() : p == StepPhase.Failed;
       case Errored -> p == StepPhase.Failed && Reasons.isError(s.reason());
       case Skipped -> isSkippedByItsCondition(s);
       case Omitted -> p == StepPhase.Skipped && Reasons.isOmission(s.reason());

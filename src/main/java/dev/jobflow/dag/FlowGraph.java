@@ -11,32 +11,40 @@ import java.util.Map;
 /**
  * The shape of a flow, fixed once it has started: steps with their edges, retry rules and timeouts.
  * Plain values only, so the scheduling rules are tested without Akka or Kubernetes.
+ *
+ * <p>The one change after the start: a fan-out step's instances are appended when its list is recorded
+ * ({@link #appendInstances}), behind every step of the spec. The graph belongs to the one {@link DagState} that
+ * applies that fact.
  */
 public final class FlowGraph {
   private final List<GraphStep> steps;
+  private final List<GraphStep> view;
   private final Map<String, Integer> byName;
   private final int dagSize;
+  private final int specSize;
   private final FlowFacts facts;
 
   private FlowGraph(List<GraphStep> steps, Map<String, Integer> byName, int dagSize, FlowFacts facts) {
-    this.steps = steps;
+    this.steps = new ArrayList<>(steps);
+    this.view = Collections.unmodifiableList(this.steps);
     this.byName = byName;
     this.dagSize = dagSize;
+    this.specSize = steps.size();
     this.facts = facts;
   }
 
   /** An empty graph, for a flow whose spec could not be used. */
   public static FlowGraph empty() {
-    return new FlowGraph(List.of(), Map.of(), 0, FlowFacts.NONE);
+    return new FlowGraph(List.of(), new HashMap<>(), 0, FlowFacts.NONE);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Every step, DAG steps first (in spec order), then finally steps. */
+  /** Every step, DAG steps first (in spec order), then finally steps, then instances of fan-out steps. */
   public List<GraphStep> steps() {
-    return steps;
+    return view;
   }
 
   public GraphStep step(int index) {
@@ -65,9 +73,48 @@ public final class FlowGraph {
     return facts;
   }
 
-  /** Number of DAG steps (not finally); they are indices {@code 0 .. dagSize-1}. */
+  /** Number of DAG steps of the spec (not finally); they are indices {@code 0 .. dagSize-1}. */
   public int dagSize() {
     return dagSize;
+  }
+
+  /** Number of steps of the spec, finally steps included; instances of fan-out steps have indices from here on. */
+  public int specSize() {
+    return specSize;
+  }
+
+  /** This graph as the spec gave it: without the instances of fan-out steps (the same graph when it has none). */
+  public FlowGraph asSpecified() {
+    if (steps.size() == specSize) {
+      return this;
+    }
+    Map<String, Integer> names = new HashMap<>();
+    for (int i = 0; i < specSize; i++) {
+      names.put(steps.get(i).name(), i);
+    }
+    return new FlowGraph(steps.subList(0, specSize), names, dagSize, facts);
+  }
+
+  /**
+   * Appends the instances of fan-out step {@code parent}, one per item, named {@code <step>-<index>}.
+   *
+   * @return the index of the first instance
+   */
+  int appendInstances(int parent, List<String> items) {
+    GraphStep p = steps.get(parent);
+    if (p.fanOut() == null) {
+      throw new IllegalArgumentException("step '" + p.name() + "' does not fan out");
+    }
+    int first = steps.size();
+    for (int k = 0; k < items.size(); k++) {
+      GraphStep instance = p.instance(k, first + k, items.get(k));
+      if (byName.putIfAbsent(instance.name(), instance.index()) != null) {
+        throw new IllegalArgumentException("instance '" + instance.name() + "' of step '" + p.name()
+            + "' has the name of another step");
+      }
+      steps.add(instance);
+    }
+    return first;
   }
 
   /** Kahn's count: a step never reaching indegree 0 is in, or behind, a cycle and could never start. */
@@ -104,7 +151,7 @@ public final class FlowGraph {
   /** Collects steps; {@link #build()} checks names, dependencies and that every step can start (no cycle). */
   public static final class Builder {
     private record Pending(String name, Depends depends, RetryRule retry, Duration timeout, Condition when,
-                           boolean continuesOnFailure) {
+                           boolean continuesOnFailure, FanOut fanOut) {
       List<String> dependsOn() {
         return depends.steps();
       }
@@ -122,8 +169,16 @@ public final class FlowGraph {
      */
     public Builder step(String name, Depends depends, RetryRule retry, Duration timeout, Condition when,
                         boolean continuesOnFailure) {
+      return step(name, depends, retry, timeout, when, continuesOnFailure, null);
+    }
+
+    /**
+     * A DAG step that fans out ({@code fanOut} not null): its instances run, it ends when they have all ended.
+     */
+    public Builder step(String name, Depends depends, RetryRule retry, Duration timeout, Condition when,
+                        boolean continuesOnFailure, FanOut fanOut) {
       dag.add(new Pending(name, depends == null ? Depends.none() : depends, retry == null ? RetryRule.NONE : retry,
-          timeout, when, continuesOnFailure));
+          timeout, when, continuesOnFailure, fanOut));
       return this;
     }
 
@@ -138,7 +193,7 @@ public final class FlowGraph {
     public Builder finallyStep(String name, RetryRule retry, Duration timeout, Condition when,
                                boolean continuesOnFailure) {
       fin.add(new Pending(name, Depends.none(), retry == null ? RetryRule.NONE : retry, timeout, when,
-          continuesOnFailure));
+          continuesOnFailure, null));
       return this;
     }
 
@@ -156,6 +211,23 @@ public final class FlowGraph {
       return finallyStep(name, RetryRule.NONE, null);
     }
 
+    /** A step named like an instance of a fan-out step ({@code shard-3} beside {@code shard}) would take its name. */
+    private static void requireNoInstanceNames(List<Pending> all) {
+      java.util.Set<String> fanOuts = new java.util.HashSet<>();
+      all.stream().filter(p -> p.fanOut() != null).forEach(p -> fanOuts.add(p.name()));
+      if (fanOuts.isEmpty()) {
+        return;
+      }
+      for (Pending p : all) {
+        int dash = p.name().lastIndexOf('-');
+        if (dash > 0 && dash < p.name().length() - 1 && p.name().substring(dash + 1).chars().allMatch(Character::isDigit)
+            && fanOuts.contains(p.name().substring(0, dash))) {
+          throw new IllegalArgumentException("step '" + p.name() + "' has the name of an instance of fan-out step '"
+              + p.name().substring(0, dash) + "'");
+        }
+      }
+    }
+
     public FlowGraph build() {
       Map<String, Integer> byName = new LinkedHashMap<>();
       List<Pending> all = new ArrayList<>(dag);
@@ -165,6 +237,7 @@ public final class FlowGraph {
           throw new IllegalArgumentException("step name '" + all.get(i).name() + "' is used twice");
         }
       }
+      requireNoInstanceNames(all);
       int[][] deps = new int[all.size()][];
       List<List<Integer>> dependents = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
@@ -191,9 +264,9 @@ public final class FlowGraph {
         Pending p = all.get(i);
         int[] out = dependents.get(i).stream().mapToInt(Integer::intValue).toArray();
         steps.add(new GraphStep(p.name(), i, i >= dag.size(), deps[i], out, p.depends(), p.retry(), p.timeout(),
-            p.when(), p.continuesOnFailure()));
+            p.when(), p.continuesOnFailure(), p.fanOut(), -1, null, -1));
       }
-      FlowGraph graph = new FlowGraph(Collections.unmodifiableList(steps), new HashMap<>(byName), dag.size(), facts);
+      FlowGraph graph = new FlowGraph(steps, new HashMap<>(byName), dag.size(), facts);
       graph.requireAcyclic();
       return graph;
     }

@@ -52,12 +52,26 @@ public final class Reasons {
   /** Failed (or, with {@code onTimeout: approve}, succeeded): nobody decided within {@code approval.timeout}. */
   public static final String APPROVAL_TIMED_OUT = "ApprovalTimedOut";
 
+  /** Failed: a fan-out step's list has more items than its maxItems allows. */
+  public static final String TOO_MANY_ITEMS = "TooManyItems";
+  /** Failed: a fan-out step's withParam did not give a list (or a JSON text of one). */
+  public static final String BAD_ITEMS = "BadItems";
+  /** Succeeded: a fan-out step's list was empty, so it had nothing to run. */
+  public static final String NO_ITEMS = "NoItems";
+  /** A fan-out step ended when its last instance did: all succeeded (or were skipped by their when). */
+  public static final String INSTANCES_SUCCEEDED = "InstancesSucceeded";
+  /** A fan-out step ended Failed: at least one of its instances failed. */
+  public static final String INSTANCES_FAILED = "InstancesFailed";
+  /** A fan-out step ended Cancelled: none of its instances failed, at least one was cancelled. */
+  public static final String INSTANCES_CANCELLED = "InstancesCancelled";
+
   /**
    * True for a failure of the step's inputs or of the machinery rather than of its containers (Argo's
    * {@code .Errored}): an expression, the outputs, the Job vanishing or belonging to someone else.
    */
   public static boolean isError(String reason) {
-    return EXPRESSION_ERROR.equals(reason) || BAD_OUTPUTS.equals(reason) || JOB_DELETED.equals(reason)
+    return EXPRESSION_ERROR.equals(reason) || BAD_OUTPUTS.equals(reason) || TOO_MANY_ITEMS.equals(reason)
+        || BAD_ITEMS.equals(reason) || JOB_DELETED.equals(reason)
         || JOB_CONFLICT.equals(reason) || JOB_REJECTED.equals(reason);
   }
 

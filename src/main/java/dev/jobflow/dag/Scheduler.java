@@ -56,6 +56,9 @@ public final class Scheduler {
     if (!evaluations.isEmpty()) {
       return new Decision.EvaluateConditions(evaluations, wake);
     }
+    if (!s.toExpand.isEmpty()) {
+      return new Decision.ExpandSteps(expansions(s), wake);
+    }
     List<Attempt> starts = starts(s, now, dagStopReason(s) != null, cancelsFinally(s));
     if (!starts.isEmpty()) {
       return new Decision.StartAttempts(starts, wake);
@@ -100,14 +103,16 @@ public final class Scheduler {
     List<Abandon> abandons = new ArrayList<>();
     String stopReason = dagStopReason(s);
     if (stopReason != null && s.idleDag > 0) {
-      idleSteps(s, 0, s.graph.dagSize(), stopReason, dagStopMessage(s, stopReason), skips, abandons);
+      String message = dagStopMessage(s, stopReason);
+      idleSteps(s, 0, s.graph.dagSize(), stopReason, message, skips, abandons);
+      idleSteps(s, s.graph.specSize(), s.graph.size(), stopReason, message, skips, abandons);
       skips.removeIf(skip -> exemptFromStop(s, skip.step()));
       abandons.removeIf(abandon -> exemptFromStop(s, abandon.step()));
     } else if (!s.doomed.isEmpty()) {
       skipDownstream(s, skips);
     }
     if (cancelsFinally(s) && s.idleFinally > 0) {
-      idleSteps(s, s.graph.dagSize(), s.graph.size(), cancelReason(s), cancelMessage(s), skips, abandons);
+      idleSteps(s, s.graph.dagSize(), s.graph.specSize(), cancelReason(s), cancelMessage(s), skips, abandons);
     }
     return new Decision.SkipSteps(skips, abandons, wake);
   }
@@ -142,11 +147,13 @@ public final class Scheduler {
     }
     int slots = s.parallelism == null ? Integer.MAX_VALUE : Math.max(0, s.parallelism - s.running.size());
     List<Attempt> starts = new ArrayList<>();
+    // Slots of fan-out steps with a parallelism of their own, taken by the starts of this decision.
+    Map<Integer, Integer> taken = new HashMap<>();
     for (DagState.Due due : s.retries) {
       if (starts.size() >= slots || due.at().isAfter(now)) {
         break;
       }
-      if (allowed(s, due.step(), dagStopping, cancelFinally)) {
+      if (allowed(s, due.step(), dagStopping, cancelFinally) && takesGroupSlot(s, due.step(), taken)) {
         starts.add(new Attempt(due.step(), s.attempts[due.step()] + 1));
       }
     }
@@ -154,11 +161,58 @@ public final class Scheduler {
       if (starts.size() >= slots) {
         break;
       }
-      if (allowed(s, step, dagStopping, cancelFinally)) {
+      DagState.Group group = s.group(step);
+      if (group != null) {
+        // A fan-out step stands for its ready instances: as many as its own and the flow's parallelism allow.
+        for (int instance : group.ready) {
+          if (starts.size() >= slots || !allowed(s, instance, dagStopping, cancelFinally)
+              || !takesGroupSlot(s, instance, taken)) {
+            break;
+          }
+          starts.add(new Attempt(instance, s.attempts[instance] + 1));
+        }
+      } else if (allowed(s, step, dagStopping, cancelFinally)) {
         starts.add(new Attempt(step, s.attempts[step] + 1));
       }
     }
     return starts;
+  }
+
+  /** Whether an attempt of {@code step} fits its fan-out step's parallelism (always, for other steps); takes it. */
+  private static boolean takesGroupSlot(DagState s, int step, Map<Integer, Integer> taken) {
+    GraphStep g = s.graph.step(step);
+    if (!g.isInstance()) {
+      return true;
+    }
+    Integer limit = s.graph.step(g.parent()).fanOut().parallelism();
+    if (limit == null) {
+      return true;
+    }
+    int used = s.group(g.parent()).running + taken.getOrDefault(g.parent(), 0);
+    if (used >= limit) {
+      return false;
+    }
+    taken.merge(g.parent(), 1, Integer::sum);
+    return true;
+  }
+
+  /** The list of every fan-out step whose dependencies are met, fixed now: its items, or why it has none. */
+  private static List<Decision.Expansion> expansions(DagState s) {
+    List<Decision.Expansion> out = new ArrayList<>();
+    for (int step : s.toExpand) {
+      FanOut fanOut = s.graph.step(step).fanOut();
+      ItemSource.Items items;
+      try {
+        items = fanOut.source().expand(s.inputsOf(step), fanOut.maxItems());
+      } catch (RuntimeException e) {
+        items = ItemSource.Items.bad(fanOut.source().field(), e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+      if (!items.failed() && items.items().size() > fanOut.maxItems()) {
+        items = ItemSource.Items.tooMany(fanOut.source().field(), items.items().size(), fanOut.maxItems());
+      }
+      out.add(new Decision.Expansion(step, items.items(), items.reason(), items.message()));
+    }
+    return out;
   }
 
   private static boolean allowed(DagState s, int step, boolean dagStopping, boolean cancelFinally) {
@@ -172,6 +226,10 @@ public final class Scheduler {
    * were written for exactly this.
    */
   private static boolean exemptFromStop(DagState s, int step) {
+    if (s.graph.step(step).isInstance()) {
+      // An instance of a failure handler is one too.
+      step = s.graph.step(step).parent();
+    }
     if (s.shutdown != null || s.timedOutAt != null || s.doomed.contains(step)) {
       return false;
     }
@@ -180,7 +238,7 @@ public final class Scheduler {
       return false;
     }
     for (String name : depends.steps()) {
-      if (s.phase[s.graph.indexOf(name)] == StepPhase.Failed && depends.reactsTo(name)) {
+      if (s.hasFailed(s.graph.indexOf(name)) && depends.reactsTo(name)) {
         return true;
       }
     }

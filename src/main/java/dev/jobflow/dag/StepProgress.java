@@ -2,6 +2,7 @@ package dev.jobflow.dag;
 
 import dev.jobflow.api.StepPhase;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,10 +19,20 @@ import java.util.Map;
  * @param conditionMet true once its condition was evaluated true while it waits to start; null otherwise
  * @param retryBase attempts of rounds before the flow's latest retry (its retry budget counts from there); null when
  *     none (and in snapshots written before retries existed)
+ * @param items the list of an expanded fan-out step (JSON texts, its instances' items in order); null otherwise
  */
 public record StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
                            Instant finishedAt, Instant nextAttemptAt, String reason, String message, String jobUid,
-                           Map<String, String> outputs, Integer exitCode, Boolean conditionMet, Integer retryBase) {
+                           Map<String, String> outputs, Integer exitCode, Boolean conditionMet, Integer retryBase,
+                           List<String> items) {
+
+  /** A row as written before fan-out existed. */
+  public StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
+                      Instant finishedAt, Instant nextAttemptAt, String reason, String message, String jobUid,
+                      Map<String, String> outputs, Integer exitCode, Boolean conditionMet, Integer retryBase) {
+    this(name, phase, attempts, startedAt, attemptStartedAt, finishedAt, nextAttemptAt, reason, message, jobUid,
+        outputs, exitCode, conditionMet, retryBase, null);
+  }
 
   /** A row as written before retries of whole flows existed. */
   public StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
@@ -35,6 +46,6 @@ public record StepProgress(String name, StepPhase phase, int attempts, Instant s
   public StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
                       Instant finishedAt, Instant nextAttemptAt, String reason, String message, String jobUid) {
     this(name, phase, attempts, startedAt, attemptStartedAt, finishedAt, nextAttemptAt, reason, message, jobUid, null,
-        null, null);
+        null, null, null, null);
   }
 }

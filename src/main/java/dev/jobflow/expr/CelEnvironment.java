@@ -20,8 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The CEL environment of {@code when}: the variables {@code params} (map of strings), {@code steps} (map of step
- * name to {@code {phase, outputs, exitCode}}) and {@code flow} ({@code name}, {@code namespace}, {@code labels}),
+ * The CEL environment of {@code when} and {@code withParam}: the variables {@code params} (map of strings),
+ * {@code steps} (map of step name to {@code {phase, outputs, exitCode}}), {@code flow} ({@code name},
+ * {@code namespace}, {@code labels}) and, for an instance of a fan-out step, {@code item} and {@code index},
  * CEL's standard functions and macros, and the limits.
  *
  * <p>Type checking reuses one checker environment per thread: CEL-Java's own compiler builds its environment (every
@@ -55,6 +56,11 @@ final class CelEnvironment {
 
   /** Parses and type-checks {@code text} as a {@code when}: a bool (or a dyn that must be one at run time). */
   static Checked check(String text) {
+    return check(text, SimpleType.BOOL);
+  }
+
+  /** Parses and type-checks {@code text} as an expression whose value is of type {@code expected} (DYN: any). */
+  static Checked check(String text, dev.cel.common.types.CelType expected) {
     CelValidationResult parsed = PARSER.parse(text);
     if (parsed.hasError()) {
       List<Issue> issues = new ArrayList<>();
@@ -64,7 +70,7 @@ final class CelEnvironment {
       return new Checked(null, issues);
     }
     try {
-      return CHECKER.get().check(parsed.getAst(), text);
+      return CHECKER.get().check(parsed.getAst(), text, expected);
     } catch (dev.cel.common.CelValidationException | RuntimeException e) {
       CHECKER.remove();
       return new Checked(null, List.of(new Issue("cannot type-check: " + e.getMessage(), 1, 1)));
@@ -81,13 +87,16 @@ final class CelEnvironment {
       env.add(CelIdentDecl.newIdentDeclaration("steps",
           MapType.create(SimpleType.STRING, MapType.create(SimpleType.STRING, SimpleType.DYN))));
       env.add(CelIdentDecl.newIdentDeclaration("flow", MapType.create(SimpleType.STRING, SimpleType.DYN)));
+      // An instance of a fan-out step: its item (any JSON value) and its position in the list.
+      env.add(CelIdentDecl.newIdentDeclaration("item", SimpleType.DYN));
+      env.add(CelIdentDecl.newIdentDeclaration("index", SimpleType.INT));
     }
 
-    Checked check(CelAbstractSyntaxTree parsed, String text) {
+    Checked check(CelAbstractSyntaxTree parsed, String text, dev.cel.common.types.CelType expected) {
       errors.enterContext("<when>", text);
       try {
         CelAbstractSyntaxTree checked = ExprChecker.typecheck(env, CONTAINER, parsed,
-            com.google.common.base.Optional.of(SimpleType.BOOL));
+            com.google.common.base.Optional.of(expected));
         if (errors.getErrorCount() == 0) {
           return new Checked(checked, List.of());
         }

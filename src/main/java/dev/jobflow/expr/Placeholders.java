@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code {{params.NAME}}}: a declared parameter's value;</li>
  *   <li>{@code {{steps.NAME.outputs.KEY}}}, {@code {{steps.NAME.phase}}}, {@code {{steps.NAME.exitCode}}}: how an
- *       upstream step (any DAG step, for a finally step) ended, as recorded in the journal.</li>
+ *       upstream step (any DAG step, for a finally step) ended, as recorded in the journal;</li>
+ *   <li>{@code {{item}}}, {@code {{item.KEY}}} (nested: {@code {{item.a.b}}}) and {@code {{index}}}: an instance of a
+ *       fan-out step's item (a string as it is, any other value as JSON) and its position in the list.</li>
  * </ul>
  * Spaces inside the braces are allowed. Every string of the template is substituted, map keys included, in a
  * single pass: a value is inserted as it is and never scanned again, so a parameter whose value contains
@@ -33,7 +35,8 @@ import java.util.regex.Pattern;
  */
 public final class Placeholders {
   /** {@code {{ params.X }}} or {@code {{ steps.X... }}}: the kind, then what follows the dot (possibly malformed). */
-  private static final Pattern REFERENCE = Pattern.compile("\\{\\{\\s*(params|steps)\\.([^{}\\s]*)\\s*}}");
+  private static final Pattern REFERENCE = Pattern.compile(
+      "\\{\\{\\s*(?:(params|steps)\\.([^{}\\s]*)|(item)((?:\\.[^{}\\s]*)?)|(index))\\s*}}");
   /** {@code {{ alert.X }}}: what follows the dot (possibly malformed). */
   private static final Pattern ALERT_REFERENCE = Pattern.compile("\\{\\{\\s*alert\\.([^{}\\s]*)\\s*}}");
   private static final Pattern ALERT_FIELD = Pattern.compile("name|status|fingerprint|(labels|annotations)\\.[^{}\\s]+");
@@ -53,11 +56,22 @@ public final class Placeholders {
    * @param field {@code phase}, {@code exitCode} or {@code outputs} for {@code steps.*}; else null
    * @param key the output's key for {@code steps.NAME.outputs.KEY}; else null
    * @param problem why it cannot be used as written, null when it can
+   * @param itemPath for {@code {{item...}}} the keys after {@code item} ({@code a.b}; empty for {@code {{item}}});
+   *     else null
    */
   public record Placeholder(String text, String name, String param, String step, String field, String key,
-                            String problem) {
+                            String problem, String itemPath) {
+    public Placeholder(String text, String name, String param, String step, String field, String key, String problem) {
+      this(text, name, param, step, field, key, problem, null);
+    }
+
     public boolean isStep() {
       return step != null;
+    }
+
+    /** True for {@code {{item...}}} and {@code {{index}}}: only an instance of a fan-out step has a value. */
+    public boolean isItem() {
+      return itemPath != null || "index".equals(name);
     }
   }
 
@@ -69,9 +83,31 @@ public final class Placeholders {
     }
     Matcher m = REFERENCE.matcher(text);
     while (m.find()) {
-      found.add(read(m.group(), m.group(1), m.group(2)));
+      found.add(read(m));
     }
     return found;
+  }
+
+  private static Placeholder read(Matcher m) {
+    if (m.group(5) != null) {
+      return new Placeholder(m.group(), "index", null, null, null, null, null, null);
+    }
+    if (m.group(3) != null) {
+      String path = m.group(4).isEmpty() ? "" : m.group(4).substring(1);
+      boolean emptyKey = !m.group(4).isEmpty()
+          && java.util.Arrays.stream(path.split("\\.", -1)).anyMatch(String::isEmpty);
+      String problem = emptyKey ? "'" + m.group() + "' has an empty key: write {{item}} or {{item.KEY}}" : null;
+      return new Placeholder(m.group(), "item" + m.group(4), null, null, null, null, problem, path);
+    }
+    return read(m.group(), m.group(1), m.group(2));
+  }
+
+  /** The key a placeholder's value is looked up by: {@code params.x}, {@code steps.a.phase}, {@code item.k}, {@code index}. */
+  private static String nameOf(Matcher m) {
+    if (m.group(5) != null) {
+      return "index";
+    }
+    return m.group(3) != null ? "item" + m.group(4) : m.group(1) + "." + m.group(2);
   }
 
   private static Placeholder read(String text, String kind, String rest) {
@@ -92,7 +128,7 @@ public final class Placeholders {
 
   /** The text with each placeholder whose name has a value replaced by it; the others stay as written. */
   public static String substitute(String text, Function<String, String> values) {
-    return replace(REFERENCE, text, m -> values.apply(m.group(1) + "." + m.group(2)));
+    return replace(REFERENCE, text, m -> values.apply(nameOf(m)));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelSourceLocation;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
+import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.jobflow.dag.Condition;
@@ -68,6 +69,7 @@ public final class WhenExpression implements Condition {
   private final CelAbstractSyntaxTree ast;
   private final List<StepRead> stepReads;
   private final boolean readsAllSteps;
+  private final boolean readsItem;
   private final Set<String> paramsRead;
   private volatile CelRuntime.Program program;
   private volatile long costFor = -1;
@@ -78,29 +80,40 @@ public final class WhenExpression implements Condition {
     this.ast = ast;
     this.stepReads = List.copyOf(a.reads);
     this.readsAllSteps = a.allSteps;
+    this.readsItem = a.readsItem;
     this.paramsRead = Set.copyOf(a.params);
   }
 
   /** Compiles {@code text}: CEL's own syntax and type errors, then Jobflow's rules on what it reads. */
   public static Compilation compile(String text) {
-    Compilation cached = CACHE.get(text);
+    return compile(text, SimpleType.BOOL);
+  }
+
+  /** Compiles {@code text} as an expression of any value (a {@code withParam}), by the same rules. */
+  static Compilation compileValue(String text) {
+    return compile(text, SimpleType.DYN);
+  }
+
+  private static Compilation compile(String text, dev.cel.common.types.CelType expected) {
+    String key = expected == SimpleType.BOOL ? text : expected.name() + ":" + text;
+    Compilation cached = CACHE.get(key);
     if (cached != null) {
       return cached;
     }
-    Compilation c = compileUncached(text);
+    Compilation c = compileUncached(text, expected);
     if (CACHE.size() >= CACHE_LIMIT) {
       CACHE.clear();
     }
-    CACHE.put(text, c);
+    CACHE.put(key, c);
     return c;
   }
 
-  private static Compilation compileUncached(String text) {
+  private static Compilation compileUncached(String text, dev.cel.common.types.CelType expected) {
     if (text == null || text.isBlank()) {
       return new Compilation(null, List.of(new Problem("an empty condition: write a CEL expression, or leave when out", 1, 1,
           false)));
     }
-    CelEnvironment.Checked checked = CelEnvironment.check(text);
+    CelEnvironment.Checked checked = CelEnvironment.check(text, expected);
     if (checked.ast() == null) {
       return new Compilation(null, checked.issues().stream()
           .map(i -> new Problem(i.message(), i.line(), i.column(), true)).toList());
@@ -123,6 +136,11 @@ public final class WhenExpression implements Condition {
   /** True when it reads {@code steps} other than by constant names ({@code steps.all(s, ...)}, {@code steps[x]}). */
   public boolean readsAllSteps() {
     return readsAllSteps;
+  }
+
+  /** True when it reads {@code item} or {@code index}: only an instance of a fan-out step has them. */
+  public boolean readsItem() {
+    return readsItem;
   }
 
   /** The parameters it names ({@code params.env}, {@code params['env']}). */
@@ -159,6 +177,11 @@ public final class WhenExpression implements Condition {
     return Verdict.fail("the condition must be true or false, but it is " + result);
   }
 
+  /** Its value given the inputs (for {@code withParam}): a CEL value (list, string, map, ...). */
+  Object value(ConditionInputs inputs) throws CelEvaluationException {
+    return program().eval(activation(inputs));
+  }
+
   private CelRuntime.Program program() throws CelEvaluationException {
     CelRuntime.Program p = program;
     if (p == null) {
@@ -189,6 +212,10 @@ public final class WhenExpression implements Condition {
       }
     }
     vars.put("steps", steps);
+    if (inputs.item() != null) {
+      vars.put("item", ItemValues.celValue(inputs.item()));
+      vars.put("index", (long) inputs.index());
+    }
     return vars;
   }
 
@@ -204,6 +231,7 @@ public final class WhenExpression implements Condition {
     final Set<String> params = new LinkedHashSet<>();
     final List<Problem> problems = new ArrayList<>();
     boolean allSteps;
+    boolean readsItem;
 
     Analysis(CelAbstractSyntaxTree ast) {
       this.ast = ast;
@@ -219,6 +247,8 @@ public final class WhenExpression implements Condition {
         case IDENT -> {
           if (e.ident().name().equals("steps")) {
             allSteps = true;
+          } else if (e.ident().name().equals("item") || e.ident().name().equals("index")) {
+            readsItem = true;
           }
         }
         case SELECT -> walk(e.select().operand());

@@ -107,9 +107,13 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
   public FlowGraph toGraph() {
     FlowGraph.Builder b = FlowGraph.builder().facts(new FlowFacts(name, namespace, labels, parameters));
     for (StepDefinition s : steps) {
-      b.step(s.name(), dependency(s), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure());
+      b.step(s.name(), dependency(s), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure(),
+          s.fanOut() == null ? null : s.fanOut().toFanOut(s.name()));
     }
     for (StepDefinition s : finallySteps) {
+      if (s.fanOut() != null) {
+        throw new IllegalArgumentException("finally step '" + s.name() + "' fans out: only steps of spec.steps may");
+      }
       b.finallyStep(s.name(), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure());
     }
     return b.build();
@@ -132,6 +136,18 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
       throw new IllegalArgumentException("step '" + s.name() + "': when: " + c.problems().get(0));
     }
     return c.expression();
+  }
+
+  /**
+   * How many steps the flow will have at most, instances of fan-out steps included (a withParam counted at its
+   * maxItems): what spaces its snapshots.
+   */
+  public int expectedSteps() {
+    long n = steps.size() + finallySteps.size();
+    for (StepDefinition s : steps) {
+      n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, n);
   }
 
   /** The step of that name, in steps or finally. */
@@ -166,9 +182,30 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
           b == null ? null : duration(at + ".retries.backoff.maxDuration", b.getMaxDuration()),
           duration(at + ".timeout", s.getTimeout()),
           StepDefinition.toJson(s.getTemplate()), s.getDepends(), s.getWhen(), s.continuesOnFailure(),
-          approval(at + ".approval", s.getApproval())));
+          approval(at + ".approval", s.getApproval()), fanOut(at, s)));
     }
     return out;
+  }
+
+  /** The step's fan-out, null for none; withItems kept as JSON texts. */
+  private static FanOutDefinition fanOut(String at, Step s) {
+    List<String> sources = s.fanOutSources();
+    if (sources.isEmpty()) {
+      return null;
+    }
+    if (sources.size() > 1) {
+      throw new IllegalArgumentException(at + ": " + String.join(" and ", sources) + " are exclusive: a step has one "
+          + "source of items");
+    }
+    List<String> items = s.getWithItems() == null ? null
+        : s.getWithItems().stream().map(n -> n == null ? "null" : n.toString()).toList();
+    dev.jobflow.api.Sequence q = s.getWithSequence();
+    if (q != null && q.getCount() == null && q.getEnd() == null) {
+      throw new IllegalArgumentException(at + ".withSequence: give count or end");
+    }
+    return new FanOutDefinition(items, s.getWithParam(), q == null ? null : q.getCount(),
+        q == null ? null : q.getStart(), q == null ? null : q.getEnd(), q == null ? null : q.getFormat(),
+        s.getMatrix(), s.getMaxItems(), s.getParallelism());
   }
 
   private static ApprovalDefinition approval(String path, Approval a) {

@@ -85,6 +85,8 @@ public sealed interface FlowEvent extends JsonSerializable {
 
     R stepRejected(StepRejected e);
     R flowRetried(FlowRetried e);
+
+    R stepExpanded(StepExpanded e);
   }
 
   /**
@@ -478,6 +480,35 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.stepRejected(this);
+    }
+  }
+
+  /**
+   * A fan-out step's list was fixed when the step became ready: one instance per item, named {@code <step>-<index>},
+   * each item as JSON text. Carries the whole list, so a recovery, a later change of its source, or an auditor sees
+   * exactly what ran.
+   *
+   * @param source the spec field the list came from ({@code withItems}, {@code withSequence}, {@code matrix},
+   *     {@code withParam})
+   */
+  record StepExpanded(EventMeta meta, String step, String source, java.util.List<String> items) implements FlowEvent {
+    public StepExpanded {
+      items = items == null ? java.util.List.of() : java.util.List.copyOf(items);
+    }
+
+    @Override
+    public StepExpanded withMeta(EventMeta m) {
+      return new StepExpanded(m, step, source, items);
+    }
+
+    @Override
+    public String message() {
+      return items.size() + " instance" + (items.size() == 1 ? "" : "s") + " from " + source;
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepExpanded(this);
     }
   }
 }

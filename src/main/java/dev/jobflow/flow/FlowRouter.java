@@ -90,7 +90,7 @@ public final class FlowRouter {
           .onAnyMessage(first -> {
             noCommand.cancel();
             int steps = first instanceof FlowCommand.SpecSeen seen
-                ? seen.definition().steps().size() + seen.definition().finallySteps().size() : 0;
+                ? seen.definition().expectedSteps() : 0;
             stash.stash(first);
             return stash.unstashAll(entities.apply(entity, steps));
           })

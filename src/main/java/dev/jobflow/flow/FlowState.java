@@ -24,6 +24,8 @@ import dev.jobflow.flow.FlowEvent.StepJobCreated;
 import dev.jobflow.flow.FlowEvent.StepRetryScheduled;
 import dev.jobflow.flow.FlowEvent.StepSkipped;
 import dev.jobflow.flow.FlowEvent.StepSucceeded;
+import dev.jobflow.dag.GraphStep;
+import dev.jobflow.expr.ItemValues;
 import dev.jobflow.expr.Placeholders;
 import dev.jobflow.expr.WhenExpression;
 import dev.jobflow.step.JobNames;
@@ -185,6 +187,12 @@ public final class FlowState {
     }
 
     @Override
+    public FlowState stepExpanded(FlowEvent.StepExpanded e) {
+      dag.onExpanded(index(e.step()), e.items(), e.meta().at());
+      return FlowState.this;
+    }
+
+    @Override
     public FlowState flowRetried(FlowEvent.FlowRetried e) {
       dag = dev.jobflow.dag.RetryPlan.apply(dag, e.steps(), e.meta().at());
       lastRetry = e;
@@ -250,14 +258,18 @@ public final class FlowState {
         }
         w.stepReads().stream().filter(WhenExpression.StepRead::readsResults).forEach(r -> read.add(r.step()));
       }
-      placeholders(g.name()).stream().filter(p -> !"phase".equals(p.field())).forEach(p -> read.add(p.step()));
+      if (g.fanOut() != null && g.fanOut().source() instanceof dev.jobflow.expr.ItemsExpression items) {
+        items.reads().stepReads().stream().filter(WhenExpression.StepRead::readsResults).forEach(r -> read.add(r.step()));
+      }
+      placeholders(g.name()).stream().filter(p -> p.isStep() && !"phase".equals(p.field()))
+          .forEach(p -> read.add(p.step()));
     }
     return Set.copyOf(read);
   }
 
   private List<Placeholders.Placeholder> placeholders(String step) {
     return stepPlaceholders.computeIfAbsent(step, s -> Placeholders.in(stepsByName.get(s).template()).stream()
-        .filter(p -> p.isStep() && p.problem() == null).toList());
+        .filter(p -> (p.isStep() || p.isItem()) && p.problem() == null).toList());
   }
 
   private FlowState observed(long generation) {
@@ -310,7 +322,7 @@ public final class FlowState {
   }
 
   public StepDefinition stepDefinition(String step) {
-    StepDefinition s = stepsByName.get(step);
+    StepDefinition s = stepsByName.get(specStep(step));
     if (s == null) {
       throw new IllegalArgumentException("flow " + definition.id() + " has no step named '" + step + "'");
     }
@@ -333,7 +345,21 @@ public final class FlowState {
    * @return why one has no value (a missing output), null when all have one
    */
   public String stepValues(String step, Map<String, String> values) {
-    for (Placeholders.Placeholder p : placeholders(step)) {
+    GraphStep instance = instance(step);
+    for (Placeholders.Placeholder p : placeholders(specStep(step))) {
+      if (p.isItem()) {
+        if (instance == null) {
+          continue; // not an instance: left as written (the validator refuses it)
+        }
+        String value = "index".equals(p.name()) ? Integer.toString(instance.itemIndex())
+            : ItemValues.text(instance.item(), p.itemPath().isEmpty() ? List.of() : List.of(p.itemPath().split("\\.")));
+        if (value == null) {
+          return "template: " + p.text() + ": item " + instance.itemIndex() + " (" + abbreviate(instance.item())
+              + ") has no key '" + p.itemPath() + "'";
+        }
+        values.put(p.name(), value);
+        continue;
+      }
       if (!dag.graph().contains(p.step())) {
         return "template: " + p.text() + ": no step named '" + p.step() + "'";
       }
@@ -353,6 +379,25 @@ public final class FlowState {
       values.put(p.name(), value);
     }
     return null;
+  }
+
+  /** The step of the spec a step runs as: itself, or for an instance of a fan-out step ({@code shard-3}) that step. */
+  private String specStep(String step) {
+    GraphStep instance = instance(step);
+    return instance == null ? step : dag.graph().step(instance.parent()).name();
+  }
+
+  /** The instance of that name, null when the step is not an instance of a fan-out step. */
+  private GraphStep instance(String step) {
+    if (dag == null || !dag.graph().contains(step)) {
+      return null;
+    }
+    GraphStep g = dag.graph().step(dag.graph().indexOf(step));
+    return g.isInstance() ? g : null;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 
   /** The latest retry, null when the flow was never retried. */

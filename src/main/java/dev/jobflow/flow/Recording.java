@@ -138,6 +138,19 @@ record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> sto
     }
 
     @Override
+    public List<FlowEvent> expandSteps(Decision.ExpandSteps d) {
+      List<FlowEvent> events = new ArrayList<>();
+      for (Decision.Expansion e : d.expansions()) {
+        String step = name(dag(), e.step());
+        events.add(e.failed()
+            ? new FlowEvent.StepFailed(meta, step, 0, null, null, e.reason(), e.message())
+            : new FlowEvent.StepExpanded(meta, step, dag().graph().step(e.step()).fanOut().source().field(),
+                e.items()));
+      }
+      return events;
+    }
+
+    @Override
     public List<FlowEvent> startAttempts(Decision.StartAttempts d) {
       List<FlowEvent> events = new ArrayList<>();
       for (Attempt s : d.starts()) {

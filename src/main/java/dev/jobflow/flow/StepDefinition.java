@@ -22,10 +22,12 @@ import java.util.List;
  * @param when its condition (CEL), null for none
  * @param continueOnFailed true for {@code continueOn.failed}; null otherwise (left out of events that predate it)
  * @param approval set for an approval step (no template, no Job); null otherwise (and in events that predate it)
+ * @param fanOut how it fans out into instances; null for a step that runs once (and in events that predate fan-out)
  */
 public record StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
                              Duration maxBackoff, Duration timeout, String template, String depends, String when,
-                             Boolean continueOnFailed, ApprovalDefinition approval) implements JsonSerializable {
+                             Boolean continueOnFailed, ApprovalDefinition approval, FanOutDefinition fanOut)
+    implements JsonSerializable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public StepDefinition {
@@ -33,12 +35,28 @@ public record StepDefinition(String name, List<String> dependsOn, int retryLimit
     continueOnFailed = Boolean.TRUE.equals(continueOnFailed) ? Boolean.TRUE : null;
   }
 
-  /** A step that runs a Job. */
+  /** A step that runs a Job, once. */
   public StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
                         Duration maxBackoff, Duration timeout, String template, String depends, String when,
                         Boolean continueOnFailed) {
     this(name, dependsOn, retryLimit, backoff, factor, maxBackoff, timeout, template, depends, when, continueOnFailed,
-        null);
+        null, null);
+  }
+
+  /** An approval step (or, with a null approval, a step that runs a Job once). */
+  public StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
+                        Duration maxBackoff, Duration timeout, String template, String depends, String when,
+                        Boolean continueOnFailed, ApprovalDefinition approval) {
+    this(name, dependsOn, retryLimit, backoff, factor, maxBackoff, timeout, template, depends, when, continueOnFailed,
+        approval, null);
+  }
+
+  /** A fan-out step. */
+  public StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
+                        Duration maxBackoff, Duration timeout, String template, String depends, String when,
+                        Boolean continueOnFailed, FanOutDefinition fanOut) {
+    this(name, dependsOn, retryLimit, backoff, factor, maxBackoff, timeout, template, depends, when, continueOnFailed,
+        null, fanOut);
   }
 
   /** Whether this step waits for a person's decision instead of running a Job. */

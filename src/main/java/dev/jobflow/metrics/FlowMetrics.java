@@ -176,6 +176,11 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
       return null;
     }
 
+    @Override
+    public Void stepExpanded(FlowEvent.StepExpanded e) {
+      return null;
+    }
+
     // Pending approvals are a gauge taken from the flows' status (FlowCensus); the step's end counts as any step's.
     @Override
     public Void stepApprovalRequested(FlowEvent.StepApprovalRequested e) {

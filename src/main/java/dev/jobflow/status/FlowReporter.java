@@ -207,6 +207,11 @@ public final class FlowReporter implements FlowListener {
       }
 
       @Override
+      public KubeEvent stepExpanded(FlowEvent.StepExpanded e) {
+        return new KubeEvent(Type.Normal, "StepExpanded", "step " + e.step() + ": " + e.message());
+      }
+
+      @Override
       public KubeEvent stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
         List<String> who = new java.util.ArrayList<>(e.users());
         e.groups().forEach(g -> who.add("group:" + g));

@@ -20,9 +20,17 @@ import java.util.Map;
 /**
  * Turns the engine's status updates (which may carry only the steps that changed) into the JobFlow's
  * status subresource. For flows of more than {@code fullListLimit} steps the status keeps the counts and
- * only the steps that have not succeeded, so it stays small whatever the flow's size.
+ * only the steps that have not succeeded, at most {@link #LISTED_LIMIT} of them (the most telling first: failed,
+ * running, retrying, cancelled, skipped, pending), so it stays small whatever the flow's size and however it ended:
+ * a 100,000-step flow whose steps all failed lists 100 of them and counts the others in {@code stepsOmitted}.
  */
 public final class FlowStatusProjection {
+  /** Steps a large flow's status lists at most: about 300 bytes each, well within etcd's object limit. */
+  public static final int LISTED_LIMIT = 100;
+  /** Which steps of a large flow are listed first. */
+  private static final List<StepPhase> LISTED_ORDER = List.of(StepPhase.Failed, StepPhase.Running, StepPhase.Retrying,
+      StepPhase.Cancelled, StepPhase.Skipped, StepPhase.Pending);
+
   private final int fullListLimit;
   private final Map<String, StepView> steps = new LinkedHashMap<>();
   private final Map<String, Condition> conditions = new HashMap<>();
@@ -69,10 +77,12 @@ public final class FlowStatusProjection {
         waiting.add(view);
       }
       approvalRequested |= view.waitingForApproval() || (view.reason() != null && DECIDED.contains(view.reason()));
-      if (bounded && view.phase() == StepPhase.Succeeded) {
-        continue;
-      }
-      out.put(view.name(), step(view));
+    }
+    if (bounded) {
+      int omitted = listTelling(out);
+      status.setStepsOmitted(omitted == 0 ? null : omitted);
+    } else {
+      steps.values().forEach(view -> out.put(view.name(), step(view)));
     }
     status.setSteps(out);
     status.setWaitingForApproval(waiting.isEmpty() ? null
@@ -87,6 +97,34 @@ public final class FlowStatusProjection {
     }
     status.setConditions(conditions);
     return status;
+  }
+
+  /**
+   * The steps not Succeeded, at most {@link #LISTED_LIMIT}, in the order of {@link #LISTED_ORDER} and then of the
+   * flow; one pass over the steps. Returns how many were left out.
+   */
+  private int listTelling(Map<String, StepStatus> out) {
+    Map<StepPhase, List<StepView>> byPhase = new java.util.EnumMap<>(StepPhase.class);
+    int notSucceeded = 0;
+    for (StepView view : steps.values()) {
+      if (view.phase() == StepPhase.Succeeded) {
+        continue;
+      }
+      notSucceeded++;
+      List<StepView> bucket = byPhase.computeIfAbsent(view.phase(), p -> new ArrayList<>());
+      if (bucket.size() < LISTED_LIMIT) {
+        bucket.add(view);
+      }
+    }
+    for (StepPhase phase : LISTED_ORDER) {
+      for (StepView view : byPhase.getOrDefault(phase, List.of())) {
+        if (out.size() == LISTED_LIMIT) {
+          return notSucceeded - out.size();
+        }
+        out.put(view.name(), step(view));
+      }
+    }
+    return notSucceeded - out.size();
   }
 
   private static dev.jobflow.api.RetryStatus retry(dev.jobflow.flow.FlowEvent.FlowRetried e) {

@@ -1,6 +1,7 @@
 package dev.jobflow.validation;
 
 import dev.jobflow.expr.CostEstimate;
+import dev.jobflow.expr.ItemsExpression;
 import dev.jobflow.expr.Placeholders.Placeholder;
 import dev.jobflow.expr.WhenExpression;
 import java.util.ArrayList;
@@ -33,10 +34,31 @@ final class ConditionRules {
     String path = at.at("when");
     WhenExpression.Compilation c = WhenExpression.compile(when);
     c.problems().forEach(p -> problems.add(new Problem(path, p + " in '" + when + "'")));
-    if (c.expression() == null) {
+    if (c.expression() != null) {
+      ItemRules.checkWhen(at, c.expression(), path, problems);
+      checkExpression(at, c.expression(), path, when, problems);
+    }
+  }
+
+  /** A {@code withParam}: the same language, variables and rules as a {@code when}, any value. */
+  void checkWithParam(StepAt at, List<Problem> problems) {
+    String text = at.step().getWithParam();
+    if (text == null) {
       return;
     }
-    WhenExpression w = c.expression();
+    String path = at.at("withParam");
+    ItemsExpression.Compilation c = ItemsExpression.compile(text);
+    c.problems().forEach(p -> problems.add(new Problem(path, p + " in '" + text + "'")));
+    if (c.expression() != null) {
+      if (c.expression().reads().readsItem()) {
+        problems.add(new Problem(path, "item and index are an instance's: the list that makes the instances cannot "
+            + "read them, in '" + text + "'"));
+      }
+      checkExpression(at, c.expression().reads(), path, text, problems);
+    }
+  }
+
+  private void checkExpression(StepAt at, WhenExpression w, String path, String when, List<Problem> problems) {
     long cost = w.estimatedCost(stepCount, parameters.declaredCount());
     if (cost > CostEstimate.LIMIT) {
       problems.add(new Problem(path, "estimated cost " + cost + " is over the limit of " + CostEstimate.LIMIT

@@ -137,6 +137,9 @@ public final class JobFlowValidator {
         TemplateRules.checkStep(at, problems);
         parameters.checkReferences(at, conditions, problems);
         conditions.checkWhen(at, problems);
+        FanOutRules.checkStep(at, problems);
+        MatrixRules.checkStep(at, problems);
+        conditions.checkWithParam(at, problems);
       }
     }
     graph.checkCycles(problems);

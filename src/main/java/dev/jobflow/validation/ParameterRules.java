@@ -79,6 +79,8 @@ final class ParameterRules {
         problems.add(new Problem(path, p.problem()));
       } else if (p.isStep()) {
         steps.placeholder(at, p, path);
+      } else if (p.isItem()) {
+        ItemRules.checkPlaceholder(at, p, path, problems);
       } else if (!declared.contains(p.param())) {
         problems.add(new Problem(path, "unknown parameter '" + p.param() + "' in " + p.text()
             + ": declare it in spec.parameters"));

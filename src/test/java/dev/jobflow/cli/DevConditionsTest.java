@@ -58,4 +58,17 @@ class DevConditionsTest {
     String log = Files.readString(dir.resolve("logs/default/failure-report-report-failure-1.log"));
     assertTrue(log.contains("smoke-test Failed with exit code 3: filing a ticket"), log);
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(300)
+  void aFanOutRunsOneJobPerItemFromAnOutputASequenceAndAMatrix() throws Exception {
+    String out = dev("fan-out.yaml");
+    assertTrue(out.contains("default/fan-out ended Succeeded: 15 of 16 steps succeeded, 1 skipped"), out);
+    assertTrue(out.matches("(?s).*StepExpanded +per-file .*3 instances.*"), out);
+    assertTrue(out.matches("(?s).*StepSkipped +per-file-1 .*WhenFalse.*"), out);
+    String log = Files.readString(dir.resolve("logs/default/fan-out-per-file-2-1.log"));
+    assertTrue(log.contains("processing c.csv (item 2)"), log);
+    assertTrue(Files.readString(dir.resolve("logs/default/fan-out-grid-3-1.log")).contains("training lr=0.01 depth=8"));
+    assertTrue(Files.readString(dir.resolve("logs/default/fan-out-shard-2-1.log")).contains("working on shard-02"));
+  }
 }

@@ -106,6 +106,27 @@ class FlowTreeTest {
   }
 
   @Test
+  void stepsTheStatusLeftOutAreCountedAndPointToTheAudit() {
+    JobFlow flow = flow(1_000, List.of());
+    flow.getMetadata().setNamespace("data");
+    JobFlowStatus status = new JobFlowStatus();
+    status.setPhase(FlowPhase.Failed);
+    status.setStepCounts(Map.of("Failed", 1_000));
+    Map<String, StepStatus> listed = new LinkedHashMap<>();
+    for (int i = 0; i < 100; i++) {
+      listed.put("s" + i, step(StepPhase.Failed, 1, "2026-11-23T08:00:00Z", "2026-11-23T08:00:10Z"));
+    }
+    status.setSteps(listed);
+    status.setStepsOmitted(900);
+    flow.setStatus(status);
+    List<String> lines = FlowTree.lines(flow, NOW, TABLE);
+    assertTrue(lines.get(lines.size() - 1).startsWith("... and 900 more steps not Succeeded that the status does not "
+        + "list"), lines.get(lines.size() - 1));
+    assertTrue(lines.get(lines.size() - 1).endsWith("jobflow audit data/" + flow.getMetadata().getName()
+        + " shows every one"), lines.get(lines.size() - 1));
+  }
+
+  @Test
   void aFlowFromATemplateShowsTheStepsItsStatusNames() {
     JobFlow flow = flow(0, List.of());
     JobFlowStatus status = new JobFlowStatus();

@@ -23,6 +23,8 @@ final class DagDriver {
   final List<Decision> decisions = new ArrayList<>();
   /** "step=RUN|SKIP|FAIL" in evaluation order. */
   final List<String> evaluated = new ArrayList<>();
+  /** "step=<number of items>|<failure reason>" in expansion order. */
+  final List<String> expanded = new ArrayList<>();
   int maxRunning;
 
   DagDriver(FlowGraph graph, Integer parallelism, FailurePolicy policy, Duration timeout, boolean suspended) {
@@ -88,6 +90,19 @@ final class DagDriver {
           case FAIL -> state.onFailed(e.step(), now, Reasons.EXPRESSION_ERROR, e.verdict().message());
         }
         evaluated.add(name(e.step()) + "=" + e.verdict().kind());
+      }
+      return null;
+    }
+
+    @Override
+    public Void expandSteps(Decision.ExpandSteps d) {
+      for (Decision.Expansion e : d.expansions()) {
+        if (e.failed()) {
+          state.onFailed(e.step(), now, e.reason(), e.message());
+        } else {
+          state.onExpanded(e.step(), e.items(), now);
+        }
+        expanded.add(name(e.step()) + "=" + (e.failed() ? e.reason() : e.items().size()));
       }
       return null;
     }

@@ -109,6 +109,40 @@ class FlowRecoveryTest extends EntityHarness {
   }
 
   /**
+   * list writes files=[a, b, c, d]; per-file fans out over them (withParam, at most 2 at once, per-file-1 fails its
+   * first attempt and is retried), its template reads {{item}} and {{index}}; merge waits for all instances. A crash
+   * at any point, between the list's success and its expansion, or between the expansion and the instances' starts
+   * included, expands once, starts each instance attempt once, loses none.
+   */
+  static FlowDefinition fanOutFlow(String uid) {
+    String template = Flows.TEMPLATE.replace("echo {{params.date}}", "process --file={{item}} --n={{index}}");
+    return flow("crash", uid).step("list")
+        .step(new StepDefinition("per-file", List.of("list"), 1, Duration.ZERO, 1.0, null, null, template, null, null,
+            null, new FanOutDefinition(null, "steps.list.outputs.files", null, null, null, null, null, null, 2)))
+        .step("merge", "per-file")
+        .build();
+  }
+
+  static final Function<AttemptSpec, JobState> FAN_OUT_OUTCOMES =
+      a -> a.step().equals("per-file-1") && a.attempt() == 1 ? JobState.Failed : JobState.Succeeded;
+
+  @Test
+  void aCrashAnywhereInAFanOutExpandsOnceAndStartsEachInstanceOnce() {
+    List<FlowEvent> reference = assertEveryCrashDecidesTheSame("fan", FlowRecoveryTest::fanOutFlow, FAN_OUT_OUTCOMES,
+        cluster -> cluster.results("crash-list-1", new JobResults(Map.of("files", "[\"a\",\"b\",\"c\",\"d\"]"), 0,
+            null)));
+    List<String> decided = decisions(reference);
+    assertEquals(1, decided.stream().filter(d -> d.startsWith("StepExpanded")).count(), decided.toString());
+    assertTrue(decided.containsAll(List.of("StepAttemptStarted per-file-0#1", "StepAttemptStarted per-file-1#2",
+        "StepAttemptStarted per-file-3#1", "StepSucceeded merge#1")), decided.toString());
+    FlowEvent.StepExpanded expanded = (FlowEvent.StepExpanded) reference.stream()
+        .filter(e -> e instanceof FlowEvent.StepExpanded).findFirst().orElseThrow();
+    assertEquals(List.of("\"a\"", "\"b\"", "\"c\"", "\"d\""), expanded.items());
+    assertEquals("withParam", expanded.source());
+    assertEquals(Map.of("item", "c", "index", "2"), runtime.spec("crash-per-file-2-1").stepValues());
+  }
+
+  /**
    * Runs the flow once to the end, then for every prefix of its journal recovers a new entity from it, with the Jobs
    * of every event but the last already in the cluster, and checks it records the same decisions, one Job per
    * attempt, no attempt twice. Returns the reference run's events.

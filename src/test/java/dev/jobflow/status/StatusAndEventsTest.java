@@ -97,6 +97,50 @@ class StatusAndEventsTest {
     assertEquals(3, full.getSteps().size(), "small flows list every step");
   }
 
+  static StepView failed(String name, StepPhase phase, String reason, String message) {
+    Instant t = Instant.parse("2026-11-23T00:00:00Z");
+    return new StepView(name, false, phase, 3, "flow-with-a-long-name-" + name + "-3", "0b6e2d4a-5c1f-4e8b-a9d3-7f2c6e1b8a90",
+        t, t.plusSeconds(60), null, reason, message, null, 1);
+  }
+
+  @Test
+  void aHundredThousandFailedStepsKeepTheObjectWithin64KiB() {
+    FlowStatusProjection projection = new FlowStatusProjection(500);
+    List<StepView> all = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      all.add(failed("shard-" + i, StepPhase.Failed, "BackoffLimitExceeded",
+          "Job has reached the specified backoff limit after 3 attempts; see the pod's log for why"));
+    }
+    JobFlowStatus status = projection.apply(update(new FlowId("default", "big", "uid-all-failed"), 100_000, 0, all,
+        true));
+    assertEquals(FlowStatusProjection.LISTED_LIMIT, status.getSteps().size());
+    assertEquals(100_000 - FlowStatusProjection.LISTED_LIMIT, status.getStepsOmitted());
+    JobFlow flow = new JobFlow();
+    flow.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("big").withNamespace("default")
+        .build());
+    flow.setStatus(status);
+    int bytes = io.fabric8.kubernetes.client.utils.Serialization.asJson(flow).getBytes(
+        java.nio.charset.StandardCharsets.UTF_8).length;
+    assertTrue(bytes <= 64 * 1024, "the JobFlow's status is " + bytes + " bytes");
+  }
+
+  @Test
+  void aLargeFlowFailingEarlyListsItsFailureFirstNotEverySkippedStep() {
+    FlowStatusProjection projection = new FlowStatusProjection(500);
+    List<StepView> all = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      all.add(i == 7_000 ? failed("s" + i, StepPhase.Failed, "BackoffLimitExceeded", "failed")
+          : failed("s" + i, StepPhase.Skipped, "FailFast", "not run: step 's7000' failed and the flow fails fast"));
+    }
+    JobFlowStatus status = projection.apply(update(new FlowId("default", "wide", "uid-wide"), 10_000, 0, all, true));
+    assertEquals("s7000", status.getSteps().keySet().iterator().next(), "the failure comes first");
+    assertEquals(FlowStatusProjection.LISTED_LIMIT, status.getSteps().size());
+    assertEquals(10_000 - FlowStatusProjection.LISTED_LIMIT, status.getStepsOmitted());
+    JobFlowStatus few = new FlowStatusProjection(500).apply(update(new FlowId("default", "few", "uid-few"), 1000, 990,
+        all.subList(0, 10), true));
+    assertNull(few.getStepsOmitted(), "nothing left out");
+  }
+
   @Test
   void statusWritesAreCoalescedAndTheLatestWins() throws Exception {
     JobFlow flow = create("coalesced");

@@ -26,7 +26,7 @@ class ConditionRulesTest {
     return validator.validate(spec("f", specYaml));
   }
 
-  private static void assertProblem(List<Problem> problems, String path, String messagePart) {
+  static void assertProblem(List<Problem> problems, String path, String messagePart) {
     assertTrue(problems.stream().anyMatch(p -> p.path().equals(path) && p.message().contains(messagePart)),
         "expected a problem at " + path + " containing '" + messagePart + "', got " + problems);
   }
