@@ -26,6 +26,9 @@ class FlowLagSweepTest {
 
     @Override
     public void onFlowGone(JobFlow lastKnown) {}
+
+    @Override
+    public void onStatusOrMetadata(JobFlow flow) {}
   };
 
   private static JobFlow flow(String name, int secondsAgo, FlowPhase phase) {
