@@ -18,9 +18,18 @@ import java.util.Set;
  *
  * @param object the object as it would be stored (null for DELETE)
  * @param oldObject the stored object (UPDATE and DELETE), else null
+ * @param userInfo who sent the request, as the API server authenticated them
  */
 public record AdmissionRequest(String uid, String operation, String subResource, boolean dryRun, String namespace,
-    String name, JsonNode object, JsonNode oldObject) {
+    String name, JsonNode object, JsonNode oldObject, UserInfo userInfo) {
+
+  /** The requester: {@code request.userInfo} (an absent one is an empty user name, which no approver list names). */
+  public record UserInfo(String username, java.util.List<String> groups) {
+    public UserInfo {
+      username = username == null ? "" : username;
+      groups = groups == null ? java.util.List.of() : java.util.List.copyOf(groups);
+    }
+  }
 
   public static final String API_VERSION = "admission.k8s.io/v1";
   public static final String KIND = "AdmissionReview";
@@ -109,8 +118,12 @@ public record AdmissionRequest(String uid, String operation, String subResource,
     String subResource = orEmpty(text(request, "subResource"));
     JsonNode object = present(request.get("object"));
     JsonNode oldObject = present(request.get("oldObject"));
+    JsonNode user = request.path("userInfo");
+    java.util.List<String> groups = new java.util.ArrayList<>();
+    user.path("groups").forEach(g -> groups.add(g.asText()));
     var parsed = new AdmissionRequest(uid, operation, subResource, dryRun != null && dryRun.asBoolean(),
-        orEmpty(text(request, "namespace")), orEmpty(text(request, "name")), object, oldObject);
+        orEmpty(text(request, "namespace")), orEmpty(text(request, "name")), object, oldObject,
+        new UserInfo(user.isObject() ? text(user, "username") : null, groups));
     parsed.checkObjects(request);
     return parsed;
   }

@@ -11,23 +11,30 @@ import java.util.Base64;
  * expects back (HTTP 200 whatever the verdict).
  *
  * @param patch JSONPatch operations to apply, or null for none
+ * @param code the HTTP status the API server answers a denial with (422 Invalid, 403 Forbidden)
  */
-public record AdmissionResponse(String uid, boolean allowed, String message, ArrayNode patch) {
+public record AdmissionResponse(String uid, boolean allowed, String message, ArrayNode patch, int code) {
 
   /** Kubernetes answers an invalid object with 422 Invalid; the API server passes this on to the user. */
   private static final int DENIED_CODE = 422;
+  /** A requester who may not do what the object asks (decide an approval step they are not an approver of). */
+  private static final int FORBIDDEN_CODE = 403;
 
   public static AdmissionResponse allow(String uid) {
-    return new AdmissionResponse(uid, true, null, null);
+    return new AdmissionResponse(uid, true, null, null, 0);
   }
 
   public static AdmissionResponse deny(String uid, String message) {
-    return new AdmissionResponse(uid, false, message, null);
+    return new AdmissionResponse(uid, false, message, null, DENIED_CODE);
+  }
+
+  public static AdmissionResponse forbid(String uid, String message) {
+    return new AdmissionResponse(uid, false, message, null, FORBIDDEN_CODE);
   }
 
   /** Allowed, with the patch when it has operations. */
   public static AdmissionResponse patch(String uid, ArrayNode operations) {
-    return new AdmissionResponse(uid, true, null, operations == null || operations.isEmpty() ? null : operations);
+    return new AdmissionResponse(uid, true, null, operations == null || operations.isEmpty() ? null : operations, 0);
   }
 
   public boolean patched() {
@@ -43,8 +50,8 @@ public record AdmissionResponse(String uid, boolean allowed, String message, Arr
     response.put("allowed", allowed);
     if (!allowed) {
       ObjectNode status = response.putObject("status");
-      status.put("code", DENIED_CODE);
-      status.put("reason", "Invalid");
+      status.put("code", code);
+      status.put("reason", code == FORBIDDEN_CODE ? "Forbidden" : "Invalid");
       status.put("message", message);
     }
     if (patch != null) {

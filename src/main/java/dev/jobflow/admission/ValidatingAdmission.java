@@ -28,11 +28,13 @@ public final class ValidatingAdmission {
 
   private final JobFlowValidator validator;
   private final TemplateResolver templates;
+  private final ApprovalReview approvals;
 
   /** @param templates where flows' templateRefs are looked up (the API server, for the webhook) */
   public ValidatingAdmission(JobFlowValidator validator, TemplateLookup templates) {
     this.validator = validator;
     this.templates = new TemplateResolver(templates);
+    this.approvals = new ApprovalReview(this.templates);
   }
 
   /** Reads no templates: a flow that names one is denied ({@link AdmissionServer#NO_TEMPLATES}). */
@@ -98,6 +100,10 @@ public final class ValidatingAdmission {
 
   private AdmissionResponse reviewFlow(AdmissionRequest request) {
     JsonNode object = request.object();
+    AdmissionResponse approvalDenied = approvals.review(request);
+    if (approvalDenied != null) {
+      return approvalDenied;
+    }
     List<Problem> problems = new ArrayList<>();
     boolean onlyMutableFieldsChanged = false;
     if (request.isUpdate()) {

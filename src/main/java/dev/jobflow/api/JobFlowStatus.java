@@ -12,7 +12,7 @@ import java.util.Map;
 /** What the controller observed. For very large flows {@code steps} holds only the steps not Succeeded. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"phase", "observedGeneration", "progress", "message", "startedAt", "finishedAt", "stepCounts",
-    "steps", "conditions"})
+    "waitingForApproval", "steps", "conditions"})
 public class JobFlowStatus {
   private FlowPhase phase;
   private Long observedGeneration;
@@ -24,6 +24,8 @@ public class JobFlowStatus {
   private String finishedAt;
   @JsonPropertyDescription("Number of steps per phase; always complete, also when steps is truncated.")
   private Map<String, Integer> stepCounts;
+  @JsonPropertyDescription("The approval steps waiting for a decision, comma-separated; absent when none waits.")
+  private String waitingForApproval;
   private Map<String, StepStatus> steps = new LinkedHashMap<>();
   private List<Condition> conditions = new ArrayList<>();
 
@@ -41,6 +43,8 @@ public class JobFlowStatus {
   public void setFinishedAt(String finishedAt) { this.finishedAt = finishedAt; }
   public Map<String, Integer> getStepCounts() { return stepCounts; }
   public void setStepCounts(Map<String, Integer> stepCounts) { this.stepCounts = stepCounts; }
+  public String getWaitingForApproval() { return waitingForApproval; }
+  public void setWaitingForApproval(String waitingForApproval) { this.waitingForApproval = waitingForApproval; }
   public Map<String, StepStatus> getSteps() { return steps; }
   public void setSteps(Map<String, StepStatus> steps) { this.steps = steps; }
   public List<Condition> getConditions() { return conditions; }

@@ -13,9 +13,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One node of the DAG: a batch/v1 Job template, its dependencies, retries and timeout. */
+/** One node of the DAG: a batch/v1 Job template (or an approval), its dependencies, retries and timeout. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "dependsOn", "depends", "when", "continueOn", "retries", "timeout", "template"})
+@JsonPropertyOrder({"name", "dependsOn", "depends", "when", "continueOn", "retries", "timeout", "template", "approval"})
 @ValidationRule(value = "!has(self.dependsOn) || !(self.name in self.dependsOn)", message = "a step cannot depend on itself")
 public class Step {
   @Required
@@ -45,11 +45,14 @@ public class Step {
   @JsonPropertyDescription("Deadline of one attempt as a Go-style duration; an attempt running longer fails with StepTimedOut.")
   private String timeout;
 
-  @Required
   @PreserveUnknownFields
   @SchemaFrom(type = JobTemplateSchema.class)
-  @JsonPropertyDescription("A full batch/v1 JobSpec; {{params.NAME}} and {{steps.NAME.outputs.KEY}} are substituted in its strings.")
+  @JsonPropertyDescription("A full batch/v1 JobSpec; {{params.NAME}} and {{steps.NAME.outputs.KEY}} are substituted in "
+      + "its strings. Every step has a template, except an approval step, which has none.")
   private JobSpec template;
+
+  @JsonPropertyDescription("Makes this an approval step: no Job; it waits for a decision of one of its approvers.")
+  private Approval approval;
 
   public Step() {}
 
@@ -81,6 +84,8 @@ public class Step {
   public void setTimeout(String timeout) { this.timeout = timeout; }
   public JobSpec getTemplate() { return template; }
   public void setTemplate(JobSpec template) { this.template = template; }
+  public Approval getApproval() { return approval; }
+  public void setApproval(Approval approval) { this.approval = approval; }
 
   /**
    * The CRD schema of a template: an object kept as sent. The full JobSpec schema would be emitted

@@ -162,5 +162,29 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     public Fields stepCancelled(FlowEvent.StepCancelled e) {
       return new Fields().attempt(e.attempt(), e.job(), e.jobUid());
     }
+
+    @Override
+    public Fields stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
+      return new Fields().attempt(e.attempt(), null, null).detail("users", String.join(",", e.users()))
+          .detail("groups", String.join(",", e.groups())).detail("deadline", e.deadline());
+    }
+
+    @Override
+    public Fields stepApproved(FlowEvent.StepApproved e) {
+      return decision(e.attempt(), e.user(), e.groups(), e.comment(), e.decidedAt());
+    }
+
+    @Override
+    public Fields stepRejected(FlowEvent.StepRejected e) {
+      return decision(e.attempt(), e.user(), e.groups(), e.comment(), e.decidedAt());
+    }
+
+    /** Who decided, as the API server authenticated them: what the audit trail is asked ("who let this run"). */
+    private static Fields decision(int attempt, String user, java.util.List<String> groups, String comment,
+                                   java.time.Instant at) {
+      return new Fields().attempt(attempt, null, null).detail("user", user)
+          .detail("groups", groups.isEmpty() ? null : String.join(",", groups)).detail("comment", comment)
+          .detail("decidedAt", at);
+    }
   }
 }

@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
         ResumeCommand.class,
         StopCommand.class,
         TerminateCommand.class,
+        ApproveCommand.class,
+        RejectCommand.class,
         DeleteCommand.class,
         ValidateCommand.class,
         GraphCommand.class,

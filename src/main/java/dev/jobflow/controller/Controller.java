@@ -248,6 +248,9 @@ public final class Controller implements AutoCloseable {
         started = Instant.parse(flow.getStatus().getStartedAt());
       }
       census.add(flow.getMetadata().getNamespace(), phase, started);
+      String waiting = flow.getStatus() == null ? null : flow.getStatus().getWaitingForApproval();
+      census.addPendingApprovals(flow.getMetadata().getNamespace(),
+          waiting == null || waiting.isBlank() ? 0 : waiting.split(",").length);
     }
     metrics.recordFlowCensus(census);
   }

@@ -1,5 +1,6 @@
 package dev.jobflow.controller;
 
+import dev.jobflow.api.ApprovalAnnotations;
 import dev.jobflow.api.JobFlow;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -87,14 +88,16 @@ public final class FlowInformer implements AutoCloseable {
   /**
    * Whether an update means something to the flow's entity: a resync (the same resourceVersion again: it lets a
    * controller that missed its last status write send it again), a new spec generation, or the start of a
-   * deletion. Anything else is a change of status or metadata, most often the controller's own.
+   * deletion, or a new approval decision (annotations, which change no generation). Anything else is a change of status or metadata, most often the controller's own.
    */
   static boolean reachesTheEngine(JobFlow before, JobFlow after) {
     var was = before.getMetadata();
     var now = after.getMetadata();
     return Objects.equals(was.getResourceVersion(), now.getResourceVersion())
         || !Objects.equals(was.getGeneration(), now.getGeneration())
-        || (now.getDeletionTimestamp() != null && !now.getDeletionTimestamp().equals(was.getDeletionTimestamp()));
+        || (now.getDeletionTimestamp() != null && !now.getDeletionTimestamp().equals(was.getDeletionTimestamp()))
+        || !ApprovalAnnotations.decisionValues(was.getAnnotations())
+            .equals(ApprovalAnnotations.decisionValues(now.getAnnotations()));
   }
 
   public CompletableFuture<Void> synced() {

@@ -5,6 +5,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
 import dev.jobflow.api.FlowPhase;
+import dev.jobflow.api.ApprovalAnnotations;
+import dev.jobflow.api.ApprovalDecision;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
 import dev.jobflow.flow.FlowCommand;
@@ -21,6 +23,7 @@ import dev.jobflow.validation.Problem;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -65,7 +68,6 @@ public final class FlowReconciler implements FlowInformer.Listener {
 
   @Override
   public void onFlow(JobFlow flow) {
-    String uid = flow.getMetadata().getUid();
     if (Finalizers.isBeingDeleted(flow)) {
       if (Finalizers.has(flow)) {
         journalDeletionThenRelease(flow);
@@ -82,8 +84,8 @@ public final class FlowReconciler implements FlowInformer.Listener {
     if (problems.isEmpty() && flow.getSpec().usesTemplate()) {
       if (hasStarted(flow)) {
         // Its entity runs what it accepted; this generation only brings suspend, parallelism or shutdown.
-        router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(
-            FlowDefinition.from(flow).withTemplate(TemplateSource.notFound(flow.getSpec().getTemplateRef().getName())))));
+        deliver(flow, FlowDefinition.from(flow).withTemplate(
+            TemplateSource.notFound(flow.getSpec().getTemplateRef().getName())));
       } else {
         io.execute(() -> resolveThenDeliver(flow)); // reads the template from the API server
       }
@@ -101,12 +103,11 @@ public final class FlowReconciler implements FlowInformer.Listener {
       reject(flow, problems);
       return;
     }
-    router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition)));
+    deliver(flow, definition);
   }
 
   /** Resolves the flow's template and hands the resolved spec (or the template's absence) to its entity. */
   private void resolveThenDeliver(JobFlow flow) {
-    String uid = flow.getMetadata().getUid();
     String templateName = flow.getSpec().getTemplateRef().getName();
     Resolution resolution;
     try {
@@ -138,7 +139,17 @@ public final class FlowReconciler implements FlowInformer.Listener {
       reject(flow, resolution.problems());
       return;
     }
+    deliver(flow, definition);
+  }
+
+  /** The spec to the flow's entity, then the stamped approval decisions on it (when it has any). */
+  private void deliver(JobFlow flow, FlowDefinition definition) {
+    String uid = flow.getMetadata().getUid();
     router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition)));
+    Map<String, ApprovalDecision> decisions = ApprovalAnnotations.decisions(flow.getMetadata().getAnnotations());
+    if (!decisions.isEmpty()) {
+      router.tell(new FlowRouter.Deliver(uid, new FlowCommand.ApprovalsSeen(decisions)));
+    }
   }
 
   /** Its entity has reported it running (or suspended, past Pending): what it runs is settled. */

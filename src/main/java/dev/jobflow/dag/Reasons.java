@@ -41,6 +41,14 @@ public final class Reasons {
   public static final String EXPRESSION_ERROR = "ExpressionError";
   /** Failed: the Job succeeded but its termination message is not a JSON object of strings within 4 KiB. */
   public static final String BAD_OUTPUTS = "BadOutputs";
+  /** An approval step waits for a decision (the Kubernetes Event of StepApprovalRequested). */
+  public static final String APPROVAL_REQUESTED = "ApprovalRequested";
+  /** Succeeded: an approver approved the step. */
+  public static final String APPROVED = "Approved";
+  /** Failed: an approver rejected the step (never retried). */
+  public static final String REJECTED = "Rejected";
+  /** Failed (or, with {@code onTimeout: approve}, succeeded): nobody decided within {@code approval.timeout}. */
+  public static final String APPROVAL_TIMED_OUT = "ApprovalTimedOut";
 
   /**
    * True for a failure of the step's inputs or of the machinery rather than of its containers (Argo's

@@ -24,7 +24,15 @@ public final class AccessReviews {
   static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
   static final String ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
-  private record Identity(String user, List<String> groups) {}
+  /** Who a request comes from, as the API server's authenticator (and impersonation) says. */
+  record Identity(String user, List<String> groups) {
+    static final String USER_HEADER = "X-Emulator-User";
+    static final String GROUPS_HEADER = "X-Emulator-Groups";
+  }
+
+  /** What requests without a bearer token are: the emulator's own client and tools (as before there was identity). */
+  private static final Identity NO_TOKEN = new Identity("emulator-admin", List.of(MASTERS));
+  private static final Identity ANONYMOUS = new Identity("system:anonymous", List.of("system:unauthenticated"));
 
   private record Rule(String user, String verb, String group, String resource, String namespace) {
     boolean allows(String u, List<String> groups, String v, String g, String r, String ns) {
@@ -55,6 +63,31 @@ public final class AccessReviews {
   public AccessReviews allow(String userOrGroup, String verb, String group, String resource, String namespace) {
     rules.add(new Rule(userOrGroup, verb, group, resource, namespace));
     return this;
+  }
+
+  /**
+   * Who sent a request: the user of its bearer token (no token: the emulator's admin; an unknown one: anonymous), or
+   * whom it impersonates ({@code Impersonate-User}, {@code Impersonate-Group}, as {@code kubectl --as --as-group} sends
+   * them), which only {@code system:masters} may do.
+   *
+   * @throws SecurityException when a requester outside system:masters impersonates
+   */
+  Identity identify(String authorization, String impersonateUser, List<String> impersonateGroups) {
+    Identity id = NO_TOKEN;
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      id = tokens.getOrDefault(authorization.substring(7).trim(), ANONYMOUS);
+    }
+    if (impersonateUser == null || impersonateUser.isEmpty()) {
+      return id;
+    }
+    if (!id.groups().contains(MASTERS)) {
+      throw new SecurityException("users \"" + id.user() + "\" cannot impersonate user \"" + impersonateUser + "\"");
+    }
+    List<String> groups = new java.util.ArrayList<>(impersonateGroups == null ? List.of() : impersonateGroups);
+    if (!groups.contains("system:authenticated")) {
+      groups.add("system:authenticated"); // as the API server adds it to every authenticated user
+    }
+    return new Identity(impersonateUser, List.copyOf(groups));
   }
 
   /** The answer to a POST of a review; empty for any other request. */

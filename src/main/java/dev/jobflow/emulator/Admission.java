@@ -62,12 +62,12 @@ final class Admission {
   }
 
   /** Returns the object to store (mutated or not), or throws when a webhook refuses it. */
-  JsonNode review(String operation, ResourceType type, String namespace, JsonNode object, JsonNode oldObject)
-      throws Refused {
+  JsonNode review(String operation, ResourceType type, String namespace, JsonNode object, JsonNode oldObject,
+                  AccessReviews.Identity requester) throws Refused {
     List<Hook> hooks = hooksFor(operation, type);
     JsonNode current = object;
     for (Hook hook : hooks) {
-      JsonNode response = call(hook, operation, type, namespace, current, oldObject);
+      JsonNode response = call(hook, operation, type, namespace, current, oldObject, requester);
       if (response == null) {
         continue; // failurePolicy Ignore and the call failed
       }
@@ -158,7 +158,7 @@ final class Admission {
   }
 
   private JsonNode call(Hook hook, String operation, ResourceType type, String namespace, JsonNode object,
-                        JsonNode oldObject) throws Refused {
+                        JsonNode oldObject, AccessReviews.Identity requester) throws Refused {
     try {
       if (hook.url == null || hook.url.startsWith("service:")) {
         throw new IllegalStateException("clientConfig.service (" + (hook.url == null ? "none" : hook.url.substring(8))
@@ -176,7 +176,8 @@ final class Admission {
         req.put("namespace", namespace);
       }
       req.put("operation", operation);
-      req.putObject("userInfo").put("username", "system:admin").putArray("groups").add("system:masters");
+      var groups = req.putObject("userInfo").put("username", requester.user()).putArray("groups");
+      requester.groups().forEach(groups::add);
       req.set("object", object);
       req.set("oldObject", oldObject);
       req.put("dryRun", false);

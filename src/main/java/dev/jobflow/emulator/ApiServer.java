@@ -202,6 +202,16 @@ final class ApiServer implements AutoCloseable {
         if (ct != null) {
           headers.add("Content-Type", ct);
         }
+        AccessReviews.Identity who;
+        try {
+          who = reviews.identify(req.getHeader("Authorization"), req.getHeader("Impersonate-User"),
+              req.headers().getAll("Impersonate-Group"));
+        } catch (SecurityException e) {
+          return ApiStatus.failure(403, "Forbidden", e.getMessage());
+        }
+        // Admission webhooks see the requester in userInfo, as with a real API server.
+        headers.add(AccessReviews.Identity.USER_HEADER, who.user());
+        headers.add(AccessReviews.Identity.GROUPS_HEADER, String.join(",", who.groups()));
         r = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.valueOf(req.method().name()), path,
             headers.build(), new Buffer(body)));
       }

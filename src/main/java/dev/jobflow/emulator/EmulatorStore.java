@@ -206,7 +206,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
       String collection = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
       GeneratedNames.apply(object, name -> handleGet(collection + "/" + name).code() == 200);
       Defaults.apply(type, object);
-      JsonNode admitted = admission.review("CREATE", type, namespace, object, null);
+      JsonNode admitted = admission.review("CREATE", type, namespace, object, null, requester(request));
       return super.handleCreate(jsonRequest(HttpMethod.POST, path, admitted));
     } catch (Admission.Refused r) {
       return ApiStatus.failure(r.code, ApiStatus.reasonFor(r.code), r.getMessage());
@@ -228,7 +228,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
         return super.handleUpdate(request);
       }
       JsonNode admitted = admission.review("UPDATE", type, attr(getKey(path), NAMESPACE),
-          read(request.getBody().readUtf8()), read(body(current)));
+          read(request.getBody().readUtf8()), read(body(current)), requester(request));
       return super.handleUpdate(jsonRequest(HttpMethod.PUT, path, admitted));
     } catch (Admission.Refused r) {
       return ApiStatus.failure(r.code, ApiStatus.reasonFor(r.code), r.getMessage());
@@ -256,7 +256,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
         // Server-side apply without field ownership: create when absent, else a merge patch.
         if (handleGet(path).code() == 404 && !isStatus(path)) {
           String collection = path.substring(0, path.lastIndexOf('/'));
-          return handleCreate(jsonRequest(HttpMethod.POST, collection, patch));
+          return handleCreate(jsonRequest(HttpMethod.POST, collection, patch, request));
         }
       } else if (!jsonPatch && !contentType.startsWith("application/merge-patch+json")
           && !contentType.startsWith("application/strategic-merge-patch+json")) {
@@ -272,7 +272,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
         JsonNode before = read(body(current));
         JsonNode after = jsonPatch ? JsonPatch.apply(patch, before) : MergePatch.apply(before, patch);
         if (type != null && !isStatus(path)) {
-          after = admission.review("UPDATE", type, attr(getKey(path), NAMESPACE), after, before);
+          after = admission.review("UPDATE", type, attr(getKey(path), NAMESPACE), after, before, requester(request));
         }
         MockResponse result = super.handleUpdate(jsonRequest(HttpMethod.PUT, path, after));
         if (result.code() != 409 || pinned || attempt >= 10) {
@@ -458,5 +458,27 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
     return new RecordedRequest("HTTP/1.1", method, path,
         Headers.builder().add("Content-Type", "application/json").build(),
         new Buffer(write(body).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The same, from the requester of {@code from}. */
+  private static RecordedRequest jsonRequest(HttpMethod method, String path, JsonNode body, RecordedRequest from) {
+    Headers.Builder headers = Headers.builder().add("Content-Type", "application/json");
+    for (String h : List.of(AccessReviews.Identity.USER_HEADER, AccessReviews.Identity.GROUPS_HEADER)) {
+      if (from.getHeader(h) != null) {
+        headers.add(h, from.getHeader(h));
+      }
+    }
+    return new RecordedRequest("HTTP/1.1", method, path, headers.build(),
+        new Buffer(write(body).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Who sent the request, as {@link ApiServer} authenticated it; the emulator's admin for its own writes. */
+  private static AccessReviews.Identity requester(RecordedRequest request) {
+    String user = request.getHeader(AccessReviews.Identity.USER_HEADER);
+    if (user == null) {
+      return new AccessReviews.Identity("emulator-admin", List.of("system:masters"));
+    }
+    String groups = Objects.requireNonNullElse(request.getHeader(AccessReviews.Identity.GROUPS_HEADER), "");
+    return new AccessReviews.Identity(user, groups.isEmpty() ? List.of() : List.of(groups.split(",")));
   }
 }

@@ -26,6 +26,16 @@ public sealed interface FlowCommand extends JsonSerializable {
     }
   }
 
+  /**
+   * The stamped approval decisions on the JobFlow (annotations {@code jobflow.dev/decision.<step>}), by step: sent
+   * with every SpecSeen and whenever they change. A decision counts for a step that waits, now or once it does.
+   */
+  record ApprovalsSeen(java.util.Map<String, dev.jobflow.api.ApprovalDecision> decisions) implements FlowCommand {
+    public ApprovalsSeen {
+      decisions = java.util.Map.copyOf(decisions);
+    }
+  }
+
   /** Replies with the full status: summary and every step. */
   record GetStatus(ActorRef<FlowStatusUpdate> replyTo) implements FlowCommand {}
 
@@ -41,6 +51,9 @@ public sealed interface FlowCommand extends JsonSerializable {
 
   /** The timer fired: a retry, an attempt deadline or the flow deadline is due. */
   record Wake() implements FlowCommand {}
+
+  /** The approval timer fired: a waiting approval step's timeout may have struck. */
+  record ApprovalTimeoutDue() implements FlowCommand {}
 
   /** Decide again after recording a decision (the next one depends on the state it produced). */
   record Reconsider() implements FlowCommand {}

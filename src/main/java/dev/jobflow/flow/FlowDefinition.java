@@ -1,5 +1,7 @@
 package dev.jobflow.flow;
 
+import dev.jobflow.api.Approval;
+import dev.jobflow.api.Approvers;
 import dev.jobflow.api.Backoff;
 import dev.jobflow.api.FailurePolicy;
 import dev.jobflow.api.GoDuration;
@@ -163,9 +165,20 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
           b == null ? null : b.getFactor(),
           b == null ? null : duration(at + ".retries.backoff.maxDuration", b.getMaxDuration()),
           duration(at + ".timeout", s.getTimeout()),
-          StepDefinition.toJson(s.getTemplate()), s.getDepends(), s.getWhen(), s.continuesOnFailure()));
+          StepDefinition.toJson(s.getTemplate()), s.getDepends(), s.getWhen(), s.continuesOnFailure(),
+          approval(at + ".approval", s.getApproval())));
     }
     return out;
+  }
+
+  private static ApprovalDefinition approval(String path, Approval a) {
+    if (a == null) {
+      return null;
+    }
+    Approvers who = a.getApprovers();
+    return new ApprovalDefinition(a.getMessage(), duration(path + ".timeout", a.getTimeout()),
+        Approval.ON_TIMEOUT_APPROVE.equals(a.getOnTimeout()), who == null ? null : who.getUsers(),
+        who == null ? null : who.getGroups());
   }
 
   private static Duration duration(String field, String text) {

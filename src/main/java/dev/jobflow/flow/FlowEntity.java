@@ -26,6 +26,8 @@ import dev.jobflow.dag.Decision;
 import dev.jobflow.dag.Decision.Attempt;
 import dev.jobflow.dag.Reasons;
 import dev.jobflow.dag.Scheduler;
+import dev.jobflow.flow.FlowCommand.ApprovalTimeoutDue;
+import dev.jobflow.flow.FlowCommand.ApprovalsSeen;
 import dev.jobflow.flow.FlowCommand.AttemptReported;
 import dev.jobflow.flow.FlowCommand.Deleted;
 import dev.jobflow.flow.FlowCommand.GetStatus;
@@ -64,6 +66,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   /** The entity type in persistence ids: {@code JobFlow|<uid>}. */
   public static final String ENTITY_TYPE = "JobFlow";
   private static final String WAKE_TIMER = "wake";
+  private static final String APPROVAL_TIMER = "approval-timeout";
   // Step outcomes arrive while events are stored; dropping one would lose a step, so the stash is large.
   private static final int STASH_CAPACITY = 1_000_000;
 
@@ -88,6 +91,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private boolean stopOrdered;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
+  /** The latest stamped approval decisions the controller saw on the JobFlow; sent again after every restart. */
+  private Map<String, dev.jobflow.api.ApprovalDecision> seenDecisions = Map.of();
 
   /** When the current recovery began. A restart never runs this constructor again: PreRestart resets it. */
   private long startedNanos = System.nanoTime();
@@ -234,7 +239,13 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(Deleted.class, this::onDeleted)
         .onCommand(AttemptReported.class, (state, cmd) -> cmd.outcome().accept(new Reports(state)))
         .onCommand(Wake.class, (state, cmd) -> decide(state))
-        .onCommand(Reconsider.class, (state, cmd) -> decide(state));
+        .onCommand(Reconsider.class, (state, cmd) -> decide(state))
+        .onCommand(ApprovalsSeen.class, (state, cmd) -> {
+          seenDecisions = cmd.decisions();
+          return persistThenAct(state, Approvals.decided(state, seenDecisions, meta()));
+        })
+        .onCommand(ApprovalTimeoutDue.class, (state, cmd) -> persistThenAct(state, Approvals.timedOut(state, now(),
+            meta())));
     builder.forState(state -> state.isFinished() && !state.isDeleted())
         .onCommand(SpecSeen.class, this::resendStatus)
         .onCommand(Deleted.class, this::onDeleted);
@@ -250,6 +261,11 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     builder.forAnyState()
         .onCommand(GetStatus.class, (state, cmd) -> Effect().none().thenRun(s -> cmd.replyTo().tell(fullStatus(s))))
         .onCommand(AttemptReported.class, (state, cmd) -> ignoreLate(cmd.outcome()))
+        .onCommand(ApprovalsSeen.class, (state, cmd) -> {
+          seenDecisions = cmd.decisions(); // not running yet (or any more): counts once a step waits
+          return Effect().none();
+        })
+        .onCommand(ApprovalTimeoutDue.class, () -> Effect().none())
         .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
           // A flow in flight is handed off (rolling restart, rebalance): its step actors stop with it, and its next
           // incarnation adopts their Jobs. A done flow passivated: let its last deletions finish first.
@@ -416,7 +432,25 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       views.add(state.stepView(step));
     }
     deps.listener().statusChanged(new FlowStatusUpdate(id, state.summary(), views, false));
+    awaitApprovals(state);
     context.getSelf().tell(new Reconsider());
+  }
+
+  /**
+   * Arms the timer of the earliest approval timeout, and applies a decision already seen to a step that has just
+   * started waiting (a decision written before its step waited, or seen again after a restart).
+   */
+  private void awaitApprovals(FlowState state) {
+    Instant deadline = Approvals.nextDeadline(state);
+    if (deadline == null) {
+      timers.cancel(APPROVAL_TIMER);
+    } else {
+      timers.startSingleTimer(APPROVAL_TIMER, new ApprovalTimeoutDue(),
+          Duration.between(now(), deadline).isNegative() ? Duration.ZERO : Duration.between(now(), deadline));
+    }
+    if (!seenDecisions.isEmpty() && !Approvals.decided(state, seenDecisions, meta()).events().isEmpty()) {
+      context.getSelf().tell(new ApprovalsSeen(seenDecisions));
+    }
   }
 
   private void onRecovered(FlowState state) {
@@ -430,6 +464,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       startAttempt(state, new Attempt(step, dag.attempts(step)));
     }
     deps.listener().statusChanged(fullStatus(state));
+    awaitApprovals(state);
     if (isRunning(state)) {
       deps.listener().resumed(state.definition().id());
     }
@@ -438,8 +473,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   private void startAttempt(FlowState state, Attempt attempt) {
     String job = jobName(state, attempt);
-    if (children.containsKey(job)) {
-      return;
+    if (job == null || children.containsKey(job)) {
+      return; // an approval step runs no Job: it waits for a decision (awaitApprovals)
     }
     FlowDefinition def = state.definition();
     String step = state.dag().graph().step(attempt.step()).name();
@@ -465,6 +500,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   /** Deletes the Job: through its step actor when it runs, else with a deleter (after a restart). */
   private void terminate(FlowState state, String job) {
+    if (job == null) {
+      return; // an approval step: no Job to delete
+    }
     ActorRef<StepActor.Command> child = children.get(job);
     if (child != null) {
       child.tell(new StepActor.Terminate("the flow stopped the attempt"));

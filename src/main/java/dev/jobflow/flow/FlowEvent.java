@@ -78,6 +78,12 @@ public sealed interface FlowEvent extends JsonSerializable {
     R stepConditionEvaluated(StepConditionEvaluated e);
 
     R stepCancelled(StepCancelled e);
+
+    R stepApprovalRequested(StepApprovalRequested e);
+
+    R stepApproved(StepApproved e);
+
+    R stepRejected(StepRejected e);
   }
 
   /**
@@ -373,6 +379,70 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.stepCancelled(this);
+    }
+  }
+
+  // ---- approval steps ----
+
+  /**
+   * An approval step's attempt started: it runs no Job and waits for a decision of its approvers until
+   * {@code deadline} (null: for ever).
+   */
+  record StepApprovalRequested(EventMeta meta, String step, int attempt, String message, java.util.List<String> users,
+                               java.util.List<String> groups, Instant deadline) implements FlowEvent {
+    public StepApprovalRequested {
+      users = users == null ? java.util.List.of() : java.util.List.copyOf(users);
+      groups = groups == null ? java.util.List.of() : java.util.List.copyOf(groups);
+    }
+
+    @Override
+    public StepApprovalRequested withMeta(EventMeta m) {
+      return new StepApprovalRequested(m, step, attempt, message, users, groups, deadline);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepApprovalRequested(this);
+    }
+  }
+
+  /**
+   * The step was approved: by {@code user} (with {@code groups}, as the API server authenticated them when the decision
+   * was written, at {@code decidedAt}), reason {@code Approved}; or by its timeout ({@code onTimeout: approve}: user
+   * null, reason {@code ApprovalTimedOut}). A StepSucceeded follows in the same batch.
+   */
+  record StepApproved(EventMeta meta, String step, int attempt, String user, java.util.List<String> groups,
+                      String comment, Instant decidedAt, String reason, String message) implements FlowEvent {
+    public StepApproved {
+      groups = groups == null ? java.util.List.of() : java.util.List.copyOf(groups);
+    }
+
+    @Override
+    public StepApproved withMeta(EventMeta m) {
+      return new StepApproved(m, step, attempt, user, groups, comment, decidedAt, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepApproved(this);
+    }
+  }
+
+  /** The step was rejected by {@code user} (as for {@link StepApproved}). A StepFailed (reason Rejected) follows. */
+  record StepRejected(EventMeta meta, String step, int attempt, String user, java.util.List<String> groups,
+                      String comment, Instant decidedAt, String reason, String message) implements FlowEvent {
+    public StepRejected {
+      groups = groups == null ? java.util.List.of() : java.util.List.copyOf(groups);
+    }
+
+    @Override
+    public StepRejected withMeta(EventMeta m) {
+      return new StepRejected(m, step, attempt, user, groups, comment, decidedAt, reason, message);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.stepRejected(this);
     }
   }
 }

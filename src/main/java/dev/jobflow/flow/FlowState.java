@@ -188,6 +188,22 @@ public final class FlowState {
       dag.onCancelled(index(e.step()), e.meta().at(), e.reason(), e.message());
       return terminatedIf(wasRunning, e.job());
     }
+
+    // The decision is the audit fact; the StepSucceeded or StepFailed recorded with it moves the step on.
+    @Override
+    public FlowState stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepApproved(FlowEvent.StepApproved e) {
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState stepRejected(FlowEvent.StepRejected e) {
+      return FlowState.this;
+    }
   };
 
   private void accept(FlowAccepted e) {
@@ -341,9 +357,37 @@ public final class FlowState {
     return dag == null ? FlowPhase.Pending : dag.flowPhase();
   }
 
-  /** The Job name of an attempt of a step of this flow. */
+  /** The Job name of an attempt of a step of this flow; null for an approval step, which runs no Job. */
   public String jobName(String step, int attempt) {
-    return JobNames.of(definition.name(), step, attempt);
+    StepDefinition s = stepsByName.get(step);
+    return s != null && s.waitsForApproval() ? null : JobNames.of(definition.name(), step, attempt);
+  }
+
+  /** Whether the step (by index) is an approval step whose attempt is running: it waits for a decision. */
+  public boolean isWaitingForApproval(int index) {
+    return stepDefinition(dag.graph().step(index).name()).waitsForApproval() && dag.progress(index).phase() == StepPhase.Running;
+  }
+
+  /** The approval steps waiting for a decision, by index, in spec order. */
+  public List<Integer> waitingForApproval() {
+    List<Integer> out = new ArrayList<>();
+    if (dag == null || isFinished()) {
+      return out;
+    }
+    for (int step : dag.runningSteps()) {
+      if (isWaitingForApproval(step)) {
+        out.add(step);
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** When a waiting approval step's timeout strikes: its attempt's start plus approval.timeout; null for never. */
+  public java.time.Instant approvalDeadline(int index) {
+    StepProgress p = dag.progress(index);
+    ApprovalDefinition a = stepDefinition(p.name()).approval();
+    return a.timeout() == null || p.attemptStartedAt() == null ? null : p.attemptStartedAt().plus(a.timeout());
   }
 
   public FlowSummary summary() {
@@ -367,9 +411,25 @@ public final class FlowState {
   /** The status of one step, by index. */
   public StepView stepView(int index) {
     StepProgress p = dag.progress(index);
+    boolean waiting = isWaitingForApproval(index);
     return new StepView(p.name(), dag.graph().step(index).isFinally(), p.phase(), p.attempts(),
         p.attempts() == 0 ? null : jobName(p.name(), p.attempts()), p.jobUid(), p.startedAt(), p.finishedAt(),
-        p.nextAttemptAt(), p.reason(), p.message(), p.outputs(), p.exitCode());
+        p.nextAttemptAt(), waiting ? Reasons.APPROVAL_REQUESTED : p.reason(),
+        waiting ? approvalMessage(p.name()) : p.message(), p.outputs(), p.exitCode(), waiting);
+  }
+
+  private String approvalMessage(String step) {
+    ApprovalDefinition a = stepDefinition(step).approval();
+    String who = "approvers: " + String.join(", ", approverNames(a));
+    return a.message() == null || a.message().isBlank() ? "waiting for approval (" + who + ")"
+        : a.message() + " (" + who + ")";
+  }
+
+  /** The approvers as people read them: users by name, groups as {@code group:NAME}. */
+  static List<String> approverNames(ApprovalDefinition a) {
+    List<String> out = new ArrayList<>(a.users());
+    a.groups().forEach(g -> out.add("group:" + g));
+    return out;
   }
 
   public List<StepView> allSteps() {

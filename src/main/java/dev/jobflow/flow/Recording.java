@@ -139,10 +139,16 @@ record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> sto
 
     @Override
     public List<FlowEvent> startAttempts(Decision.StartAttempts d) {
-      return d.starts().stream().<FlowEvent>map(s -> {
+      List<FlowEvent> events = new ArrayList<>();
+      for (Attempt s : d.starts()) {
         String step = name(dag(), s.step());
-        return new FlowEvent.StepAttemptStarted(meta, step, s.attempt(), state.jobName(step, s.attempt()));
-      }).toList();
+        events.add(new FlowEvent.StepAttemptStarted(meta, step, s.attempt(), state.jobName(step, s.attempt())));
+        StepDefinition definition = state.stepDefinition(step);
+        if (definition.waitsForApproval()) {
+          events.add(Approvals.requested(definition, s.attempt(), meta));
+        }
+      }
+      return events;
     }
 
     @Override

@@ -21,15 +21,29 @@ import java.util.List;
  * @param depends its {@code depends} expression, null when it has none (it may have dependsOn)
  * @param when its condition (CEL), null for none
  * @param continueOnFailed true for {@code continueOn.failed}; null otherwise (left out of events that predate it)
+ * @param approval set for an approval step (no template, no Job); null otherwise (and in events that predate it)
  */
 public record StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
                              Duration maxBackoff, Duration timeout, String template, String depends, String when,
-                             Boolean continueOnFailed) implements JsonSerializable {
+                             Boolean continueOnFailed, ApprovalDefinition approval) implements JsonSerializable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public StepDefinition {
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     continueOnFailed = Boolean.TRUE.equals(continueOnFailed) ? Boolean.TRUE : null;
+  }
+
+  /** A step that runs a Job. */
+  public StepDefinition(String name, List<String> dependsOn, int retryLimit, Duration backoff, Double factor,
+                        Duration maxBackoff, Duration timeout, String template, String depends, String when,
+                        Boolean continueOnFailed) {
+    this(name, dependsOn, retryLimit, backoff, factor, maxBackoff, timeout, template, depends, when, continueOnFailed,
+        null);
+  }
+
+  /** Whether this step waits for a person's decision instead of running a Job. */
+  public boolean waitsForApproval() {
+    return approval != null;
   }
 
   /** A step as written before conditions existed. */

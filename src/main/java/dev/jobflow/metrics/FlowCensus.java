@@ -15,6 +15,7 @@ import java.util.Map;
 public final class FlowCensus {
   private final Map<String, EnumMap<FlowPhase, Long>> counts = new HashMap<>();
   private final Map<String, Instant> oldestRunningStart = new HashMap<>();
+  private final Map<String, Long> pendingApprovals = new HashMap<>();
 
   /**
    * Counts one flow. {@code startedAt} (nullable) matters only for running flows: the oldest running flow's start
@@ -26,6 +27,17 @@ public final class FlowCensus {
       oldestRunningStart.merge(namespace, startedAt, (a, b) -> a.isBefore(b) ? a : b);
     }
     return this;
+  }
+
+  /** Counts approval steps of a flow that wait for a decision (0 adds the namespace with none). */
+  public FlowCensus addPendingApprovals(String namespace, int steps) {
+    pendingApprovals.merge(namespace, (long) steps, Long::sum);
+    return this;
+  }
+
+  /** Approval steps waiting for a decision, per namespace counted. */
+  public Map<String, Long> pendingApprovals() {
+    return Collections.unmodifiableMap(pendingApprovals);
   }
 
   /** Flows per phase of each namespace counted (phases without flows are absent). */

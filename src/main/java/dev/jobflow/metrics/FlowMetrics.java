@@ -170,6 +170,22 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
       return null;
     }
 
+    // Pending approvals are a gauge taken from the flows' status (FlowCensus); the step's end counts as any step's.
+    @Override
+    public Void stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
+      return null;
+    }
+
+    @Override
+    public Void stepApproved(FlowEvent.StepApproved e) {
+      return null;
+    }
+
+    @Override
+    public Void stepRejected(FlowEvent.StepRejected e) {
+      return null;
+    }
+
     private Void finished(FlowPhase phase) {
       metrics.flowFinished(ns, phase, since(times.acceptedAt, at));
       return null;

@@ -14,6 +14,8 @@ public enum JobflowMetric {
       "JobFlows known to the controller, by namespace and phase.", "namespace", "phase"),
   FLOWS_OLDEST_RUNNING_START_TIME(Type.GAUGE, "jobflow_flows_oldest_running_start_time_seconds",
       "Unix time at which the oldest running JobFlow of the namespace started; 0 when none is running.", "namespace"),
+  APPROVALS_PENDING(Type.GAUGE, "jobflow_approvals_pending",
+      "Approval steps waiting for a decision, by namespace (from the JobFlows' status.waitingForApproval).", "namespace"),
   FLOWS_STARTED(Type.COUNTER, "jobflow_flows_started_total",
       "JobFlows that started running.", "namespace"),
   FLOWS_FINISHED(Type.COUNTER, "jobflow_flows_finished_total",

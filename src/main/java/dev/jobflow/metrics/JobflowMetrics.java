@@ -75,6 +75,8 @@ public final class JobflowMetrics {
     });
     census.oldestRunningStart().forEach((namespace, start) ->
         oldest.merge(labels.namespace(namespace), start, (a, b) -> a.isBefore(b) ? a : b));
+    Map<String, Long> pending = new HashMap<>();
+    census.pendingApprovals().forEach((namespace, n) -> pending.merge(labels.namespace(namespace), n, Long::sum));
     censusNamespaces.addAll(counts.keySet());
     for (String ns : censusNamespaces) {
       EnumMap<FlowPhase, Long> byPhase = counts.getOrDefault(ns, new EnumMap<>(FlowPhase.class));
@@ -85,6 +87,7 @@ public final class JobflowMetrics {
       Instant start = oldest.get(ns);
       gauge(JobflowMetric.FLOWS_OLDEST_RUNNING_START_TIME, TagSet.of("namespace", ns))
           .update(start == null ? 0 : start.toEpochMilli() / 1000.0);
+      gauge(JobflowMetric.APPROVALS_PENDING, TagSet.of("namespace", ns)).update(pending.getOrDefault(ns, 0L));
     }
   }
 

@@ -156,6 +156,9 @@ public final class FlowReporter implements FlowListener {
 
       @Override
       public KubeEvent stepAttemptStarted(FlowEvent.StepAttemptStarted s) {
+        if (s.job() == null) {
+          return null; // an approval step: ApprovalRequested follows
+        }
         return new KubeEvent(Type.Normal, "StepStarted", "step " + s.step() + " attempt " + s.attempt() + ": Job " + s.job());
       }
 
@@ -166,7 +169,8 @@ public final class FlowReporter implements FlowListener {
 
       @Override
       public KubeEvent stepSucceeded(FlowEvent.StepSucceeded s) {
-        return new KubeEvent(Type.Normal, "StepSucceeded", "step " + s.step() + " succeeded (Job " + s.job() + ")");
+        return new KubeEvent(Type.Normal, "StepSucceeded", "step " + s.step() + " succeeded "
+            + (s.job() == null ? "(" + nz(s.message()) + ")" : "(Job " + s.job() + ")"));
       }
 
       @Override
@@ -195,6 +199,25 @@ public final class FlowReporter implements FlowListener {
       @Override
       public KubeEvent stepCancelled(FlowEvent.StepCancelled e) {
         return null; // FlowCancelled or FlowFailed follows
+      }
+
+      @Override
+      public KubeEvent stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
+        List<String> who = new java.util.ArrayList<>(e.users());
+        e.groups().forEach(g -> who.add("group:" + g));
+        return new KubeEvent(Type.Normal, Reasons.APPROVAL_REQUESTED, "step " + e.step() + " waits for approval by "
+            + String.join(", ", who) + (e.deadline() == null ? "" : " until " + e.deadline())
+            + (e.message() == null ? "" : ": " + e.message()));
+      }
+
+      @Override
+      public KubeEvent stepApproved(FlowEvent.StepApproved e) {
+        return new KubeEvent(Type.Normal, "StepApproved", "step " + e.step() + ": " + nz(e.message()));
+      }
+
+      @Override
+      public KubeEvent stepRejected(FlowEvent.StepRejected e) {
+        return null; // StepFailed (reason Rejected) follows and names who
       }
     };
 

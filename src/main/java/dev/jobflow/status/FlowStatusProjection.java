@@ -58,14 +58,22 @@ public final class FlowStatusProjection {
     status.setStepCounts(counts);
     boolean bounded = summary.totalSteps() > fullListLimit;
     Map<String, StepStatus> out = new LinkedHashMap<>();
+    List<StepView> waiting = new ArrayList<>();
     for (StepView view : steps.values()) {
+      if (view.waitingForApproval() && !summary.phase().isFinished()) {
+        waiting.add(view);
+      }
       if (bounded && view.phase() == StepPhase.Succeeded) {
         continue;
       }
       out.put(view.name(), step(view));
     }
     status.setSteps(out);
-    status.setConditions(conditions(summary));
+    status.setWaitingForApproval(waiting.isEmpty() ? null
+        : String.join(",", waiting.stream().map(StepView::name).toList()));
+    List<Condition> conditions = conditions(summary);
+    conditions.add(waitingForApproval(waiting));
+    status.setConditions(conditions);
     return status;
   }
 
@@ -95,6 +103,15 @@ public final class FlowStatusProjection {
         phase == FlowPhase.Suspended ? "Suspended" : reason, message, generation));
     out.add(condition("Failed", phase == FlowPhase.Failed, reason, message, generation));
     return out;
+  }
+
+  /** True while an approval step waits for a decision: which, and what it asks. */
+  private Condition waitingForApproval(List<StepView> waiting) {
+    if (waiting.isEmpty()) {
+      return condition("WaitingForApproval", false, "NoApprovalPending", "no approval step waits for a decision");
+    }
+    String message = String.join("; ", waiting.stream().map(v -> "step " + v.name() + ": " + v.message()).toList());
+    return condition("WaitingForApproval", true, "ApprovalRequested", message);
   }
 
   /** Keeps lastTransitionTime unless the condition's status really changed, as Kubernetes conventions ask. */

@@ -52,7 +52,7 @@ final class BoundsRules {
     }
   }
 
-  private static void positiveDuration(String text, String path, List<Problem> problems) {
+  static void positiveDuration(String text, String path, List<Problem> problems) {
     Duration d = duration(text, path, problems);
     if (d != null && (d.isZero() || d.isNegative())) {
       problems.add(new Problem(path, "must be longer than 0, got '" + text + "' (leave it out for no deadline)"));

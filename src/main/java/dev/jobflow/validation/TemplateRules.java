@@ -15,8 +15,12 @@ final class TemplateRules {
   static void checkStep(StepAt at, List<Problem> problems) {
     JobSpec job = at.step().getTemplate();
     String path = at.at("template");
+    if (at.step().getApproval() != null) {
+      ApprovalRules.checkStep(at, problems);
+      return;
+    }
     if (job == null) {
-      problems.add(new Problem(path, "a step needs a template: a batch/v1 JobSpec with template.spec.containers"));
+      problems.add(new Problem(path, "a step needs a template (a batch/v1 JobSpec with template.spec.containers) or an approval"));
       return;
     }
     unknownFields(job.getAdditionalProperties(), path, "a batch/v1 JobSpec", problems);

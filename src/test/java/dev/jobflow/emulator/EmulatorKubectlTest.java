@@ -82,7 +82,7 @@ class EmulatorKubectlTest {
     client.resources(JobFlow.class).resource(flow).updateStatus();
 
     String table = kubectl.run("get", "jf").ok().out();
-    assertTrue(table.lines().findFirst().orElse("").matches("NAME\\s+PHASE\\s+PROGRESS\\s+AGE\\s*"), table);
+    assertTrue(table.lines().findFirst().orElse("").matches("NAME\\s+PHASE\\s+PROGRESS\\s+APPROVAL\\s+AGE\\s*"), table);
     assertTrue(table.lines().anyMatch(l -> l.matches("k-create\\s+Running\\s+1/3\\s+\\d+s\\s*")), table);
 
     String yaml = kubectl.run("get", "jf", "k-create", "-o", "yaml").ok().out();

@@ -84,6 +84,19 @@ class GoldenFilesTest {
         Map.of("team", "data"));
   }
 
+  /** A flow with an approval step between two Job steps. */
+  static FlowDefinition approvalDefinition() {
+    FlowDefinition d = definition();
+    String template = d.steps().get(0).template();
+    List<StepDefinition> steps = List.of(d.steps().get(0),
+        new StepDefinition("gate", List.of("extract"), 0, null, null, null, null, null, null, null, null,
+            new ApprovalDefinition("Ship build 42?", Duration.ofHours(4), true, List.of("alice"),
+                List.of("release-managers"))),
+        new StepDefinition("deploy", List.of("gate"), 0, null, null, null, null, template));
+    return new FlowDefinition(d.namespace(), d.name(), d.uid(), d.generation(), d.parallelism(), d.failurePolicy(),
+        d.timeout(), d.suspend(), d.shutdown(), Map.of(), steps, d.finallySteps(), null, Map.of());
+  }
+
   /** One of each, with every field set. */
   static Map<String, Object> samples() {
     Map<String, Object> s = new LinkedHashMap<>();
@@ -141,6 +154,14 @@ class GoldenFilesTest {
     s.put("StepFailed.exitCode", new FlowEvent.StepFailed(META, "load", 2, "nightly-etl-load-2",
         "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9", "BackoffLimitExceeded", "Job has reached the specified backoff limit", 3));
     s.put("FlowAccepted.conditions", new FlowEvent.FlowAccepted(META, conditionalDefinition()));
+    // Approval steps: the definition's optional approval, and the three events of a decision.
+    s.put("FlowAccepted.approval", new FlowEvent.FlowAccepted(META, approvalDefinition()));
+    s.put("StepApprovalRequested", new FlowEvent.StepApprovalRequested(META, "gate", 1, "Ship build 42?",
+        List.of("alice"), List.of("release-managers"), T.plus(Duration.ofHours(4))));
+    s.put("StepApproved", new FlowEvent.StepApproved(META, "gate", 1, "alice", List.of("developers",
+        "system:authenticated"), "CHG-7 is fine", T.minusSeconds(2), Reasons.APPROVED, "approved by alice: CHG-7 is fine"));
+    s.put("StepRejected", new FlowEvent.StepRejected(META, "gate", 1, "rita", List.of("release-managers"),
+        "canary is red", T.minusSeconds(3), Reasons.REJECTED, "rejected by rita: canary is red"));
     return s;
   }
 
