@@ -72,7 +72,7 @@ public final class FlowStatusProjection {
     status.setWaitingForApproval(waiting.isEmpty() ? null
         : String.join(",", waiting.stream().map(StepView::name).toList()));
     List<Condition> conditions = conditions(summary);
-    conditions.add(waitingForApproval(waiting));
+    conditions.add(waitingForApproval(waiting, summary.observedGeneration()));
     status.setConditions(conditions);
     return status;
   }
@@ -106,12 +106,13 @@ public final class FlowStatusProjection {
   }
 
   /** True while an approval step waits for a decision: which, and what it asks. */
-  private Condition waitingForApproval(List<StepView> waiting) {
+  private Condition waitingForApproval(List<StepView> waiting, long generation) {
     if (waiting.isEmpty()) {
-      return condition("WaitingForApproval", false, "NoApprovalPending", "no approval step waits for a decision");
+      return condition("WaitingForApproval", false, "NoApprovalPending", "no approval step waits for a decision",
+          generation);
     }
     String message = String.join("; ", waiting.stream().map(v -> "step " + v.name() + ": " + v.message()).toList());
-    return condition("WaitingForApproval", true, "ApprovalRequested", message);
+    return condition("WaitingForApproval", true, "ApprovalRequested", message, generation);
   }
 
   /** Keeps lastTransitionTime unless the condition's status really changed, as Kubernetes conventions ask. */
