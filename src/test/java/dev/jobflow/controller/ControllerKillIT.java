@@ -62,17 +62,7 @@ class ControllerKillIT {
       try (KubernetesClient client = new KubernetesClientBuilder()
           .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build()) {
         Map<String, AtomicInteger> created = new ConcurrentHashMap<>();
-        Watch watch = client.batch().v1().jobs().inAnyNamespace().watch(new Watcher<Job>() {
-          @Override
-          public void eventReceived(Action action, Job job) {
-            if (action == Action.ADDED) {
-              created.computeIfAbsent(job.getMetadata().getName(), k -> new AtomicInteger()).incrementAndGet();
-            }
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {}
-        });
+        Watch watch = countCreations(client, created);
         controller = startController(kubeconfig);
         StringBuilder yaml = new StringBuilder();
         for (int i = 1; i <= 3; i++) {
@@ -133,6 +123,21 @@ class ControllerKillIT {
       fail("kubectl " + String.join(" ", args) + " failed: " + out);
     }
     return out;
+  }
+
+  /** Counts each Job's ADDED events by name: a Job created twice counts 2. */
+  static Watch countCreations(KubernetesClient client, Map<String, AtomicInteger> created) {
+    return client.batch().v1().jobs().inAnyNamespace().watch(new Watcher<Job>() {
+      @Override
+      public void eventReceived(Action action, Job job) {
+        if (action == Action.ADDED) {
+          created.computeIfAbsent(job.getMetadata().getName(), k -> new AtomicInteger()).incrementAndGet();
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    });
   }
 
   static void awaitFile(Path file, Process owner) throws Exception {

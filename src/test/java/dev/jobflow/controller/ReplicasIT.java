@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowYaml;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -49,17 +46,7 @@ class ReplicasIT {
   @BeforeEach
   void start() throws Exception {
     cluster = ControllerCluster.start(dir, 3);
-    watch = cluster.client().batch().v1().jobs().inAnyNamespace().watch(new Watcher<Job>() {
-      @Override
-      public void eventReceived(Action action, Job job) {
-        if (action == Action.ADDED) {
-          created.computeIfAbsent(job.getMetadata().getName(), k -> new AtomicInteger()).incrementAndGet();
-        }
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {}
-    });
+    watch = ControllerKillIT.countCreations(cluster.client(), created);
   }
 
   @AfterEach
