@@ -106,7 +106,10 @@ public final class ControllerCluster implements AutoCloseable {
   private void start(int i) throws Exception {
     String seeds = Arrays.stream(remotingPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     logs[i] = dir.resolve("controller-" + i + "-" + System.nanoTime() + ".log");
-    controllers[i] = jobflow(logs[i], Map.of("JOBFLOW_INSTANCE_ID", "replica-" + i), "controller",
+    // Three JVMs and an emulator on a loaded machine stall for seconds: a 3 s heartbeat pause then downs a replica
+    // that is only slow (seen in a rolling restart under load average 30); the kill is detected either way.
+    controllers[i] = jobflow(logs[i], Map.of("JOBFLOW_INSTANCE_ID", "replica-" + i,
+            "JOBFLOW_CLUSTER_HEARTBEAT_PAUSE", "10s"), "controller",
         "--kubeconfig", kubeconfig.toString(), "--no-webhook", "--http-port", "0", "--metrics-port", "0",
         "--journal-url", pg.url(), "--journal-user", PostgresTestDatabase.USER,
         "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(remotingPorts[i]),
