@@ -104,12 +104,15 @@ public final class ValidatingAdmission {
     if (approvalDenied != null) {
       return approvalDenied;
     }
-    List<Problem> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>(RetryAdmission.problems(request));
     boolean onlyMutableFieldsChanged = false;
     if (request.isUpdate()) {
       JsonNode before = FlowDefaults.withDefaults(request.oldObject().get("spec"));
       JsonNode after = FlowDefaults.withDefaults(object.get("spec"));
       if (SpecChanges.same(before, after)) {
+        if (!problems.isEmpty()) {
+          return deny(request, problems);
+        }
         // Labels, annotations, finalizers: never block them on spec rules (a finalizer must always go).
         return AdmissionResponse.allow(request.uid());
       }

@@ -12,7 +12,7 @@ import java.util.Map;
 /** What the controller observed. For very large flows {@code steps} holds only the steps not Succeeded. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"phase", "observedGeneration", "progress", "message", "startedAt", "finishedAt", "stepCounts",
-    "waitingForApproval", "steps", "conditions"})
+    "waitingForApproval", "steps", "retries", "lastRetry", "conditions"})
 public class JobFlowStatus {
   private FlowPhase phase;
   private Long observedGeneration;
@@ -27,6 +27,9 @@ public class JobFlowStatus {
   @JsonPropertyDescription("The approval steps waiting for a decision, comma-separated; absent when none waits.")
   private String waitingForApproval;
   private Map<String, StepStatus> steps = new LinkedHashMap<>();
+  @JsonPropertyDescription("How many times the flow was retried in place (jobflow retry); absent when never.")
+  private Integer retries;
+  private RetryStatus lastRetry;
   private List<Condition> conditions = new ArrayList<>();
 
   public FlowPhase getPhase() { return phase; }
@@ -47,6 +50,10 @@ public class JobFlowStatus {
   public void setWaitingForApproval(String waitingForApproval) { this.waitingForApproval = waitingForApproval; }
   public Map<String, StepStatus> getSteps() { return steps; }
   public void setSteps(Map<String, StepStatus> steps) { this.steps = steps; }
+  public Integer getRetries() { return retries; }
+  public void setRetries(Integer retries) { this.retries = retries; }
+  public RetryStatus getLastRetry() { return lastRetry; }
+  public void setLastRetry(RetryStatus lastRetry) { this.lastRetry = lastRetry; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 }

@@ -118,6 +118,13 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     }
 
     @Override
+    public Fields flowRetried(FlowEvent.FlowRetried e) {
+      return new Fields().detail("request", e.request()).detail("fromStep", e.fromStep())
+          .detail("requestedBy", e.requestedBy()).detail("requestedAt", e.requestedAt())
+          .detail("steps", String.join(",", e.steps()));
+    }
+
+    @Override
     public Fields flowDeleted(FlowEvent.FlowDeleted e) {
       return new Fields();
     }

@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
         TerminateCommand.class,
         ApproveCommand.class,
         RejectCommand.class,
+        RetryCommand.class,
+        ResubmitCommand.class,
         DeleteCommand.class,
         ValidateCommand.class,
         GraphCommand.class,

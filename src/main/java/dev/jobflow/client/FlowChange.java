@@ -21,6 +21,9 @@ public interface FlowChange {
   /** Writes this change's fields into {@code spec} of a JSON merge patch. */
   void patchSpec(ObjectNode spec);
 
+  /** Writes this change's fields into {@code metadata} of the same patch (annotations); none by default. */
+  default void patchMetadata(ObjectNode metadata, JobFlow flow) {}
+
   /** What the change did, after the flow's name: "suspended: no new step starts; running steps finish". */
   String made();
 

@@ -55,7 +55,8 @@ public final class FlowChanges {
 
   static String patch(JobFlow flow, FlowChange change) {
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.putObject("metadata").put("resourceVersion", flow.getMetadata().getResourceVersion());
+    ObjectNode metadata = patch.putObject("metadata").put("resourceVersion", flow.getMetadata().getResourceVersion());
+    change.patchMetadata(metadata, flow);
     change.patchSpec(patch.putObject("spec"));
     return patch.toString();
   }

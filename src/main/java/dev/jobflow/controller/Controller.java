@@ -114,7 +114,7 @@ public final class Controller implements AutoCloseable {
     StatusWriter statusWriter = new StatusWriter(client, timers, settings.status().interval(), new StatusWriter.Observer() {
       public void written() { metrics.statusWritten(); }
       public void conflicted() { metrics.statusWriteConflicted(); }
-      public void failed(int code) { metrics.kubeApiError("update", "jobflows/status", code); }
+      public void failed(int code) { metrics.kubeApiError("patch", "jobflows/status", code); }
     });
     EventRecorder events = new EventRecorder(client, io, clock, EventRecorder.Limits.DEFAULT);
     JobInformerHub jobHub = JobInformerHub.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),

@@ -2,6 +2,7 @@ package dev.jobflow.controller;
 
 import dev.jobflow.api.ApprovalAnnotations;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.api.RetryRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -87,17 +88,19 @@ public final class FlowInformer implements AutoCloseable {
 
   /**
    * Whether an update means something to the flow's entity: a resync (the same resourceVersion again: it lets a
-   * controller that missed its last status write send it again), a new spec generation, or the start of a
-   * deletion, or a new approval decision (annotations, which change no generation). Anything else is a change of status or metadata, most often the controller's own.
+   * controller that missed its last status write send it again), a new spec generation, a new retry request or approval decision (annotations,
+   * which change no generation), or the start of a deletion. Anything else is a change of status or metadata,
+   * most often the controller's own.
    */
   static boolean reachesTheEngine(JobFlow before, JobFlow after) {
     var was = before.getMetadata();
     var now = after.getMetadata();
     return Objects.equals(was.getResourceVersion(), now.getResourceVersion())
         || !Objects.equals(was.getGeneration(), now.getGeneration())
-        || (now.getDeletionTimestamp() != null && !now.getDeletionTimestamp().equals(was.getDeletionTimestamp()))
+        || !Objects.equals(RetryRequest.from(was.getAnnotations()), RetryRequest.from(now.getAnnotations()))
         || !ApprovalAnnotations.decisionValues(was.getAnnotations())
-            .equals(ApprovalAnnotations.decisionValues(now.getAnnotations()));
+            .equals(ApprovalAnnotations.decisionValues(now.getAnnotations()))
+        || (now.getDeletionTimestamp() != null && !now.getDeletionTimestamp().equals(was.getDeletionTimestamp()));
   }
 
   public CompletableFuture<Void> synced() {

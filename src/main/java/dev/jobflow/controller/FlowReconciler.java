@@ -9,6 +9,7 @@ import dev.jobflow.api.ApprovalAnnotations;
 import dev.jobflow.api.ApprovalDecision;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowStatus;
+import dev.jobflow.api.RetryRequest;
 import dev.jobflow.flow.FlowCommand;
 import dev.jobflow.flow.FlowDefinition;
 import dev.jobflow.flow.FlowRouter;
@@ -106,6 +107,10 @@ public final class FlowReconciler implements FlowInformer.Listener {
     deliver(flow, definition);
   }
 
+  private static RetryRequest retryOf(JobFlow flow) {
+    return RetryRequest.from(flow.getMetadata().getAnnotations());
+  }
+
   /** Resolves the flow's template and hands the resolved spec (or the template's absence) to its entity. */
   private void resolveThenDeliver(JobFlow flow) {
     String templateName = flow.getSpec().getTemplateRef().getName();
@@ -145,7 +150,7 @@ public final class FlowReconciler implements FlowInformer.Listener {
   /** The spec to the flow's entity, then the stamped approval decisions on it (when it has any). */
   private void deliver(JobFlow flow, FlowDefinition definition) {
     String uid = flow.getMetadata().getUid();
-    router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition)));
+    router.tell(new FlowRouter.Deliver(uid, new FlowCommand.SpecSeen(definition, retryOf(flow))));
     Map<String, ApprovalDecision> decisions = ApprovalAnnotations.decisions(flow.getMetadata().getAnnotations());
     if (!decisions.isEmpty()) {
       router.tell(new FlowRouter.Deliver(uid, new FlowCommand.ApprovalsSeen(decisions)));
@@ -198,10 +203,14 @@ public final class FlowReconciler implements FlowInformer.Listener {
     }
   }
 
-  /** Finished and already reported for this generation. */
+  /** Finished and already reported for this generation, with no retry request its entity has not handled. */
   private static boolean isSettled(JobFlow flow) {
     JobFlowStatus status = flow.getStatus();
     if (status == null || status.getPhase() == null || !status.getPhase().isFinished()) {
+      return false;
+    }
+    RetryRequest retry = retryOf(flow);
+    if (retry != null && (status.getLastRetry() == null || !retry.request().equals(status.getLastRetry().getRequest()))) {
       return false;
     }
     long generation = flow.getMetadata().getGeneration() == null ? 0 : flow.getMetadata().getGeneration();

@@ -9,11 +9,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An immutable copy of a {@link DagState}: what a snapshot stores. Steps are in graph order. */
+/**
+ * An immutable copy of a {@link DagState}: what a snapshot stores. Steps are in graph order.
+ *
+ * @param retriedAt when the latest retry of the flow began; null before any (and in snapshots written before retries)
+ */
 public record DagSnapshot(List<StepProgress> steps, Integer parallelism, FailurePolicy failurePolicy,
                           Duration timeout, boolean suspended, ShutdownPolicy shutdown, Instant flowStartedAt,
                           Instant timedOutAt, boolean timedOutDuringFinally, FlowPhase outcome,
-                          String outcomeReason, String outcomeMessage, Instant flowFinishedAt) {
+                          String outcomeReason, String outcomeMessage, Instant flowFinishedAt, Instant retriedAt) {
+
+  /** A snapshot as written before retries of whole flows existed. */
+  public DagSnapshot(List<StepProgress> steps, Integer parallelism, FailurePolicy failurePolicy,
+                     Duration timeout, boolean suspended, ShutdownPolicy shutdown, Instant flowStartedAt,
+                     Instant timedOutAt, boolean timedOutDuringFinally, FlowPhase outcome,
+                     String outcomeReason, String outcomeMessage, Instant flowFinishedAt) {
+    this(steps, parallelism, failurePolicy, timeout, suspended, shutdown, flowStartedAt, timedOutAt,
+        timedOutDuringFinally, outcome, outcomeReason, outcomeMessage, flowFinishedAt, null);
+  }
 
   /** Rebuilds the state, indexes included, from this snapshot of a flow of {@code graph}. */
   public DagState restore(FlowGraph graph) {
@@ -21,10 +34,15 @@ public record DagSnapshot(List<StepProgress> steps, Integer parallelism, Failure
     DagState s = new DagState(graph);
     s.onFlowStarted(snap.flowStartedAt(), snap.parallelism(), snap.failurePolicy(), snap.timeout(),
         snap.suspended(), snap.shutdown());
+    s.retriedAt = snap.retriedAt();
     // Replaying the steps' facts in dependency order keeps the indexes right without a second code path.
     for (int i : topologicalOrder(graph)) {
       StepProgress p = snap.steps().get(i);
+      s.retryBase[i] = p.retryBase() == null ? 0 : p.retryBase();
       if (p.phase() == StepPhase.Pending) {
+        // A step that runs again after a retry of the flow keeps its attempts: the next one gets a new number.
+        s.attempts[i] = p.attempts();
+        s.startedAt[i] = p.startedAt();
         if (Boolean.TRUE.equals(p.conditionMet())) {
           s.onConditionMet(i);
         }
@@ -32,11 +50,15 @@ public record DagSnapshot(List<StepProgress> steps, Integer parallelism, Failure
       }
       if (p.phase() == StepPhase.Skipped) {
         s.onSkipped(i, p.finishedAt(), p.reason(), p.message());
+        s.attempts[i] = p.attempts(); // attempts of earlier rounds, when it was skipped after a retry
+        s.startedAt[i] = p.startedAt();
         continue;
       }
-      if (p.attempts() == 0) {
-        // Failed before any attempt: its condition could not be evaluated.
+      if (p.attempts() == 0 || p.attemptStartedAt() == null) {
+        // Failed before any attempt (of this round): its condition could not be evaluated.
         s.onFailed(i, p.finishedAt(), p.reason(), p.message(), p.exitCode());
+        s.attempts[i] = p.attempts();
+        s.startedAt[i] = p.startedAt();
         continue;
       }
       s.onAttemptStarted(i, p.attempts(), p.attemptStartedAt());

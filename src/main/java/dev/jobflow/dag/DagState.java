@@ -36,6 +36,8 @@ public final class DagState {
   final FlowGraph graph;
   final StepPhase[] phase;
   final int[] attempts;
+  /** Attempts of earlier rounds (before the latest retry of the flow): the retry budget counts from here. */
+  final int[] retryBase;
   final Instant[] startedAt;
   final Instant[] attemptStartedAt;
   final Instant[] finishedAt;
@@ -78,6 +80,8 @@ public final class DagState {
   boolean suspended;
   ShutdownPolicy shutdown;
   Instant flowStartedAt;
+  /** When the latest retry of the whole flow began (its deadline counts from here), null before any. */
+  Instant retriedAt;
   Instant timedOutAt;
   boolean timedOutDuringFinally;
   FlowPhase outcome;
@@ -91,6 +95,7 @@ public final class DagState {
     int n = graph.size();
     phase = new StepPhase[n];
     attempts = new int[n];
+    retryBase = new int[n];
     startedAt = new Instant[n];
     attemptStartedAt = new Instant[n];
     finishedAt = new Instant[n];
@@ -152,6 +157,8 @@ public final class DagState {
       retries.remove(new Due(nextAttemptAt[step], step));
     }
     ready.remove(step);
+    // A restore replays the dependencies first, which queues the step's condition again: it was met already.
+    toEvaluate.remove(step);
     setPhase(step, StepPhase.Running);
     idle(step, -1);
     attempts[step] = attempt;
@@ -396,6 +403,11 @@ public final class DagState {
     return flowStartedAt;
   }
 
+  /** When the latest retry of the flow began, null before any. */
+  public Instant retriedAt() {
+    return retriedAt;
+  }
+
   public Instant timedOutAt() {
     return timedOutAt;
   }
@@ -437,7 +449,8 @@ public final class DagState {
   public StepProgress progress(int step) {
     return new StepProgress(graph.step(step).name(), phase[step], attempts[step], startedAt[step],
         attemptStartedAt[step], finishedAt[step], nextAttemptAt[step], reason[step], message[step], jobUid[step],
-        outputs[step], exitCode[step], conditionMet[step] ? Boolean.TRUE : null);
+        outputs[step], exitCode[step], conditionMet[step] ? Boolean.TRUE : null,
+        retryBase[step] == 0 ? null : retryBase[step]);
   }
 
   /** What the condition of {@code step} reads: the flow's facts and the steps upstream of it, as they are now. */
@@ -504,6 +517,6 @@ public final class DagState {
     }
     return new DagSnapshot(Collections.unmodifiableList(steps), parallelism, failurePolicy, timeout, suspended,
         shutdown, flowStartedAt, timedOutAt, timedOutDuringFinally, outcome, outcomeReason, outcomeMessage,
-        flowFinishedAt);
+        flowFinishedAt, retriedAt);
   }
 }

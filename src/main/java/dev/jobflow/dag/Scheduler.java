@@ -124,8 +124,10 @@ public final class Scheduler {
     GraphStep g = s.graph.step(step);
     boolean stopping = g.isFinally() ? cancelsFinally(s) : dagStopReason(s) != null && !exemptFromStop(s, step);
     // An expression that could not be evaluated fails the same way every time: retrying it cannot help.
-    boolean retriable = !Reasons.EXPRESSION_ERROR.equals(reason) && g.retry().allowsRetryAfter(attempt);
-    Instant retryAt = !stopping && retriable ? now.plus(g.retry().delayAfter(attempt)) : null;
+    // A retry of the whole flow gives each step that runs again its full budget: count this round's attempts only.
+    int inRound = attempt - s.retryBase[step];
+    boolean retriable = !Reasons.EXPRESSION_ERROR.equals(reason) && g.retry().allowsRetryAfter(inRound);
+    Instant retryAt = !stopping && retriable ? now.plus(g.retry().delayAfter(inRound)) : null;
     return new AttemptFailure(step, attempt, reason, message, retryAt);
   }
 
@@ -339,7 +341,8 @@ public final class Scheduler {
   }
 
   private static Instant flowDeadline(DagState s) {
-    return s.timeout == null ? null : s.flowStartedAt.plus(s.timeout);
+    // A retried flow gets its whole timeout again, from the retry.
+    return s.timeout == null ? null : (s.retriedAt == null ? s.flowStartedAt : s.retriedAt).plus(s.timeout);
   }
 
   /** The earliest future moment something is due: a retry, an attempt's deadline, the flow's deadline. */

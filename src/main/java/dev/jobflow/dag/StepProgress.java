@@ -16,10 +16,20 @@ import java.util.Map;
  *     before outputs existed)
  * @param exitCode exit code of its last container run, null when not known
  * @param conditionMet true once its condition was evaluated true while it waits to start; null otherwise
+ * @param retryBase attempts of rounds before the flow's latest retry (its retry budget counts from there); null when
+ *     none (and in snapshots written before retries existed)
  */
 public record StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
                            Instant finishedAt, Instant nextAttemptAt, String reason, String message, String jobUid,
-                           Map<String, String> outputs, Integer exitCode, Boolean conditionMet) {
+                           Map<String, String> outputs, Integer exitCode, Boolean conditionMet, Integer retryBase) {
+
+  /** A row as written before retries of whole flows existed. */
+  public StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,
+                      Instant finishedAt, Instant nextAttemptAt, String reason, String message, String jobUid,
+                      Map<String, String> outputs, Integer exitCode, Boolean conditionMet) {
+    this(name, phase, attempts, startedAt, attemptStartedAt, finishedAt, nextAttemptAt, reason, message, jobUid,
+        outputs, exitCode, conditionMet, null);
+  }
 
   /** A row as written before outputs and conditions existed. */
   public StepProgress(String name, StepPhase phase, int attempts, Instant startedAt, Instant attemptStartedAt,

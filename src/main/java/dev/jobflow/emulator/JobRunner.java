@@ -186,9 +186,21 @@ final class JobRunner implements AutoCloseable {
     run.pod = null;
     if (createPods || SimulateExecutor.outputs(run.job) != null) {
       // A Job that writes outputs gets its Pod even without Pods: the controller reads them there.
-      run.pod = new PodRef(run.namespace, run.podName);
+      PodRef pod = new PodRef(run.namespace, run.podName);
+      run.pod = pod;
       createPod(run);
+      // As on a kubelet, the container starts once its Pod exists: a Job deleted meanwhile takes the Pod along.
+      run.writes.thenRun(() -> loop.execute(() -> {
+        if (!run.finished && run.pod == pod) {
+          launch(run, index);
+        }
+      }));
+    } else {
+      launch(run, index);
     }
+  }
+
+  private void launch(Run run, int index) {
     JobExecutor.Attempt attempt = executor.start(run.job, index, run.podName);
     run.attempt = attempt;
     attempt.outcome().thenAccept(o -> loop.execute(() -> {

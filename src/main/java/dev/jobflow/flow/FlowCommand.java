@@ -10,9 +10,15 @@ public sealed interface FlowCommand extends JsonSerializable {
 
   /**
    * The JobFlow was seen (created, updated, or on resync). The first one starts the flow; later ones may
-   * change only suspend, parallelism and shutdown, other changes are recorded as ignored.
+   * change only suspend, parallelism and shutdown, other changes are recorded as ignored. {@code retry} (nullable)
+   * is what the flow's retry annotations ask: a finished flow retries when it carries a request not handled yet.
    */
-  record SpecSeen(FlowDefinition definition) implements FlowCommand {}
+  record SpecSeen(FlowDefinition definition, dev.jobflow.api.RetryRequest retry) implements FlowCommand {
+    /** Without a retry request. */
+    public SpecSeen(FlowDefinition definition) {
+      this(definition, null);
+    }
+  }
 
   /**
    * The JobFlow is gone or going: a running flow stops its Jobs and ends Cancelled, FlowDeleted is journaled,

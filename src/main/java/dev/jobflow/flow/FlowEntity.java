@@ -247,7 +247,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(ApprovalTimeoutDue.class, (state, cmd) -> persistThenAct(state, Approvals.timedOut(state, now(),
             meta())));
     builder.forState(state -> state.isFinished() && !state.isDeleted())
-        .onCommand(SpecSeen.class, this::resendStatus)
+        .onCommand(SpecSeen.class, this::onSpecSeenWhenFinished)
         .onCommand(Deleted.class, this::onDeleted);
     builder.forState(FlowState::isDeleted)
         .onCommand(SpecSeen.class, () -> Effect().none())
@@ -269,6 +269,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
           // A flow in flight is handed off (rolling restart, rebalance): its step actors stop with it, and its next
           // incarnation adopts their Jobs. A done flow passivated: let its last deletions finish first.
+          // (A retry that reached a passivating entity: the informer's next resync or the lag sweep brings it back.)
           stopOrdered = true;
           return children.isEmpty() || isRunning(state) ? Effect().stop() : Effect().none();
         })
@@ -295,6 +296,29 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     // A flow run from a template keeps what it accepted, whatever the template says now (or whether it still exists).
     FlowDefinition next = cmd.definition().keepingWhatRunsFrom(state.definition());
     return persistThenAct(state, Recording.of(SpecChanges.between(state, next, meta())));
+  }
+
+  /**
+   * A finished flow runs again when the JobFlow carries a retry request it has not handled (see
+   * {@link dev.jobflow.dag.RetryPlan} for which steps); the same command then brings any spec change of that update.
+   * A request that cannot be met (the webhook refuses those) is logged and left.
+   */
+  private Effect<FlowEvent, FlowState> onSpecSeenWhenFinished(FlowState state, SpecSeen cmd) {
+    dev.jobflow.api.RetryRequest retry = cmd.retry();
+    boolean handled = retry == null || state.invalid() != null
+        || state.lastRetry() != null && retry.request().equals(state.lastRetry().request());
+    if (handled) {
+      return resendStatus(state, cmd);
+    }
+    dev.jobflow.dag.RetryPlan.Plan plan = dev.jobflow.dag.RetryPlan.of(state.dag(), retry.step());
+    if (!plan.isPossible()) {
+      context.getLog().warn("{}: retry request '{}' not followed: {}", state.definition().id(), retry.request(),
+          plan.problem());
+      return resendStatus(state, cmd);
+    }
+    FlowEvent retried = new FlowEvent.FlowRetried(meta(), retry.request(), retry.step(), retry.requestedBy(),
+        retry.requestedAt(), plan.steps());
+    return persistThenAct(state, Recording.of(retried)).thenRun(s -> context.getSelf().tell(cmd));
   }
 
   /** The flow starts with this definition; one whose template was gone at acceptance fails at once. */

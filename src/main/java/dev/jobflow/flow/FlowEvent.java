@@ -84,6 +84,7 @@ public sealed interface FlowEvent extends JsonSerializable {
     R stepApproved(StepApproved e);
 
     R stepRejected(StepRejected e);
+    R flowRetried(FlowRetried e);
   }
 
   /**
@@ -224,6 +225,40 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.flowCancelled(this);
+    }
+  }
+
+  /**
+   * A finished flow was retried in place (a user bumped its {@code jobflow.dev/retry} annotation): {@code steps} run
+   * again as new attempts ({@link dev.jobflow.dag.RetryPlan} chose them; replaying applies them as recorded), the
+   * others keep their results.
+   *
+   * @param request the annotation's value that asked for it (a new value is a new request)
+   * @param fromStep the step the user restarted from ({@code jobflow retry --step}), null for none
+   * @param requestedBy the user of the admission request that asked (stamped by the mutating webhook), null when not
+   *     known (no webhook installed)
+   * @param requestedAt when the admission request was made, null when not known
+   */
+  record FlowRetried(EventMeta meta, String request, String fromStep, String requestedBy, Instant requestedAt,
+                     java.util.List<String> steps) implements FlowEvent {
+    public FlowRetried {
+      steps = steps == null ? java.util.List.of() : java.util.List.copyOf(steps);
+    }
+
+    @Override
+    public String message() {
+      return "retried" + (requestedBy == null ? "" : " by " + requestedBy) + ": " + steps.size() + " step(s) run again"
+          + (fromStep == null ? "" : " (from step '" + fromStep + "')");
+    }
+
+    @Override
+    public FlowRetried withMeta(EventMeta m) {
+      return new FlowRetried(m, request, fromStep, requestedBy, requestedAt, steps);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowRetried(this);
     }
   }
 

@@ -12,9 +12,18 @@ import java.util.List;
  * @param terminatedJobs Jobs the engine decided to delete; deleted again after a restart (idempotent)
  * @param lastHash hash of the last event before the snapshot (the audit hash chain's head); null in snapshots
  *     written before the chain existed
+ * @param lastRetry the latest retry of the flow, null when none (and in snapshots written before retries existed)
+ * @param retries how many times the flow was retried, null when never
  */
 public record FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
-                           List<String> terminatedJobs, boolean deleted, String lastHash) implements JsonSerializable {
+                           List<String> terminatedJobs, boolean deleted, String lastHash,
+                           FlowEvent.FlowRetried lastRetry, Integer retries) implements JsonSerializable {
+
+  /** A snapshot as written before retries existed. */
+  public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
+                      List<String> terminatedJobs, boolean deleted, String lastHash) {
+    this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, lastHash, null, null);
+  }
 
   /** A snapshot without the chain's head, as written before the audit hash chain existed. */
   public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,

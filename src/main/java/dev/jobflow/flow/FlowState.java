@@ -54,6 +54,9 @@ public final class FlowState {
   private long observedGeneration;
   private final Set<String> terminatedJobs = new LinkedHashSet<>();
   private boolean deleted;
+  /** The latest retry of the flow (its request is handled: the same one again is no new request), null when none. */
+  private FlowEvent.FlowRetried lastRetry;
+  private int retries;
   // The hash chain's head (HashChain): the last event, hashed only when needed, so a
   // recovery replaying many events hashes one.
   private FlowEvent lastEvent;
@@ -178,6 +181,14 @@ public final class FlowState {
       if (e.result()) {
         dag.onConditionMet(index(e.step()));
       }
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState flowRetried(FlowEvent.FlowRetried e) {
+      dag = dev.jobflow.dag.RetryPlan.apply(dag, e.steps(), e.meta().at());
+      lastRetry = e;
+      retries++;
       return FlowState.this;
     }
 
@@ -344,6 +355,16 @@ public final class FlowState {
     return null;
   }
 
+  /** The latest retry, null when the flow was never retried. */
+  public FlowEvent.FlowRetried lastRetry() {
+    return lastRetry;
+  }
+
+  /** How many times the flow was retried. */
+  public int retries() {
+    return retries;
+  }
+
   public long observedGeneration() {
     return observedGeneration;
   }
@@ -405,7 +426,7 @@ public final class FlowState {
       message = "spec.suspend is true: no new steps start";
     }
     return new FlowSummary(phase(), observedGeneration, dag.graph().size(), dag.finishedCount(), counts,
-        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message);
+        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message, retries, lastRetry);
   }
 
   /** The status of one step, by index. */
@@ -458,7 +479,7 @@ public final class FlowState {
 
   public FlowSnapshot toSnapshot() {
     return new FlowSnapshot(definition, observedGeneration, dag == null ? null : dag.snapshot(), invalid,
-        List.copyOf(terminatedJobs), deleted, chainHead(null));
+        List.copyOf(terminatedJobs), deleted, chainHead(null), lastRetry, retries == 0 ? null : retries);
   }
 
   public static FlowState fromSnapshot(FlowSnapshot snap) {
@@ -475,6 +496,8 @@ public final class FlowState {
     s.observedGeneration = snap.observedGeneration();
     s.terminatedJobs.addAll(snap.terminatedJobs());
     s.deleted = snap.deleted();
+    s.lastRetry = snap.lastRetry();
+    s.retries = snap.retries() == null ? 0 : snap.retries();
     s.restored = true;
     s.lastHash = snap.lastHash();
     return s;

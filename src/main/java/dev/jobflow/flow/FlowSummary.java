@@ -11,10 +11,21 @@ import java.util.Map;
  * @param observedGeneration the newest spec generation the engine has taken into account
  * @param stepCounts number of steps per phase (every phase present)
  * @param reason why the flow is in its phase (e.g. {@code StepFailed}), null while nothing to say
+ * @param retries how many times the flow was retried in place
+ * @param lastRetry the latest of those retries, null when none
  */
 public record FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,
                           Map<StepPhase, Integer> stepCounts, Instant startedAt, Instant finishedAt, String reason,
-                          String message) implements JsonSerializable {
+                          String message, int retries, FlowEvent.FlowRetried lastRetry) implements JsonSerializable {
+
+  /** A flow never retried. */
+  public FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,
+                     Map<StepPhase, Integer> stepCounts, Instant startedAt, Instant finishedAt, String reason,
+                     String message) {
+    this(phase, observedGeneration, totalSteps, finishedSteps, stepCounts, startedAt, finishedAt, reason, message, 0,
+        null);
+  }
+
   /** Finished / all steps, as {@code kubectl get jf} shows it: {@code 2/4}. */
   public String progress() {
     return finishedSteps + "/" + totalSteps;

@@ -15,6 +15,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -31,6 +36,9 @@ public final class KubeJobRuntime implements JobRuntime {
   private final JobInformerHub hub;
   private final Executor io;
   private final Clock clock;
+  private static final Duration INFORMER_GRACE = Duration.ofSeconds(5);
+  /** Jobs this runtime created whose watch has not started yet: the informer is about to deliver them. */
+  private final Set<JobKey> justCreated = ConcurrentHashMap.newKeySet();
 
   public KubeJobRuntime(KubernetesClient client, JobInformerHub hub, Executor io, Clock clock) {
     this.client = client;
@@ -54,6 +62,7 @@ public final class KubeJobRuntime implements JobRuntime {
     Job job = JobFactory.build(id, attempt.template(), attempt.parameters(), attempt.stepValues());
     try {
       Job created = client.batch().v1().jobs().inNamespace(id.namespace()).resource(job).create();
+      justCreated.add(attempt.job());
       return new JobHandle(attempt.job(), created.getMetadata().getUid(), false);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -89,11 +98,27 @@ public final class KubeJobRuntime implements JobRuntime {
         listener.accept(JobConditions.deleted(key, lastKnown.getMetadata().getUid(), clock));
       }
     });
-    if (hub.cached(key.namespace(), key.name()) == null) {
+    boolean created = justCreated.remove(key);
+    if (hub.cached(key.namespace(), key.name()) != null) {
+      return subscription::close;
+    }
+    if (!created) {
       // The informer may not have seen a Job created a moment ago: ask the API server before calling it gone.
       CompletableFuture.runAsync(() -> reportCurrent(key, listener), io);
+      return subscription::close;
     }
-    return subscription::close;
+    // This runtime just created it: the informer's watch delivers it within moments, so a read per step would
+    // only double the requests. Should the informer not have it after a grace period (a relist lost it), ask.
+    AtomicBoolean open = new AtomicBoolean(true);
+    CompletableFuture.runAsync(() -> {
+      if (open.get() && hub.cached(key.namespace(), key.name()) == null) {
+        reportCurrent(key, listener);
+      }
+    }, CompletableFuture.delayedExecutor(INFORMER_GRACE.toMillis(), TimeUnit.MILLISECONDS, io));
+    return () -> {
+      open.set(false);
+      subscription.close();
+    };
   }
 
   private void reportCurrent(JobKey key, Consumer<JobObservation> listener) {

@@ -112,6 +112,12 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
     }
 
     @Override
+    public Void flowRetried(FlowEvent.FlowRetried e) {
+      metrics.flowStarted(ns); // a new round: it runs again, and will finish again
+      return null;
+    }
+
+    @Override
     public Void flowDeleted(FlowEvent.FlowDeleted e) {
       return null;
     }

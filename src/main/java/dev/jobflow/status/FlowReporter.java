@@ -150,6 +150,11 @@ public final class FlowReporter implements FlowListener {
       }
 
       @Override
+      public KubeEvent flowRetried(FlowEvent.FlowRetried e) {
+        return new KubeEvent(Type.Normal, "FlowRetried", e.message());
+      }
+
+      @Override
       public KubeEvent flowDeleted(FlowEvent.FlowDeleted e) {
         return null; // nobody can describe a deleted JobFlow
       }

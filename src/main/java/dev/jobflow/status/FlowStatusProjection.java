@@ -4,6 +4,7 @@ import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlowStatus;
 import dev.jobflow.api.StepPhase;
 import dev.jobflow.api.StepStatus;
+import dev.jobflow.dag.Reasons;
 import dev.jobflow.flow.FlowStatusUpdate;
 import dev.jobflow.flow.FlowSummary;
 import dev.jobflow.flow.StepView;
@@ -25,6 +26,9 @@ public final class FlowStatusProjection {
   private final int fullListLimit;
   private final Map<String, StepView> steps = new LinkedHashMap<>();
   private final Map<String, Condition> conditions = new HashMap<>();
+  /** How an approval step ends: a step with one of these reasons was an approval step that waited. */
+  private static final java.util.Set<String> DECIDED = java.util.Set.of(Reasons.APPROVED, Reasons.REJECTED,
+      Reasons.APPROVAL_TIMED_OUT);
 
   public FlowStatusProjection(int fullListLimit) {
     this.fullListLimit = fullListLimit;
@@ -59,10 +63,12 @@ public final class FlowStatusProjection {
     boolean bounded = summary.totalSteps() > fullListLimit;
     Map<String, StepStatus> out = new LinkedHashMap<>();
     List<StepView> waiting = new ArrayList<>();
+    boolean approvalRequested = false;
     for (StepView view : steps.values()) {
       if (view.waitingForApproval() && !summary.phase().isFinished()) {
         waiting.add(view);
       }
+      approvalRequested |= view.waitingForApproval() || (view.reason() != null && DECIDED.contains(view.reason()));
       if (bounded && view.phase() == StepPhase.Succeeded) {
         continue;
       }
@@ -71,10 +77,27 @@ public final class FlowStatusProjection {
     status.setSteps(out);
     status.setWaitingForApproval(waiting.isEmpty() ? null
         : String.join(",", waiting.stream().map(StepView::name).toList()));
+    if (summary.lastRetry() != null) {
+      status.setRetries(summary.retries());
+      status.setLastRetry(retry(summary.lastRetry()));
+    }
     List<Condition> conditions = conditions(summary);
-    conditions.add(waitingForApproval(waiting, summary.observedGeneration()));
+    if (approvalRequested) { // only flows that asked for an approval carry the condition
+      conditions.add(waitingForApproval(waiting, summary.observedGeneration()));
+    }
     status.setConditions(conditions);
     return status;
+  }
+
+  private static dev.jobflow.api.RetryStatus retry(dev.jobflow.flow.FlowEvent.FlowRetried e) {
+    dev.jobflow.api.RetryStatus r = new dev.jobflow.api.RetryStatus();
+    r.setRequest(e.request());
+    r.setStep(e.fromStep());
+    r.setRequestedBy(e.requestedBy());
+    r.setRequestedAt(time(e.requestedAt()));
+    r.setRetriedAt(time(e.meta().at()));
+    r.setSteps(e.steps().size());
+    return r;
   }
 
   private static StepStatus step(StepView view) {

@@ -101,7 +101,7 @@ final class Reviews {
       if (!(parent instanceof ObjectNode parentObject)) {
         throw new AssertionError("patch " + op + " adds below a non-object " + parent);
       }
-      parentObject.set(path.substring(slash + 1), op.get("value"));
+      parentObject.set(path.substring(slash + 1).replace("~1", "/").replace("~0", "~"), op.get("value"));
     }
     return copy;
   }

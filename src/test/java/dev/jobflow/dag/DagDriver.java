@@ -137,6 +137,18 @@ final class DagDriver {
     return settle();
   }
 
+  /** The steps a retry of the finished flow (from {@code fromStep}, nullable) runs again, as the entity records them. */
+  List<String> retry(String fromStep) {
+    RetryPlan.Plan plan = RetryPlan.of(state, fromStep);
+    if (!plan.isPossible()) {
+      throw new AssertionError("retry refused: " + plan.problem());
+    }
+    state = RetryPlan.apply(state, plan.steps(), now);
+    starts.clear();
+    settle();
+    return plan.steps();
+  }
+
   DagDriver fail(String step) {
     return fail(step, "BackoffLimitExceeded");
   }

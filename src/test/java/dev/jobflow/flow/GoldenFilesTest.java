@@ -162,6 +162,9 @@ class GoldenFilesTest {
         "system:authenticated"), "CHG-7 is fine", T.minusSeconds(2), Reasons.APPROVED, "approved by alice: CHG-7 is fine"));
     s.put("StepRejected", new FlowEvent.StepRejected(META, "gate", 1, "rita", List.of("release-managers"),
         "canary is red", T.minusSeconds(3), Reasons.REJECTED, "rejected by rita: canary is red"));
+    s.put("FlowRetried", new FlowEvent.FlowRetried(META, "2", "transform", "alice@example.com",
+        T.minusSeconds(2), List.of("transform", "load", "notify")));
+    s.put("FlowSnapshot.retried", retriedSnapshot());
     return s;
   }
 
@@ -180,6 +183,20 @@ class GoldenFilesTest {
     // As written before the audit hash chain existed: without lastHash (an optional field added since).
     return new FlowSnapshot(s.definition(), s.observedGeneration(), s.dag(), s.invalid(), s.terminatedJobs(),
         s.deleted());
+  }
+
+  /** A flow retried once, running its second round: a step with attempts of the round before, the latest retry. */
+  static FlowSnapshot retriedSnapshot() {
+    FlowState state = FlowState.empty();
+    state.apply(new FlowEvent.FlowAccepted(META, definition()));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 1, "nightly-etl-extract-1"));
+    state.apply(new FlowEvent.StepFailed(META, "extract", 1, "nightly-etl-extract-1", "uid-e1",
+        "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+    state.apply(new FlowEvent.FlowFailed(META, Reasons.STEP_FAILED, "step 'extract' failed"));
+    state.apply(new FlowEvent.FlowRetried(META, "1", null, "alice@example.com", T,
+        List.of("extract", "transform", "load", "notify")));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 2, "nightly-etl-extract-2"));
+    return state.toSnapshot();
   }
 
   @Test

@@ -144,4 +144,34 @@ class StatusAndEventsTest {
     assertEquals("StepStarted", events.get(0).getReason());
     assertEquals(flow.getMetadata().getUid(), events.get(0).getInvolvedObject().getUid());
   }
+
+  @Test
+  void eventsOfOneReasonInTheFoldWindowBecomeOneEventWithTheirCount() throws Exception {
+    JobFlow flow = create("fanout");
+    var recorder = new EventRecorder(emulator.client(), Executors.newSingleThreadExecutor(), Clock.systemUTC(),
+        new EventRecorder.Limits(new EventRecorder.Rate(25, 0.5), new EventRecorder.Rate(1000, 1000),
+            Duration.ofMillis(500)));
+    var ref = EventRecorder.FlowRef.of(flow);
+    for (int i = 0; i < 8; i++) {
+      recorder.record(ref, EventRecorder.Type.Normal, "StepStarted", "step middle-" + i + " attempt 1");
+    }
+    recorder.record(ref, EventRecorder.Type.Warning, "StepFailed", "step other failed");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (recorder.written() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(2, recorder.written(), "one Event per reason");
+    var events = emulator.client().v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> "fanout".equals(e.getInvolvedObject().getName())).toList();
+    assertEquals(2, events.size());
+    var started = events.stream().filter(e -> e.getReason().equals("StepStarted")).findFirst().orElseThrow();
+    assertEquals(8, started.getCount());
+    for (int i = 0; i < 8; i++) {
+      assertTrue(started.getMessage().contains("step middle-" + i + " attempt 1"), started.getMessage());
+    }
+    var failed = events.stream().filter(e -> e.getReason().equals("StepFailed")).findFirst().orElseThrow();
+    assertEquals(1, failed.getCount());
+    assertEquals("Warning", failed.getType());
+    assertEquals(0, recorder.dropped());
+  }
 }
