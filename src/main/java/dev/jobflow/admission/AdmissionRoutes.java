@@ -9,15 +9,11 @@ import static akka.http.javadsl.server.Directives.post;
 import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import akka.http.javadsl.model.ContentTypes;
-import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
-import akka.stream.Materializer;
-import akka.util.ByteString;
 import dev.jobflow.admission.AdmissionObserver.Endpoint;
 import dev.jobflow.admission.AdmissionObserver.Verdict;
 import dev.jobflow.template.TemplateLookup;
@@ -39,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdmissionRoutes {
   private static final Logger log = LoggerFactory.getLogger(AdmissionRoutes.class);
-  /** Bodies up to this many times the limit are read to the end (and dropped) before the 413. */
-  private static final long DRAIN_FACTOR = 4;
 
   private final ValidatingAdmission validating;
   private final MutatingAdmission mutating = new MutatingAdmission();
@@ -75,42 +69,14 @@ public final class AdmissionRoutes {
     return withRequestTimeoutResponse(request -> reason(StatusCodes.REQUEST_TIMEOUT, "request timed out"), () ->
         extractRequestEntity(entity -> extractMaterializer(materializer -> {
           long start = System.nanoTime();
-          return completeWithFuture(readBody(entity, materializer)
+          return completeWithFuture(dev.jobflow.http.BoundedBody.read(entity, maxRequestBytes,
+                  Duration.ofMillis(timeoutMillis), materializer)
               .handle((body, failure) -> failure != null
                   ? CompletableFuture.completedFuture(unreadable(endpoint, failure, start))
                   : body.overLimit() ? CompletableFuture.completedFuture(tooLarge(endpoint, start))
                   : answerOffTheRoutes(endpoint, decide, body.bytes(), start))
               .thenCompose(answer -> answer));
         })));
-  }
-
-  /** The first {@code maxRequestBytes} of a body, and whether there was more. */
-  private record Body(byte[] bytes, boolean overLimit) {}
-
-  /**
-   * Reads the whole body but keeps only what is within the limit. Reading past the limit (up to
-   * {@link #DRAIN_FACTOR} times it) lets the client finish sending and then read its 413; stopping at
-   * the limit would reset the connection under a client still writing.
-   */
-  private CompletionStage<Body> readBody(RequestEntity entity, Materializer materializer) {
-    if (entity instanceof HttpEntity.Strict strict) {
-      // akka-http hands over bodies that arrived with the headers as they are: no stream to run.
-      ByteString data = strict.getData();
-      return CompletableFuture.completedFuture(data.size() > maxRequestBytes
-          ? new Body(new byte[0], true)
-          : new Body(data.toArray(), false));
-    }
-    return entity.withSizeLimit(maxRequestBytes * DRAIN_FACTOR).getDataBytes()
-        .completionTimeout(Duration.ofMillis(timeoutMillis))
-        .runFold(ByteString.createBuilder(), (kept, chunk) -> {
-          if (kept.length() <= maxRequestBytes) {
-            kept.append(chunk.take((int) Math.min(chunk.size(), maxRequestBytes + 1 - kept.length())));
-          }
-          return kept;
-        }, materializer)
-        .thenApply(kept -> kept.length() > maxRequestBytes
-            ? new Body(new byte[0], true)
-            : new Body(kept.result().toArray(), false));
   }
 
   private HttpResponse tooLarge(Endpoint endpoint, long start) {

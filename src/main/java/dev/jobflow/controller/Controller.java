@@ -43,6 +43,13 @@ import dev.jobflow.kube.ScheduleInformer;
 import dev.jobflow.schedule.ScheduleClock;
 import dev.jobflow.schedule.ScheduleEntity;
 import dev.jobflow.schedule.ScheduleRouter;
+import dev.jobflow.kube.KubeTriggerRuntime;
+import dev.jobflow.kube.SecretTokenSource;
+import dev.jobflow.kube.TriggerInformer;
+import dev.jobflow.trigger.TriggerEntity;
+import dev.jobflow.trigger.TriggerRouter;
+import dev.jobflow.trigger.TriggerRoutes;
+import dev.jobflow.trigger.TriggerServer;
 import dev.jobflow.template.ClusterTemplates;
 import dev.jobflow.template.TemplateResolver;
 import dev.jobflow.ui.LiveFlows;
@@ -63,9 +70,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller process: the JobFlow and Job informers, one event-sourced entity per flow, the status
+ * The controller process: the JobFlow and Job informers, one event-sourced entity per flow (and per CronJobFlow and
+ * JobFlowTrigger), the status
  * writer and Event recorder, the HTTP front (health, readiness, the audit API, the web view under {@code /ui/}), the embedded admission webhooks and
- * {@code /metrics}. Shut down through CoordinatedShutdown (SIGTERM): stop taking work, flush statuses,
+ * {@code /metrics}, and the JobFlowTrigger endpoint on its own HTTPS port when configured. Shut down through CoordinatedShutdown (SIGTERM): stop taking work, flush statuses,
  * then the actor system closes the journal.
  */
 public final class Controller implements AutoCloseable {
@@ -75,14 +83,16 @@ public final class Controller implements AutoCloseable {
   private final KubernetesClient client;
   private final HttpFront http;
   private final AdmissionServer webhook;
+  private final TriggerServer triggers;
   private final MetricsServer metricsServer;
 
   private Controller(ActorSystem<Void> system, KubernetesClient client, HttpFront http, AdmissionServer webhook,
-      MetricsServer metricsServer) {
+      TriggerServer triggers, MetricsServer metricsServer) {
     this.system = system;
     this.client = client;
     this.http = http;
     this.webhook = webhook;
+    this.triggers = triggers;
     this.metricsServer = metricsServer;
   }
 
@@ -141,6 +151,13 @@ public final class Controller implements AutoCloseable {
         "schedules", Props.empty());
     ScheduleReconciler schedules = new ScheduleReconciler(scheduleRouter, new JobFlowValidator(), events);
 
+    TriggerPublisher triggerPublisher = new TriggerPublisher(client, io, events, metrics, clock);
+    var triggerDeps = new TriggerEntity.Dependencies(deps.settings().instanceId(), new KubeTriggerRuntime(client, io),
+        triggerPublisher, clock, Duration.ofSeconds(5));
+    ActorRef<TriggerRouter.Command> triggerRouter = system.systemActorOf(TriggerRouter.create(triggerDeps),
+        "triggers", Props.empty());
+    TriggerReconciler triggers = new TriggerReconciler(triggerRouter, events);
+
     // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
     jobHub.synced().get(60, TimeUnit.SECONDS);
     FlowInformer flowInformer = FlowInformer.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),
@@ -148,6 +165,8 @@ public final class Controller implements AutoCloseable {
     ScheduleInformer scheduleInformer = ScheduleInformer.start(client, settings.cluster().namespaces(),
         settings.periods().resync().toMillis(), schedules, () -> metrics.informerRelisted("cronjobflows"));
     redelivery.connect(flowInformer, reconciler, scheduleInformer);
+    TriggerInformer triggerInformer = TriggerInformer.start(client, settings.cluster().namespaces(),
+        settings.periods().resync().toMillis(), triggers, () -> metrics.informerRelisted("jobflowtriggers"));
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);
@@ -164,7 +183,8 @@ public final class Controller implements AutoCloseable {
           if (membership != null) {
             return membership;
           }
-          if (!flowInformer.hasSynced() || !jobHub.hasSynced() || !scheduleInformer.hasSynced()) {
+          if (!flowInformer.hasSynced() || !jobHub.hasSynced() || !scheduleInformer.hasSynced()
+              || !triggerInformer.hasSynced()) {
             return "informers not synced with the API server yet";
           }
           return journalUp.get() ? null : "journal " + settings.journal().displayUrl() + " unreachable";
@@ -179,6 +199,14 @@ public final class Controller implements AutoCloseable {
     if (settings.webhook() != null) {
       webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), new ClusterTemplates(client),
               new AdmissionMetrics(metrics))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    TriggerServer triggerServer = null;
+    if (settings.triggers() != null) {
+      TriggerRoutes triggerRoutes = new TriggerRoutes(triggers, new SecretTokenSource(client, io, clock,
+          Duration.ofSeconds(5)), triggerRouter, system.scheduler(), triggerPublisher, settings.triggers());
+      triggerServer = TriggerServer.start(system, settings.triggers(), triggerRoutes)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -197,11 +225,12 @@ public final class Controller implements AutoCloseable {
     registerShutdown(system, stopping, () -> {
       flowInformer.close();
       scheduleInformer.close();
+      triggerInformer.close();
     }, jobHub, statusWriter, client, io, timers, metricsServer);
-    Controller controller = new Controller(system, client, http, webhook, metricsServer);
-    log.info("jobflow controller started: http {} webhook {} metrics {} {}, {}", http.port(),
-        webhook == null ? "off" : webhook.port(), metricsServer == null ? "off" : metricsServer.port(),
-        settings.journal(), clusterSettings);
+    Controller controller = new Controller(system, client, http, webhook, triggerServer, metricsServer);
+    log.info("jobflow controller started: http {} webhook {} triggers {} metrics {} {}, {}", http.port(),
+        webhook == null ? "off" : webhook.port(), triggerServer == null ? "off" : triggerServer.port(),
+        metricsServer == null ? "off" : metricsServer.port(), settings.journal(), clusterSettings);
     return controller;
   }
 
@@ -285,6 +314,11 @@ public final class Controller implements AutoCloseable {
 
   public int webhookPort() {
     return webhook == null ? -1 : webhook.port();
+  }
+
+  /** The JobFlowTrigger endpoint's HTTPS port; -1 when triggers are not served. */
+  public int triggerPort() {
+    return triggers == null ? -1 : triggers.port();
   }
 
   public int metricsPort() {

@@ -3,6 +3,7 @@ package dev.jobflow.controller;
 import com.typesafe.config.Config;
 import dev.jobflow.admission.AdmissionSettings;
 import dev.jobflow.journal.JournalSettings;
+import dev.jobflow.trigger.TriggerSettings;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,14 +15,22 @@ import java.util.List;
  * @param metricsEnabled false starts no {@code /metrics} endpoint (tools, some tests)
  * @param scheduleClockSpeed how many times faster than the wall clock schedules run: 1 in production; {@code jobflow
  *     dev --clock-speed} sets more so a schedule is seen to fire
+ * @param triggers the JobFlowTrigger endpoint's HTTPS port; null: none (triggers are not served)
  */
 public record ControllerSettings(Cluster cluster, JournalSettings journal, AdmissionSettings webhook, Http http,
-                                 Status status, Periods periods, boolean metricsEnabled, double scheduleClockSpeed) {
+                                 Status status, Periods periods, boolean metricsEnabled, double scheduleClockSpeed,
+                                 TriggerSettings triggers) {
 
   public ControllerSettings {
     if (!(scheduleClockSpeed > 0)) {
       throw new IllegalArgumentException("the schedule clock speed must be positive, got " + scheduleClockSpeed);
     }
+  }
+
+  /** Settings without a trigger endpoint. */
+  public ControllerSettings(Cluster cluster, JournalSettings journal, AdmissionSettings webhook, Http http,
+                            Status status, Periods periods, boolean metricsEnabled, double scheduleClockSpeed) {
+    this(cluster, journal, webhook, http, status, periods, metricsEnabled, scheduleClockSpeed, null);
   }
 
   /** Settings with schedules on the wall clock. */
@@ -67,28 +76,39 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
    */
   public record Periods(Duration resync, Duration ttlSweep) {}
 
-  /** Reads {@code jobflow.controller} for the HTTP front, status writing and periods; metrics on. */
+  /**
+   * Reads {@code jobflow.controller} for the HTTP front, status writing and periods, and {@code jobflow.trigger} for
+   * the trigger endpoint when it is enabled; metrics on.
+   */
   public static ControllerSettings fromConfig(Config config, Cluster cluster, JournalSettings journal,
       AdmissionSettings webhook) {
     Config c = config.getConfig("jobflow.controller");
     return new ControllerSettings(cluster, journal, webhook,
         new Http(c.getString("http-interface"), c.getInt("http-port"), true),
         new Status(c.getDuration("status-interval"), c.getInt("full-status-limit")),
-        new Periods(c.getDuration("resync"), c.getDuration("ttl-sweep")), true);
+        new Periods(c.getDuration("resync"), c.getDuration("ttl-sweep")), true, 1.0,
+        config.getBoolean("jobflow.trigger.enabled") ? TriggerSettings.fromConfig(config) : null);
   }
 
   public ControllerSettings withHttp(Http newHttp) {
     return new ControllerSettings(cluster, journal, webhook, newHttp, status, periods, metricsEnabled,
-        scheduleClockSpeed);
+        scheduleClockSpeed, triggers);
   }
 
   /** Without a {@code /metrics} endpoint. */
   public ControllerSettings withoutMetrics() {
-    return new ControllerSettings(cluster, journal, webhook, http, status, periods, false, scheduleClockSpeed);
+    return new ControllerSettings(cluster, journal, webhook, http, status, periods, false, scheduleClockSpeed,
+        triggers);
   }
 
   /** Dev mode and tests only: schedules run {@code speed} times faster than the wall clock. */
   public ControllerSettings withScheduleClockSpeed(double speed) {
-    return new ControllerSettings(cluster, journal, webhook, http, status, periods, metricsEnabled, speed);
+    return new ControllerSettings(cluster, journal, webhook, http, status, periods, metricsEnabled, speed, triggers);
+  }
+
+  /** With the JobFlowTrigger endpoint on its own HTTPS port. */
+  public ControllerSettings withTriggers(TriggerSettings newTriggers) {
+    return new ControllerSettings(cluster, journal, webhook, http, status, periods, metricsEnabled,
+        scheduleClockSpeed, newTriggers);
   }
 }

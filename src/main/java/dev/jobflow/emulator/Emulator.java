@@ -27,11 +27,11 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class Emulator implements AutoCloseable {
-  /** The CRDs the build generates: JobFlow, JobFlowTemplate and CronJobFlow. */
+  /** The CRDs the build generates: JobFlow, JobFlowTemplate, CronJobFlow and JobFlowTrigger. */
   static final java.util.List<String> CRD_RESOURCES = java.util.List.of(
       "/META-INF/fabric8/jobflows.jobflow.dev-v1.yml",
       "/META-INF/fabric8/jobflowtemplates.jobflow.dev-v1.yml",
-      "/META-INF/fabric8/cronjobflows.jobflow.dev-v1.yml");
+      "/META-INF/fabric8/cronjobflows.jobflow.dev-v1.yml", "/META-INF/fabric8/jobflowtriggers.jobflow.dev-v1.yml");
 
   private final EmulatorOptions options;
   private final Vertx vertx;

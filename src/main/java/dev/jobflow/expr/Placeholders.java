@@ -26,10 +26,17 @@ import java.util.regex.Pattern;
  * Spaces inside the braces are allowed. Every string of the template is substituted, map keys included, in a
  * single pass: a value is inserted as it is and never scanned again, so a parameter whose value contains
  * {@code {{params.y}}} puts that text into the Job. Other {@code {{...}}} text is left alone.
+ *
+ * <p>A JobFlowTrigger's parameters follow the same rule with the kind {@code alert}: {@code {{alert.name}}},
+ * {@code {{alert.status}}}, {@code {{alert.fingerprint}}}, {@code {{alert.labels.X}}} and
+ * {@code {{alert.annotations.X}}} ({@link #alertProblems}, {@link #substituteAlert}).
  */
 public final class Placeholders {
   /** {@code {{ params.X }}} or {@code {{ steps.X... }}}: the kind, then what follows the dot (possibly malformed). */
   private static final Pattern REFERENCE = Pattern.compile("\\{\\{\\s*(params|steps)\\.([^{}\\s]*)\\s*}}");
+  /** {@code {{ alert.X }}}: what follows the dot (possibly malformed). */
+  private static final Pattern ALERT_REFERENCE = Pattern.compile("\\{\\{\\s*alert\\.([^{}\\s]*)\\s*}}");
+  private static final Pattern ALERT_FIELD = Pattern.compile("name|status|fingerprint|(labels|annotations)\\.[^{}\\s]+");
   private static final Pattern STEP = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.(phase|exitCode|outputs\\.([A-Za-z0-9_.-]+))");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -85,13 +92,48 @@ public final class Placeholders {
 
   /** The text with each placeholder whose name has a value replaced by it; the others stay as written. */
   public static String substitute(String text, Function<String, String> values) {
+    return replace(REFERENCE, text, m -> values.apply(m.group(1) + "." + m.group(2)));
+  }
+
+  /**
+   * What is wrong with each {@code {{alert...}}} of a trigger parameter's text: every one must name
+   * {@code name}, {@code status}, {@code fingerprint}, {@code labels.X} or {@code annotations.X}.
+   */
+  public static List<String> alertProblems(String text) {
+    List<String> problems = new ArrayList<>();
+    if (text == null) {
+      return problems;
+    }
+    Matcher m = ALERT_REFERENCE.matcher(text);
+    while (m.find()) {
+      if (!ALERT_FIELD.matcher(m.group(1)).matches()) {
+        problems.add("'" + m.group() + "' names nothing of an alert: write {{alert.labels.NAME}}, "
+            + "{{alert.annotations.NAME}}, {{alert.name}}, {{alert.status}} or {{alert.fingerprint}}");
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The text with each {@code {{alert.X}}} replaced by {@code values} of {@code X} ({@code labels.instance});
+   * a name without a value becomes the empty string, as Alertmanager's templates print an absent label.
+   */
+  public static String substituteAlert(String text, Function<String, String> values) {
+    return replace(ALERT_REFERENCE, text, m -> {
+      String value = values.apply(m.group(1));
+      return value == null ? "" : value;
+    });
+  }
+
+  /** Single pass: each match replaced by its value (null keeps it as written), inserted text never rescanned. */
+  private static String replace(Pattern pattern, String text, Function<Matcher, String> valueOf) {
     if (text.indexOf("{{") < 0) {
       return text;
     }
-    Matcher m = REFERENCE.matcher(text);
+    Matcher m = pattern.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String value = values.apply(m.group(1) + "." + m.group(2));
+      String value = valueOf.apply(m);
       m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
     }
     m.appendTail(out);

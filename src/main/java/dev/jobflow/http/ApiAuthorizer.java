@@ -120,7 +120,8 @@ public final class ApiAuthorizer {
         + access.describe());
   }
 
-  static String bearer(String header) {
+  /** The token of an {@code Authorization: Bearer <token>} header, or null. */
+  public static String bearer(String header) {
     if (header == null) {
       return null;
     }

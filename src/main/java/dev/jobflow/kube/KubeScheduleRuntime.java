@@ -5,11 +5,8 @@ import dev.jobflow.schedule.ScheduleRuntime;
 import dev.jobflow.schedule.ScheduledFlows;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.net.HttpURLConnection;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -35,32 +32,12 @@ public final class KubeScheduleRuntime implements ScheduleRuntime {
   }
 
   private Created create(JobFlow flow) {
-    var flows = client.resources(JobFlow.class).inNamespace(flow.getMetadata().getNamespace());
     try {
-      return new Created(flows.resource(flow).create().getMetadata().getUid(), false);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429 && e.getCode() != 408) {
-          // Refused (admission, schema, quota): the same flow will be refused again.
-          throw new FlowRefusedException("FlowRefused", "JobFlow " + flow.getMetadata().getName()
-              + " was refused: " + message(e));
-        }
-        throw e;
-      }
+      FlowCreation.Result r = FlowCreation.createOrAdopt(client, flow, ScheduledFlows.SCHEDULE_UID_LABEL, "schedule");
+      return new Created(r.uid(), r.adopted());
+    } catch (FlowCreation.Refused refused) {
+      throw new FlowRefusedException(refused.reason, refused.getMessage());
     }
-    JobFlow existing = flows.withName(flow.getMetadata().getName()).get();
-    if (existing == null) {
-      throw new IllegalStateException("JobFlow " + flow.getMetadata().getName() + " was reported as existing but is "
-          + "gone; will retry");
-    }
-    String owner = existing.getMetadata().getLabels() == null ? null
-        : existing.getMetadata().getLabels().get(ScheduledFlows.SCHEDULE_UID_LABEL);
-    if (!Objects.equals(owner, flow.getMetadata().getLabels().get(ScheduledFlows.SCHEDULE_UID_LABEL))) {
-      throw new FlowRefusedException("FlowConflict", "a JobFlow named " + flow.getMetadata().getName()
-          + " exists and is not this schedule's (label " + ScheduledFlows.SCHEDULE_UID_LABEL + " is " + owner
-          + "); delete or rename it");
-    }
-    return new Created(existing.getMetadata().getUid(), true);
   }
 
   @Override
@@ -89,7 +66,4 @@ public final class KubeScheduleRuntime implements ScheduleRuntime {
     return f == null || (uid != null && !uid.equals(f.getMetadata().getUid())) ? null : f;
   }
 
-  private static String message(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-  }
 }

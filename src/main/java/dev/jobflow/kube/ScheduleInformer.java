@@ -6,13 +6,9 @@ import dev.jobflow.schedule.ScheduledFlows;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What schedules must see, all namespaces or the ones given: every state of every CronJobFlow, and every change of
@@ -21,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * status-only updates; this one sees only schedules' runs.)
  */
 public final class ScheduleInformer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ScheduleInformer.class);
 
   /** Receives every state of every CronJobFlow and of every run. */
   public interface Listener {
@@ -75,43 +70,13 @@ public final class ScheduleInformer implements AutoCloseable {
   }
 
   private <T extends HasMetadata> List<SharedIndexInformer<T>> watch(MixedOperation<T, ?, ?> resources,
-      Function<io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, ?, ?>,
+      java.util.function.Function<io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, ?, ?>,
           io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<T, ?, ?>> select,
       List<String> namespaces, long resyncMillis, Runnable onRelist, String what,
       java.util.function.Consumer<T> seen, java.util.function.Consumer<T> gone) {
-    List<SharedIndexInformer<T>> started = new ArrayList<>();
-    if (namespaces.isEmpty()) {
-      started.add(select.apply(resources.inAnyNamespace()).runnableInformer(resyncMillis));
-    } else {
-      for (String ns : namespaces) {
-        started.add(select.apply(resources.inNamespace(ns)).runnableInformer(resyncMillis));
-      }
-    }
-    for (SharedIndexInformer<T> informer : started) {
-      informer.exceptionHandler((isStarted, error) -> {
-        onRelist.run();
-        log.info("{} watch broke ({}); relisting", what, error.getMessage());
-        return true;
-      });
-      informer.addEventHandler(new ResourceEventHandler<>() {
-        @Override
-        public void onAdd(T object) {
-          seen.accept(object);
-        }
-
-        @Override
-        public void onUpdate(T before, T after) {
-          seen.accept(after);
-        }
-
-        @Override
-        public void onDelete(T object, boolean finalStateUnknown) {
-          gone.accept(object);
-        }
-      });
-      informer.start();
-      informers.add(informer);
-    }
+    List<SharedIndexInformer<T>> started = Informers.start(resources, select, namespaces, resyncMillis, onRelist, what,
+        seen, gone);
+    informers.addAll(started);
     return started;
   }
 

@@ -46,6 +46,22 @@ public enum JobflowMetric {
       "Scheduled times that passed without a run (downtime, suspension), counted when the schedule catches up.",
       "namespace"),
 
+  TRIGGER_RECEIVED(Type.COUNTER, "jobflow_trigger_firings_received_total",
+      "Firings (alerts of an Alertmanager payload, or webhook documents) that reached a JobFlowTrigger with an "
+          + "accepted token.", "namespace", "trigger"),
+  TRIGGER_FILTERED(Type.COUNTER, "jobflow_trigger_firings_filtered_total",
+      "Firings no flow was created for because a filter said no, by filter (status, labels, labelsMatch, "
+          + "expression).", "namespace", "trigger", "filter"),
+  TRIGGER_DEDUPLICATED(Type.COUNTER, "jobflow_trigger_firings_deduplicated_total",
+      "Firings that repeated one accepted within the dedup window (answered with the existing flow).",
+      "namespace", "trigger"),
+  TRIGGER_FLOWS_CREATED(Type.COUNTER, "jobflow_trigger_flows_created_total",
+      "JobFlows a JobFlowTrigger created.", "namespace", "trigger"),
+  TRIGGER_REJECTED(Type.COUNTER, "jobflow_trigger_requests_rejected_total",
+      "Trigger requests (or firings of one) refused, by reason: UnknownTrigger, Unauthenticated, Forbidden, "
+          + "TooLarge, BadPayload, InvalidTrigger, RateLimited, FlowRefused, Unavailable, Timeout, Error.",
+      "namespace", "trigger", "reason"),
+
   KUBE_REQUESTS(Type.COUNTER, "jobflow_kube_requests_total",
       "Requests to the Kubernetes API server, by verb and resource.", "verb", "resource"),
   KUBE_API_ERRORS(Type.COUNTER, "jobflow_kube_api_errors_total",

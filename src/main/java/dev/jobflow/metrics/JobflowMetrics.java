@@ -175,6 +175,50 @@ public final class JobflowMetrics {
     }
   }
 
+  // --- triggers ---
+
+  /** A JobFlowTrigger exists: its series start at 0, so rate() and the rejection alert see them from the start. */
+  public void triggerSeen(String namespace, String trigger) {
+    TagSet tags = triggerTags(namespace, trigger);
+    counter(JobflowMetric.TRIGGER_RECEIVED, tags);
+    counter(JobflowMetric.TRIGGER_DEDUPLICATED, tags);
+    counter(JobflowMetric.TRIGGER_FLOWS_CREATED, tags);
+    for (String filter : LabelValues.TRIGGER_FILTERS) {
+      counter(JobflowMetric.TRIGGER_FILTERED, tags.withTag("filter", filter));
+    }
+    for (String reason : LabelValues.TRIGGER_REJECT_REASONS) {
+      counter(JobflowMetric.TRIGGER_REJECTED, tags.withTag("reason", reason));
+    }
+  }
+
+  public void triggerReceived(String namespace, String trigger, int firings) {
+    counter(JobflowMetric.TRIGGER_RECEIVED, triggerTags(namespace, trigger)).increment(firings);
+  }
+
+  public void triggerFiltered(String namespace, String trigger, String filter) {
+    counter(JobflowMetric.TRIGGER_FILTERED, triggerTags(namespace, trigger)
+        .withTag("filter", LabelValues.TRIGGER_FILTERS.contains(filter) ? filter : LabelValues.OTHER)).increment();
+  }
+
+  public void triggerDeduplicated(String namespace, String trigger) {
+    counter(JobflowMetric.TRIGGER_DEDUPLICATED, triggerTags(namespace, trigger)).increment();
+  }
+
+  public void triggerFlowCreated(String namespace, String trigger) {
+    counter(JobflowMetric.TRIGGER_FLOWS_CREATED, triggerTags(namespace, trigger)).increment();
+  }
+
+  /** {@code trigger} empty for a request to a trigger that does not exist (no label value per guessed name). */
+  public void triggerRejected(String namespace, String trigger, String reason) {
+    counter(JobflowMetric.TRIGGER_REJECTED, triggerTags(namespace, trigger)
+        .withTag("reason", LabelValues.TRIGGER_REJECT_REASONS.contains(reason) ? reason : LabelValues.OTHER))
+        .increment();
+  }
+
+  private TagSet triggerTags(String namespace, String trigger) {
+    return TagSet.builder().add("namespace", labels.namespace(namespace)).add("trigger", trigger).build();
+  }
+
   // --- Kubernetes API ---
 
   /** A request to the API server, e.g. {@code ("create", "jobs")}; {@link KubeApiMetrics} calls this for you. */

@@ -20,7 +20,7 @@ class CrdIsCurrentTest {
   static final Path COMMITTED = Path.of("deploy/crds");
 
   @ParameterizedTest
-  @ValueSource(strings = {JobFlow.CRD_NAME, JobFlowTemplate.CRD_NAME, CronJobFlow.CRD_NAME})
+  @ValueSource(strings = {JobFlow.CRD_NAME, JobFlowTemplate.CRD_NAME, CronJobFlow.CRD_NAME, JobFlowTrigger.CRD_NAME})
   void committedCrdMatchesGenerated(String crd) throws Exception {
     Path generated = GENERATED.resolve(crd + "-v1.yml");
     Path committed = COMMITTED.resolve(crd + "-v1.yml");
@@ -36,8 +36,18 @@ class CrdIsCurrentTest {
   void theBuildGeneratesNoOtherCrd() throws Exception {
     try (var files = Files.list(GENERATED)) {
       assertEquals(List.of(CronJobFlow.CRD_NAME + "-v1.yml", JobFlow.CRD_NAME + "-v1.yml",
-          JobFlowTemplate.CRD_NAME + "-v1.yml"), files.map(p -> p.getFileName().toString()).sorted().toList());
+          JobFlowTemplate.CRD_NAME + "-v1.yml", JobFlowTrigger.CRD_NAME + "-v1.yml"), files.map(p -> p.getFileName().toString()).sorted().toList());
     }
+  }
+
+  @Test
+  void triggerCrdHasStatusSubresourceAndPrinterColumns() throws Exception {
+    CustomResourceDefinitionVersion version = version(JobFlowTrigger.CRD_NAME, "jftr");
+    assertTrue(version.getSubresources() != null && version.getSubresources().getStatus() != null, "status subresource");
+    assertEquals(java.util.Set.of("Source", "Template", "Ready", "Flows", "Last Flow", "Last Triggered", "Age"),
+        version.getAdditionalPrinterColumns().stream().map(c -> c.getName()).collect(java.util.stream.Collectors.toSet()));
+    String schema = Serialization.asJson(version.getSchema());
+    assertTrue(schema.contains("bearerTokenSecretRef") && schema.contains("\"alertmanager\""), schema);
   }
 
   @Test

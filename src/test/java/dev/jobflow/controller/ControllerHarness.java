@@ -46,13 +46,24 @@ final class ControllerHarness implements AutoCloseable {
     this(emulator, journalDir, config -> JournalSettings.fromConfig(config).withDataDir(journalDir));
   }
 
+  /** With settings changed by {@code customize} (e.g. the trigger endpoint switched on). */
+  static ControllerHarness customized(Path dir, java.util.function.UnaryOperator<ControllerSettings> customize)
+      throws Exception {
+    return new ControllerHarness(dir, 1.0, customize);
+  }
+
   /** With schedules {@code scheduleClockSpeed} times faster than the wall clock. */
   ControllerHarness(Path dir, double scheduleClockSpeed) throws Exception {
+    this(dir, scheduleClockSpeed, s -> s);
+  }
+
+  private ControllerHarness(Path dir, double scheduleClockSpeed,
+      java.util.function.UnaryOperator<ControllerSettings> customize) throws Exception {
     this.emulator = Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.SIMULATE)
         .withDataDir(dir.resolve("emulator")));
     this.journalDir = dir.resolve("journal");
     this.journal = config -> JournalSettings.fromConfig(config).withDataDir(journalDir);
-    this.customize = s -> s.withScheduleClockSpeed(scheduleClockSpeed);
+    this.customize = s -> customize.apply(s.withScheduleClockSpeed(scheduleClockSpeed));
     startController();
   }
 

@@ -64,10 +64,14 @@ class TrafficAndMonitoringTest {
     int metricsPort = Integer.parseInt(flag(container(controller, "controller"), "--metrics-port").orElseThrow());
     List<NetworkPolicyIngressRule> controllerIn = ingressOf(m, controller);
     Set<Integer> peerPorts = overlay.equals("production") ? Set.of(25520, 8558) : Set.of();
+    int triggerPort = container(controller, "controller").getPorts().stream()
+        .filter(p -> "triggers".equals(p.getName())).findFirst().orElseThrow().getContainerPort();
     Set<Integer> expectedIn = new HashSet<>(peerPorts);
     expectedIn.add(metricsPort);
+    expectedIn.add(triggerPort);
     assertEquals(expectedIn, ports(controllerIn.stream().flatMap(r -> r.getPorts().stream()).toList()),
-        "the controller accepts scrapes of its metrics port, and its peers' remoting and management (production)");
+        "the controller accepts scrapes of its metrics port, senders of its trigger port, and its peers' remoting and "
+            + "management (production)");
     Map<String, String> controllerPods = controller.getSpec().getTemplate().getMetadata().getLabels();
     for (NetworkPolicyIngressRule r : controllerIn) {
       if (!java.util.Collections.disjoint(ports(r.getPorts()), peerPorts)) {
@@ -75,7 +79,12 @@ class TrafficAndMonitoringTest {
         assertPeersOnly(r.getFrom(), controllerPods);
         continue;
       }
-      assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "metrics ingress must name Prometheus' pods");
+      assertFalse(r.getFrom() == null || r.getFrom().isEmpty(), "metrics and trigger ingress must name their pods");
+      assertEquals(1, ports(r.getPorts()).size(), "one port per rule: Alertmanager cannot scrape, Prometheus cannot "
+          + "trigger");
+      String sender = ports(r.getPorts()).contains(triggerPort) ? "alertmanager" : "prometheus";
+      r.getFrom().forEach(peer -> assertEquals(sender, peer.getPodSelector().getMatchLabels()
+          .get("app.kubernetes.io/name"), "port " + r.getPorts() + " is opened to " + sender + " only"));
       r.getFrom().forEach(peer -> {
         assertNotNull(peer.getNamespaceSelector(), "Prometheus' namespace");
         assertNotNull(peer.getPodSelector(), "Prometheus' pods");

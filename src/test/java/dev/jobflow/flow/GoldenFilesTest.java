@@ -20,7 +20,8 @@ import dev.jobflow.dag.Reasons;
 import dev.jobflow.flow.FlowEvent.EventMeta;
 import dev.jobflow.schedule.ScheduleEvent;
 import dev.jobflow.schedule.ScheduleState;
-import java.util.List;
+import dev.jobflow.trigger.TriggerEvent;
+import dev.jobflow.trigger.TriggerState;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,6 +166,18 @@ class GoldenFilesTest {
     s.put("FlowRetried", new FlowEvent.FlowRetried(META, "2", "transform", "alice@example.com",
         T.minusSeconds(2), List.of("transform", "load", "notify")));
     s.put("FlowSnapshot.retried", retriedSnapshot());
+    TriggerEvent.EventMeta tat = new TriggerEvent.EventMeta(T, "jobflow-controller-7d9f/1");
+    String fp = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    s.put("AlertAccepted", new TriggerEvent.AlertAccepted(tat, fp, "disk-9f86d081-1", "DiskFull",
+        Map.of("host", "db-1")));
+    s.put("TriggeredFlowCreated", new TriggerEvent.TriggeredFlowCreated(tat, "disk-9f86d081-1",
+        "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f", false));
+    s.put("TriggeredFlowFailed", new TriggerEvent.TriggeredFlowFailed(tat, "disk-9f86d081-1", fp, "FlowRefused",
+        "JobFlow disk-9f86d081-1 was refused: template clean-disk not found"));
+    s.put("TriggerDeleted", new TriggerEvent.TriggerDeleted(tat));
+    s.put("TriggerState", new TriggerState(1, Map.of(fp, new TriggerState.Recent("disk-9f86d081-1", T)),
+        Map.of("disk-9f86d081-1", new TriggerState.Pending(fp, "DiskFull", Map.of("host", "db-1"), T)), List.of(T),
+        0, "disk-9f86d081-1", T, false));
     return s;
   }
 
@@ -201,7 +214,7 @@ class GoldenFilesTest {
 
   @Test
   void everyEventTypeHasAGoldenSample() {
-    Set<String> types = java.util.stream.Stream.of(FlowEvent.class, ScheduleEvent.class)
+    Set<String> types = java.util.stream.Stream.of(FlowEvent.class, ScheduleEvent.class, TriggerEvent.class)
         .flatMap(c -> Arrays.stream(c.getPermittedSubclasses())).map(Class::getSimpleName)
         .collect(Collectors.toSet());
     assertTrue(samples().keySet().containsAll(types), "missing samples for " + types.stream()

@@ -71,7 +71,9 @@ class ApiCallTest {
     assertTrue(ApiPermissions.allows("", "pods/log", "get"), "the web view streams step logs");
     assertFalse(ApiPermissions.allows("", "pods", "get"), "pods are only listed, to find a step's log");
     assertFalse(ApiPermissions.allows("", "pods", "delete"), "the controller never touches pods");
-    assertFalse(ApiPermissions.allows("", "secrets", "get"));
+    assertTrue(ApiPermissions.allows("", "secrets", "get"), "a trigger's token Secret is read by name");
+    assertFalse(ApiPermissions.allows("", "secrets", "list"), "Secrets are never listed");
+    assertFalse(ApiPermissions.allows("", "secrets", "watch"), "Secrets are never watched");
     assertFalse(ApiPermissions.allows("batch", "jobs", "update"), "Jobs are created and deleted, never edited");
     assertTrue(ApiPermissions.allows("jobflow.dev", "jobflows", "create"), "schedules create their runs");
     assertFalse(ApiPermissions.allows("jobflow.dev", "jobflowtemplates", "list"), "templates are read one by one");
@@ -162,10 +164,10 @@ class ApiCallTest {
         assertTrue(calls.stream().anyMatch(c -> c.verb().equals(verb)), verb + " among " + calls);
       }
 
-      client.secrets().inNamespace("data").withName("credentials").get();
+      client.secrets().inNamespace("data").list();
       List<ApiCall> secrets = drain(server);
       assertEquals(1, secrets.size());
-      assertFalse(ApiPermissions.allows(secrets.get(0)), "reading secrets is outside the controller's rights");
+      assertFalse(ApiPermissions.allows(secrets.get(0)), "listing secrets is outside the controller's rights");
     } finally {
       server.destroy();
     }

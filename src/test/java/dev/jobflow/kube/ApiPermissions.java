@@ -51,6 +51,24 @@ public final class ApiPermissions {
   public static final Permission CRONJOBFLOW_FINALIZERS = new Permission("jobflow.dev", "cronjobflows/finalizers",
       Set.of("update"));
 
+  /** The JobFlowTrigger informer. */
+  public static final Permission JOBFLOW_TRIGGERS = new Permission("jobflow.dev", "jobflowtriggers",
+      Set.of("get", "list", "watch"));
+
+  /** A trigger's status (merge patches). */
+  public static final Permission JOBFLOW_TRIGGER_STATUS = new Permission("jobflow.dev", "jobflowtriggers/status",
+      Set.of("patch"));
+
+  /** A trigger's flows carry an ownerReference to it with {@code blockOwnerDeletion: true}. */
+  public static final Permission JOBFLOW_TRIGGER_FINALIZERS = new Permission("jobflow.dev",
+      "jobflowtriggers/finalizers", Set.of("update"));
+
+  /**
+   * A trigger's bearer token, read from the Secret its {@code bearerTokenSecretRef} names: {@code get} by name only,
+   * never {@code list} or {@code watch}, so the controller cannot enumerate Secrets.
+   */
+  public static final Permission SECRETS = new Permission("", "secrets", Set.of("get"));
+
   /** The status subresource written by the StatusWriter (merge patches; update on conflict retries). */
   public static final Permission JOBFLOW_STATUS = new Permission("jobflow.dev", "jobflows/status",
       Set.of("get", "update", "patch"));
@@ -89,7 +107,8 @@ public final class ApiPermissions {
   /** The controller's permissions, in the order of the ClusterRole's rules. */
   public static final List<Permission> CONTROLLER = List.of(
       JOBFLOWS, JOBFLOW_STATUS, JOBFLOW_FINALIZERS, JOBFLOW_TEMPLATES, CRONJOBFLOWS, CRONJOBFLOW_STATUS,
-      CRONJOBFLOW_FINALIZERS, JOBS, EVENTS, TOKEN_REVIEWS, SUBJECT_ACCESS_REVIEWS, PODS, POD_LOGS);
+      CRONJOBFLOW_FINALIZERS, JOBFLOW_TRIGGERS, JOBFLOW_TRIGGER_STATUS, JOBFLOW_TRIGGER_FINALIZERS, SECRETS, JOBS,
+      EVENTS, TOKEN_REVIEWS, SUBJECT_ACCESS_REVIEWS, PODS, POD_LOGS);
 
   /** The standalone admission webhook's: it reads the templates that flows and schedules name, nothing else. */
   public static final List<Permission> WEBHOOK = List.of(JOBFLOW_TEMPLATES);

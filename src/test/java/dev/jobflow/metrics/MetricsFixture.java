@@ -53,5 +53,11 @@ final class MetricsFixture {
     metrics.actorStarted(JobflowMetrics.ActorKind.FLOW);
     metrics.scheduleFired("data", 2);
     metrics.scheduleSkipped("data", "ConcurrencyForbidden", 1);
+    metrics.triggerSeen("ops", "disk");
+    metrics.triggerReceived("ops", "disk", 2);
+    metrics.triggerFiltered("ops", "disk", "labels");
+    metrics.triggerDeduplicated("ops", "disk");
+    metrics.triggerFlowCreated("ops", "disk");
+    metrics.triggerRejected("ops", "disk", "Forbidden");
   }
 }

@@ -1,0 +1,16 @@
+package dev.jobflow.trigger;
+
+/** What a trigger entity tells its surroundings (status writer, Events, metrics). Called on its thread: never block. */
+public interface TriggerObserver {
+  /** After its spec is seen and after each stored event. */
+  void stateChanged(TriggerDefinition trigger, TriggerState state);
+
+  /** Every new event, in order. */
+  void eventRecorded(TriggerDefinition trigger, TriggerEvent event);
+
+  TriggerObserver NONE = new TriggerObserver() {
+    public void stateChanged(TriggerDefinition trigger, TriggerState state) {}
+
+    public void eventRecorded(TriggerDefinition trigger, TriggerEvent event) {}
+  };
+}
