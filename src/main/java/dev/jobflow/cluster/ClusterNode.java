@@ -33,6 +33,16 @@ public final class ClusterNode {
     return status == MemberStatus.up() || status == MemberStatus.weaklyUp();
   }
 
+  /**
+   * Whether this replica is the cluster's leader now: work that one replica does for all (sweeps over the informer
+   * caches) runs there only. During a partition either side may think so for a moment; such work must be idempotent.
+   */
+  public static boolean isLeader(ActorSystem<?> system) {
+    Cluster cluster = Cluster.get(system);
+    var leader = cluster.state().getLeader();
+    return leader != null && leader.equals(cluster.selfMember().address());
+  }
+
   /** Why this replica is not ready, or null when it is a member. */
   public static String notReadyReason(ActorSystem<?> system) {
     return isMember(system) ? null

@@ -211,9 +211,15 @@ public final class Controller implements AutoCloseable {
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
+    // Sweeps over the informer caches run on the cluster's leader only: one replica's deletes, not N.
     TtlReaper reaper = new TtlReaper(client, flowInformer::list, clock);
-    timers.scheduleWithFixedDelay(() -> safely("ttl sweep", reaper::sweep), 1,
-        settings.periods().ttlSweep().toMillis(), TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(() -> safely("ttl sweep", () -> {
+      if (ClusterNode.isLeader(system)) {
+        reaper.sweep();
+      }
+    }), 1, settings.periods().ttlSweep().toMillis(), TimeUnit.MILLISECONDS);
+    FlowLagSweep lagSweep = new FlowLagSweep(flowInformer::list, reconciler, () -> ClusterNode.isLeader(system), clock);
+    timers.scheduleWithFixedDelay(() -> safely("lag sweep", lagSweep::sweep), 10, 10, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> safely("flow census", () -> census(flowInformer, metrics)), 1, 15,
         TimeUnit.SECONDS);
 
