@@ -31,9 +31,11 @@ import javax.net.ssl.TrustManagerFactory;
  * denial refuses the write with the webhook's message. Webhooks come from the
  * Mutating/ValidatingWebhookConfiguration objects stored in the emulator (only {@code clientConfig.url}
  * can be reached from here, not {@code clientConfig.service}) and from {@link WebhookTarget}s, which
- * apply to every jobflow.dev kind.
+ * apply to the jobflow.dev kinds the deployed webhook configurations name ({@link #REVIEWED}).
  */
 final class Admission {
+  /** The jobflow.dev resources the webhooks review: the rules of deploy/webhook/*-webhook.yaml. */
+  static final java.util.Set<String> REVIEWED = java.util.Set.of("jobflows", "jobflowtemplates", "cronjobflows");
   private static final ObjectMapper JSON = Serialization.jsonMapper();
 
   /** A write the webhooks refused, or that could not be reviewed under failurePolicy Fail. */
@@ -102,8 +104,9 @@ final class Admission {
   private List<Hook> hooksFor(String operation, ResourceType type) {
     List<Hook> mutating = new ArrayList<>();
     List<Hook> validating = new ArrayList<>();
-    // The configured targets serve every Jobflow kind: JobFlows, JobFlowTemplates and CronJobFlows.
-    boolean isJobflowKind = type.group().equals("jobflow.dev");
+    // The configured targets serve the kinds deploy/webhook's configurations name (JobFlowTriggers are the
+    // controller's to check, as in a cluster).
+    boolean isJobflowKind = type.group().equals("jobflow.dev") && REVIEWED.contains(type.plural());
     for (WebhookTarget t : configured) {
       if (isJobflowKind) {
         (t.mutating() ? mutating : validating).add(

@@ -92,6 +92,17 @@ class DevModeTest {
                 template: {template: {spec: {containers: [{name: main, image: busybox, command: [sh, -c, "true"]}]}}}
         """);
     List<JobFlow> submitted = dev.submit(List.of(flows));
+    // A trigger (never fired here) so the trigger panels' and the rejection alert's series are exported too.
+    dev.client().resources(dev.jobflow.api.JobFlowTrigger.class).inNamespace("default").resource(
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+            apiVersion: jobflow.dev/v1alpha1
+            kind: JobFlowTrigger
+            metadata: {name: disk-full, namespace: default}
+            spec:
+              source: alertmanager
+              auth: {bearerTokenSecretRef: {name: trigger-token}}
+              flow: {templateRef: {name: clean-disk}}
+            """, dev.jobflow.api.JobFlowTrigger.class)).create();
     // The mutating webhook filled in the defaults on the way in.
     assertEquals("Never", submitted.get(0).getSpec().getSteps().get(0).getTemplate().getTemplate().getSpec().getRestartPolicy());
     assertEquals(86400L, submitted.get(0).getSpec().getTtlSecondsAfterFinished());

@@ -117,7 +117,7 @@ abstract class EntityHarness {
   }
 
   static void await(String what, BooleanSupplier condition) {
-    Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+    Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
         .until(condition::getAsBoolean);
   }
 
