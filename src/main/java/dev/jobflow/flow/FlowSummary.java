@@ -13,10 +13,20 @@ import java.util.Map;
  * @param reason why the flow is in its phase (e.g. {@code StepFailed}), null while nothing to say
  * @param retries how many times the flow was retried in place
  * @param lastRetry the latest of those retries, null when none
+ * @param historyLost the sign that the journal lost part of this flow's history, null when none was found
  */
 public record FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,
                           Map<StepPhase, Integer> stepCounts, Instant startedAt, Instant finishedAt, String reason,
-                          String message, int retries, FlowEvent.FlowRetried lastRetry) implements JsonSerializable {
+                          String message, int retries, FlowEvent.FlowRetried lastRetry,
+                          FlowEvent.FlowHistoryLost historyLost) implements JsonSerializable {
+
+  /** A flow whose history is whole. */
+  public FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,
+                     Map<StepPhase, Integer> stepCounts, Instant startedAt, Instant finishedAt, String reason,
+                     String message, int retries, FlowEvent.FlowRetried lastRetry) {
+    this(phase, observedGeneration, totalSteps, finishedSteps, stepCounts, startedAt, finishedAt, reason, message,
+        retries, lastRetry, null);
+  }
 
   /** A flow never retried. */
   public FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,
