@@ -39,7 +39,9 @@ import java.util.stream.Stream;
  * of each is printed, with the load average, because the machine is shared.
  *
  * <p>{@code bin/bench JournalBenchmark [entities=200] [eventsPerEntity=50] [rawConnections=4] [rounds=3]};
- * {@code JOBFLOW_BENCH_JOURNAL_CONFIG} (HOCON) is laid over both systems' config, to try settings.
+ * {@code JOBFLOW_BENCH_JOURNAL_CONFIG} (HOCON) is laid over both systems' config, to try settings, and
+ * {@code JOBFLOW_BENCH_JOURNAL_DIALECTS} (e.g. {@code POSTGRESQL}) picks the databases. Next to each rate: this
+ * process's CPU time per event, the cost that decides the rate when the cores are shared.
  */
 public final class JournalBenchmark {
   private static final int RAW_BATCH = 400; // akka-persistence-jdbc's jdbc-journal.batchSize
@@ -56,7 +58,11 @@ public final class JournalBenchmark {
     if (!extra.isBlank()) {
       System.out.println("extra config: " + extra.replace('\n', ' '));
     }
+    String dialects = System.getenv().getOrDefault("JOBFLOW_BENCH_JOURNAL_DIALECTS", "H2,POSTGRESQL");
     for (JournalDialect dialect : JournalDialect.values()) {
+      if (!List.of(dialects.toUpperCase().split(",")).contains(dialect.name())) {
+        continue;
+      }
       Path tmp = Files.createTempDirectory("journal-bench");
       try (TestJournal journal = TestJournal.open(dialect, tmp, extra)) {
         run(dialect, journal, entities, perEntity, rawConnections, rounds);
@@ -84,29 +90,32 @@ public final class JournalBenchmark {
       persistFromEntities(after, journal, "warmup-b-", Math.min(entities, 50), 20);
       SampleRow row = sampleRow(journal, "warmup-b-0");
       Map<String, List<Double>> rates = new LinkedHashMap<>();
+      Map<String, Double> cpuSeconds = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
         for (int connections : new int[] {1, rawConnections}) {
           String prefix = "raw" + connections + "-r" + round + "-";
-          rates.computeIfAbsent("raw" + connections, k -> new ArrayList<>()).add(events / seconds(() ->
-              rawInserts(journal, row, prefix, entities, perEntity, connections)));
+          rates.computeIfAbsent("raw" + connections, k -> new ArrayList<>()).add(events / seconds(cpuSeconds,
+              "raw" + connections, () -> rawInserts(journal, row, prefix, entities, perEntity, connections)));
         }
         String r = "-r" + round + "-";
-        rates.computeIfAbsent("plugin", k -> new ArrayList<>()).add(events / seconds(() ->
+        rates.computeIfAbsent("plugin", k -> new ArrayList<>()).add(events / seconds(cpuSeconds, "plugin", () ->
             persistFromEntities(before, journal, "before" + r, entities, perEntity)));
-        rates.computeIfAbsent("group", k -> new ArrayList<>()).add(events / seconds(() ->
+        rates.computeIfAbsent("group", k -> new ArrayList<>()).add(events / seconds(cpuSeconds, "group", () ->
             persistFromEntities(after, journal, "after" + r, entities, perEntity)));
       }
       double raw1 = median(rates.get("raw1"));
       double rawN = median(rates.get("raw" + rawConnections));
-      System.out.printf("%-10s raw JDBC, 1 connection:     %,8.0f rows/s   %s (batches of %d rows + tags, one commit each)%n",
-          dialect, raw1, spread(rates.get("raw1")), RAW_BATCH);
-      System.out.printf("%-10s raw JDBC, %d connections:    %,8.0f rows/s   %s%n",
-          dialect, rawConnections, rawN, spread(rates.get("raw" + rawConnections)));
+      double perEvent = 1e6 / (events * (double) rounds); // CPU seconds per phase -> microseconds per event
+      System.out.printf("%-10s raw JDBC, 1 connection:     %,8.0f rows/s   %-15s %4.0f us CPU/row (batches of %d"
+          + " rows + tags, one commit each)%n", dialect, raw1, spread(rates.get("raw1")),
+          cpuSeconds.get("raw1") * perEvent, RAW_BATCH);
+      System.out.printf("%-10s raw JDBC, %d connections:    %,8.0f rows/s   %-15s %4.0f us CPU/row%n", dialect,
+          rawConnections, rawN, spread(rates.get("raw" + rawConnections)), cpuSeconds.get("raw" + rawConnections) * perEvent);
       for (String path : List.of("plugin", "group")) {
         double rate = median(rates.get(path));
-        System.out.printf("%-10s entities, %-16s %,8.0f events/s %s = %3.0f%% of 1 connection, %3.0f%% of %d%n",
-            dialect, path.equals("plugin") ? "plugin's DAO:" : "group commit:", rate, spread(rates.get(path)),
-            100 * rate / raw1, 100 * rate / rawN, rawConnections);
+        System.out.printf("%-10s entities, %-16s %,8.0f events/s %-15s %4.0f us CPU/event = %3.0f%% of 1 connection,"
+                + " %3.0f%% of %d%n", dialect, path.equals("plugin") ? "plugin's DAO:" : "group commit:", rate,
+            spread(rates.get(path)), cpuSeconds.get(path) * perEvent, 100 * rate / raw1, 100 * rate / rawN, rawConnections);
       }
       System.out.printf("%-10s load average now %s%n", dialect, loadAverage());
     } finally {
@@ -121,10 +130,19 @@ public final class JournalBenchmark {
     void run() throws Exception;
   }
 
-  private static double seconds(Phase phase) throws Exception {
+  /** Wall-clock seconds of the phase; its CPU seconds (this process, all threads) are added to {@code cpu}. */
+  private static double seconds(Map<String, Double> cpu, String name, Phase phase) throws Exception {
+    long c0 = processCpuNanos();
     long t0 = System.nanoTime();
     phase.run();
-    return (System.nanoTime() - t0) / 1e9;
+    double wall = (System.nanoTime() - t0) / 1e9;
+    cpu.merge(name, (processCpuNanos() - c0) / 1e9, Double::sum);
+    return wall;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double median(List<Double> values) {
