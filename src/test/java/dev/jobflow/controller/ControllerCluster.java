@@ -39,9 +39,11 @@ public final class ControllerCluster implements AutoCloseable {
   private final int[] remotingPorts;
   private final Process[] controllers;
   private final Path[] logs;
+  private final Map<String, String> env;
 
-  private ControllerCluster(Path dir, int replicas) throws Exception {
+  private ControllerCluster(Path dir, int replicas, Map<String, String> env) throws Exception {
     this.dir = dir;
+    this.env = env;
     this.pg = PostgresTestDatabase.create();
     this.kubeconfig = dir.resolve("dev.kubeconfig");
     this.emulator = jobflow(dir.resolve("emulator.log"), Map.of(), "emulator", "--port", "0", "--kubeconfig-out",
@@ -58,12 +60,26 @@ public final class ControllerCluster implements AutoCloseable {
     }
   }
 
-  /** Starts the emulator and the replicas one at a time (the first creates the tables and forms the cluster). */
+  /**
+   * Starts the emulator and the first replica (it creates the tables and forms the cluster), then the others
+   * together (they join it).
+   */
   public static ControllerCluster start(Path dir, int replicas) throws Exception {
-    ControllerCluster cluster = new ControllerCluster(dir, replicas);
+    // Three JVMs and an emulator on a loaded machine stall for seconds: a 3 s heartbeat pause then downs a replica
+    // that is only slow (seen in a rolling restart under load average 30); the kill is detected either way.
+    return start(dir, replicas, Map.of("JOBFLOW_CLUSTER_HEARTBEAT_PAUSE", "10s"));
+  }
+
+  /** The same, with {@code env} added to every replica's environment (e.g. the cluster's timings). */
+  public static ControllerCluster start(Path dir, int replicas, Map<String, String> env) throws Exception {
+    ControllerCluster cluster = new ControllerCluster(dir, replicas, env);
     try {
-      for (int i = 0; i < replicas; i++) {
+      cluster.start(0);
+      cluster.awaitReady(0);
+      for (int i = 1; i < replicas; i++) {
         cluster.start(i);
+      }
+      for (int i = 1; i < replicas; i++) {
         cluster.awaitReady(i);
       }
     } catch (Exception | AssertionError e) {
@@ -91,25 +107,29 @@ public final class ControllerCluster implements AutoCloseable {
 
   /** SIGTERM, as a rolling update: coordinated shutdown hands the replica's shards off, then it exits. */
   public void stop(int i) throws InterruptedException {
+    long started = System.nanoTime();
     controllers[i].destroy();
     if (!controllers[i].waitFor(150, TimeUnit.SECONDS)) {
       fail("controller " + i + " did not stop within 150 s of SIGTERM");
     }
+    System.out.printf("controller %d stopped %.1f s after SIGTERM (exit %d)%n", i,
+        (System.nanoTime() - started) / 1e9, controllers[i].exitValue());
   }
 
   /** Starts replica {@code i} again (same remoting port) and waits until it is ready. */
   public void restart(int i) throws Exception {
+    long started = System.nanoTime();
     start(i);
     awaitReady(i);
+    System.out.printf("controller %d ready %.1f s after its start%n", i, (System.nanoTime() - started) / 1e9);
   }
 
   private void start(int i) throws Exception {
     String seeds = Arrays.stream(remotingPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     logs[i] = dir.resolve("controller-" + i + "-" + System.nanoTime() + ".log");
-    // Three JVMs and an emulator on a loaded machine stall for seconds: a 3 s heartbeat pause then downs a replica
-    // that is only slow (seen in a rolling restart under load average 30); the kill is detected either way.
-    controllers[i] = jobflow(logs[i], Map.of("JOBFLOW_INSTANCE_ID", "replica-" + i,
-            "JOBFLOW_CLUSTER_HEARTBEAT_PAUSE", "10s"), "controller",
+    Map<String, String> replicaEnv = new java.util.HashMap<>(env);
+    replicaEnv.put("JOBFLOW_INSTANCE_ID", "replica-" + i);
+    controllers[i] = jobflow(logs[i], replicaEnv, "controller",
         "--kubeconfig", kubeconfig.toString(), "--no-webhook", "--http-port", "0", "--metrics-port", "0",
         "--journal-url", pg.url(), "--journal-user", PostgresTestDatabase.USER,
         "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(remotingPorts[i]),
