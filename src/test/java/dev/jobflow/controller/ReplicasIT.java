@@ -35,6 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The suite runs 30 flows, which already puts running flows on every replica (100 shards spread over three); the
  * full form ({@link ItScale}: {@code -Djobflow.it.full=true}) runs the 100 flows of issue 19.
+ *
+ * <p>On a machine so loaded that a JVM stalls for longer than the failure detector's pause, the Split Brain Resolver
+ * downs a replica that is only slow, and a downed replica exits: {@link ControllerCluster} starts it again, as the
+ * kubelet would its pod, and the checks must hold all the same (the run prints such exits). The test waits for facts
+ * (flows running, a flow in flight on the victim, every replica ready before the next stop), never for a time.
  */
 class ReplicasIT {
   private static final int FLOWS = ItScale.pick(30, 100);
@@ -56,6 +61,10 @@ class ReplicasIT {
 
   @AfterEach
   void stop() {
+    if (cluster != null) {
+      System.out.println("replicas that exited by themselves (downed while stalled) and were started again: "
+          + cluster.unplannedExits());
+    }
     if (created != null) {
       created.close();
     }
@@ -83,6 +92,8 @@ class ReplicasIT {
       int to = FLOWS * (i + 1) / 3;
       submitFlows(from, to);
       awaitSomeRunning(from, to, (to - from) / 3);
+      // Every other replica up before this one goes: a rolling update stops the next pod only once the last is ready.
+      cluster.awaitAllReady();
       cluster.stop(i);
       cluster.restart(i);
     }
@@ -163,7 +174,7 @@ class ReplicasIT {
   }
 
   private void assertEveryJobCreatedOnce() {
-    Awaitility.await("the watch saw every Job").atMost(Duration.ofSeconds(30))
+    Awaitility.await("the watch saw every Job").atMost(Duration.ofSeconds(60))
         .until(() -> created.all().size() == FLOWS * JOBS_PER_FLOW);
     created.all().forEach((name, n) -> assertEquals(1, n, "Job " + name + " was created " + n + " times"));
   }
