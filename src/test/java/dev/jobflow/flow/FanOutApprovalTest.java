@@ -93,10 +93,4 @@ class FanOutApprovalTest extends EntityHarness {
     assertEquals(Map.of(), runtime.allCreations(), "no Job at all");
     testKit.createTestProbe().expectTerminated(entity, Duration.ofSeconds(10));
   }
-
-  private FlowState replayed(String uid) {
-    FlowState state = FlowState.empty();
-    events(uid).forEach(state::apply);
-    return state;
-  }
 }

@@ -96,10 +96,4 @@ class FanOutRetryTest extends EntityHarness {
     assertNotNull(runtime.job("etl-shard-2-2"));
     assertNull(runtime.job("etl-shard-0-2"));
   }
-
-  private FlowState replayed(String uid) {
-    FlowState state = FlowState.empty();
-    events(uid).forEach(state::apply);
-    return state;
-  }
 }
