@@ -82,7 +82,7 @@ final class RetryAdmission {
     String step = annotation(object, RetryRequest.STEP_ANNOTATION);
     if (step != null && !isDagStep(object.path("spec"), step)) {
       problems.add(new Problem("metadata.annotations[" + RetryRequest.STEP_ANNOTATION + "]", "'" + step
-          + "' is not a step of spec.steps" + (object.path("spec").hasNonNull("templateRef")
+          + "' is not a step of spec.steps (nor an instance of a fan-out step)" + (object.path("spec").hasNonNull("templateRef")
           ? " (a flow run from a template: name a step of its template)" : "")));
     }
     if (!Objects.equals(annotation(object, RetryRequest.BY_ANNOTATION), request.userInfo().username().isEmpty() ? null : request.userInfo().username())) {
@@ -97,11 +97,20 @@ final class RetryAdmission {
       return true; // the steps are the template's: the controller checks the name against what the flow runs
     }
     for (JsonNode s : spec.path("steps")) {
-      if (step.equals(s.path("name").asText(null))) {
+      if (step.equals(s.path("name").asText(null)) || isInstanceOf(step, s)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether {@code step} names an instance ({@code shard-3}) of this step, a fan-out step. */
+  private static boolean isInstanceOf(String step, JsonNode s) {
+    String name = s.path("name").asText("");
+    boolean fansOut = s.hasNonNull("withItems") || s.hasNonNull("withParam") || s.hasNonNull("withSequence")
+        || s.hasNonNull("matrix");
+    return fansOut && step.length() > name.length() + 1 && step.startsWith(name + "-")
+        && step.substring(name.length() + 1).chars().allMatch(Character::isDigit);
   }
 
   private static String annotation(JsonNode object, String key) {

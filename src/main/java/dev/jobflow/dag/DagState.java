@@ -52,6 +52,8 @@ public final class DagState {
     int skippedByWhen;
     int skipped;
     String skipReason;
+    /** Its instances' outputs gathered, once they have all ended (they no longer change); null until asked. */
+    Map<String, String> gathered;
 
     Group(int first, List<String> items) {
       this.first = first;
@@ -683,7 +685,27 @@ public final class DagState {
   }
 
   private ConditionInputs.StepResult result(int i) {
-    return new ConditionInputs.StepResult(phase[i], reason[i], outputs[i] == null ? Map.of() : outputs[i], exitCode[i]);
+    Map<String, String> read = resultOutputs(i);
+    return new ConditionInputs.StepResult(phase[i], reason[i], read == null ? Map.of() : read, exitCode[i]);
+  }
+
+  /**
+   * A step's outputs as the steps after it read them: a plain step's own; a fan-out step's are its instances',
+   * gathered ({@link GatheredOutputs}). Null when there are none to read.
+   */
+  public Map<String, String> resultOutputs(int step) {
+    Group g = groups.get(step);
+    if (g == null) {
+      return outputs[step];
+    }
+    if (g.gathered != null) {
+      return g.gathered;
+    }
+    Map<String, String> gathered = GatheredOutputs.of(g.size(), k -> outputs[g.first + k]);
+    if (g.settled == g.size()) {
+      g.gathered = gathered;
+    }
+    return gathered;
   }
 
   /**

@@ -1,6 +1,9 @@
 package dev.jobflow.dag;
 
-/** The one bit of JSON the rules write themselves: a string literal (items are JSON texts; see {@link ItemSource}). */
+/**
+ * The bits of JSON the rules write themselves: a string literal (items are JSON texts; see {@link ItemSource}) and a
+ * list of strings (gathered outputs, {@link GatheredOutputs}).
+ */
 final class Json {
   private Json() {}
 
@@ -24,5 +27,14 @@ final class Json {
       }
     }
     return out.append('"').toString();
+  }
+
+  /** A JSON list of strings, null elements as {@code null}. */
+  static String stringList(java.util.List<String> values) {
+    StringBuilder out = new StringBuilder().append('[');
+    for (int i = 0; i < values.size(); i++) {
+      out.append(i == 0 ? "" : ",").append(values.get(i) == null ? "null" : quote(values.get(i)));
+    }
+    return out.append(']').toString();
   }
 }

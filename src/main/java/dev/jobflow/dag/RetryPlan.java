@@ -20,6 +20,10 @@ import java.util.List;
  *       again.</li>
  *   <li>Every other step keeps its phase and outputs: a succeeded step not downstream of a root does not run.</li>
  *   <li>Every {@code finally} step runs again.</li>
+ *   <li>A fan-out step whose list was fixed keeps it: its instances that did not succeed run again (all of them when
+ *       the step is downstream of a root or restarted from), each under its own name, so no Job of an earlier round
+ *       is taken for a new attempt. A fan-out step never expanded (skipped, or failed fixing its list) fixes it
+ *       anew. {@code --step} may name an instance: it runs again with its step's other unsucceeded instances.</li>
  *   <li>A step that runs again keeps its attempt numbers (its next Job is a new one) and gets its whole retry budget
  *       again; the flow gets its whole timeout again, counted from the retry; a shutdown (Stop, Terminate) is
  *       forgotten.</li>
@@ -35,7 +39,10 @@ public final class RetryPlan {
     }
   }
 
-  /** Which steps a retry of this finished flow runs again; {@code fromStep} (nullable) is a DAG step to restart from. */
+  /**
+   * Which steps a retry of this finished flow runs again; {@code fromStep} (nullable) is a DAG step, or an instance of
+   * a fan-out step, to restart from.
+   */
   public static Plan of(DagState s, String fromStep) {
     if (s.outcome != FlowPhase.Failed && s.outcome != FlowPhase.Cancelled) {
       return new Plan(List.of(), "only a Failed or Cancelled flow can be retried; this one is "
@@ -43,13 +50,23 @@ public final class RetryPlan {
     }
     FlowGraph g = s.graph;
     boolean[] again = new boolean[g.size()];
+    // Steps of the spec whose inputs may change (downstream of a root, or restarted from): every instance runs again.
+    boolean[] whole = new boolean[g.specSize()];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     if (fromStep != null) {
-      if (!g.contains(fromStep) || g.indexOf(fromStep) >= g.dagSize()) {
+      int from = g.contains(fromStep) ? g.indexOf(fromStep) : -1;
+      boolean instance = from >= 0 && g.step(from).isInstance();
+      if (from < 0 || (from >= g.dagSize() && !instance)) {
         return new Plan(List.of(), "step '" + fromStep + "' is not a step of this flow's DAG (finally steps always run"
             + " again)");
       }
-      queue.add(g.indexOf(fromStep));
+      if (instance) {
+        again[from] = true; // it and its step's instances that did not succeed; its step's dependents whole
+        queue.add(g.step(from).parent());
+      } else {
+        whole[from] = true;
+        queue.add(from);
+      }
     }
     for (int i = 0; i < g.dagSize(); i++) {
       if (s.phase[i] != StepPhase.Succeeded) {
@@ -63,13 +80,22 @@ public final class RetryPlan {
       }
       again[step] = true;
       for (int d : g.step(step).dependents()) {
+        whole[d] = true;
         queue.add(d);
       }
     }
     List<String> steps = new ArrayList<>();
     for (int i = 0; i < g.size(); i++) {
-      if (again[i] || i >= g.dagSize()) {
-        steps.add(g.step(i).name());
+      GraphStep step = g.step(i);
+      if (step.isInstance()) {
+        // A fan-out step keeps its list: its instances that did not succeed run again, all of them when its inputs
+        // may have changed. Their names, so their Jobs' names, stay; their attempt numbers go on.
+        int parent = step.parent();
+        if (again[i] || again[parent] && (whole[parent] || s.phase[i] != StepPhase.Succeeded)) {
+          steps.add(step.name());
+        }
+      } else if (again[i] || i >= g.dagSize()) {
+        steps.add(step.name());
       }
     }
     return new Plan(List.copyOf(steps), null);
@@ -88,6 +114,12 @@ public final class RetryPlan {
       }
       int i = s.graph.indexOf(name);
       StepProgress p = rows.get(i);
+      if (p.items() != null) {
+        // An expanded fan-out step runs again through its instances, with the list it was given: it is running.
+        rows.set(i, new StepProgress(p.name(), StepPhase.Running, 0, p.startedAt(), null, null, null, null, null, null,
+            null, null, null, null, p.items()));
+        continue;
+      }
       rows.set(i, new StepProgress(p.name(), StepPhase.Pending, p.attempts(), p.startedAt(), null, null, null, null,
           null, null, null, null, null, p.attempts() == 0 ? null : p.attempts()));
     }

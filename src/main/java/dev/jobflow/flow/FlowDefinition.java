@@ -132,6 +132,9 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
   public FlowGraph toGraph() {
     FlowGraph.Builder b = FlowGraph.builder().facts(new FlowFacts(name, namespace, labels, parameters));
     for (StepDefinition s : steps) {
+      if (s.fanOut() != null && s.waitsForApproval()) {
+        throw new IllegalArgumentException("approval step '" + s.name() + "' fans out: an approval step runs no Job");
+      }
       b.step(s.name(), dependency(s), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure(),
           s.fanOut() == null ? null : s.fanOut().toFanOut(s.name(), limits()));
     }

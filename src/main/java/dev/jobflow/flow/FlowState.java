@@ -349,7 +349,8 @@ public final class FlowState {
 
   /** Whether the flow reads the outputs or exit code of this step (then its Job's pods are read when it ends). */
   public boolean readsResultsOf(String step) {
-    return resultsRead.contains(step);
+    // An instance's outputs are read when its fan-out step's (gathered) are.
+    return resultsRead.contains(step) || resultsRead.contains(specStep(step));
   }
 
   /**
@@ -381,11 +382,15 @@ public final class FlowState {
       String value = switch (p.field()) {
         case "phase" -> from.phase().name();
         case "exitCode" -> from.exitCode() == null ? null : from.exitCode().toString();
-        default -> from.outputs() == null ? null : from.outputs().get(p.key());
+        default -> {
+          Map<String, String> outputs = dag.resultOutputs(i);
+          yield outputs == null ? null : outputs.get(p.key());
+        }
       };
       if (value == null) {
-        String has = from.outputs() == null || from.outputs().isEmpty() ? "it wrote none"
-            : "it wrote " + String.join(", ", new java.util.TreeSet<>(from.outputs().keySet()));
+        Map<String, String> outputs = dag.resultOutputs(i);
+        String has = outputs == null || outputs.isEmpty() ? "it wrote none"
+            : "it wrote " + String.join(", ", new java.util.TreeSet<>(outputs.keySet()));
         return "template: " + p.text() + ": step '" + p.step() + "' (" + from.phase() + ") has no "
             + (p.field().equals("outputs") ? "output '" + p.key() + "' (" + has + ")" : p.field());
       }

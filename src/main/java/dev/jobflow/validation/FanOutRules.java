@@ -20,6 +20,10 @@ final class FanOutRules {
       problems.add(new Problem(at.at(sources.get(1)), "a step has one source of items, but this one has "
           + String.join(" and ", sources) + ": keep one"));
     }
+    if (!sources.isEmpty() && step.getApproval() != null) {
+      problems.add(new Problem(at.at(sources.get(0)), "an approval step asks once and runs no Job: it does not fan "
+          + "out; fan out a step before or after it"));
+    }
     if (!sources.isEmpty() && at.isFinally()) {
       problems.add(new Problem(at.at(sources.get(0)), "finally steps do not fan out: move the step to spec.steps"));
     }

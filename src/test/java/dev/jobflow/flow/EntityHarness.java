@@ -129,6 +129,13 @@ abstract class EntityHarness {
     await(n + " events in " + uid, () -> events(uid).size() >= n);
   }
 
+  /** The flow's state as its stored events tell it. */
+  FlowState replayed(String uid) {
+    FlowState state = FlowState.empty();
+    events(uid).forEach(state::apply);
+    return state;
+  }
+
   /**
    * The flow's events once the entity has handled every command sent to it before: a status request is answered
    * after them, and after any event they stored (commands wait while a write is in flight). A finished flow's

@@ -105,10 +105,4 @@ class FlowRetryEntityTest extends EntityHarness {
         "extract failed, load was skipped; other, started beside extract, succeeded and is kept");
     assertEquals(1, decisions(events(uid)).stream().filter("StepAttemptStarted load#1"::equals).count());
   }
-
-  private FlowState replayed(String uid) {
-    FlowState state = FlowState.empty();
-    events(uid).forEach(state::apply);
-    return state;
-  }
 }

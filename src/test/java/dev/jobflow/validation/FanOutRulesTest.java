@@ -91,6 +91,23 @@ class FanOutRulesTest {
   }
 
   @Test
+  void theStepsAfterAFanOutMayReadItsGatheredOutputs() throws Exception {
+    List<Problem> p = problems("  steps:\n"
+        + step("shard", "      withSequence: {count: 3}\n", "run {{item}}")
+        + step("merge", "      dependsOn: [shard]\n      when: \"steps.shard.outputs.n != '[]'\"\n",
+            "merge {{steps.shard.outputs.n}}")
+        + step("again", "      dependsOn: [shard]\n      withParam: steps.shard.outputs.n\n", "echo {{item}}"));
+    assertEquals(List.of(), p);
+  }
+
+  @Test
+  void anApprovalStepDoesNotFanOut() throws Exception {
+    List<Problem> p = problems("  steps:\n"
+        + "    - name: gate\n      withItems: [a, b]\n      approval: {approvers: {users: [alice]}}\n");
+    assertProblem(p, "spec.steps[0].withItems", "an approval step asks once and runs no Job: it does not fan out");
+  }
+
+  @Test
   void aConfiguredCapBindsMaxItemsTheDefaultAndKnownLists() throws Exception {
     JobFlowValidator capped = new JobFlowValidator(new dev.jobflow.api.FanOutLimits(50));
     List<Problem> p = capped.validate(spec("f", "  steps:\n"
