@@ -145,7 +145,8 @@ public final class Controller implements AutoCloseable {
     // Flows and locks tell each other through the bridge, connected to each router once that exists.
     LockBridge locks = new LockBridge(QueueLimits.fromConfig(config));
     var lockDeps = new LockEntity.Dependencies(engineSettings.instanceId(), locks, LockObserver.NONE, clock,
-        config.getDuration("jobflow.locks.confirm-holders-every"));
+        config.hasPath("jobflow.locks.confirm-holders-every") ? config.getDuration("jobflow.locks.confirm-holders-every")
+            : Duration.ofSeconds(30));
     locks.connectLocks(system.systemActorOf(LockRouter.create(lockDeps), "locks", Props.empty()));
     var deps = new FlowEntity.Dependencies(engineSettings, runtime,
         FlowListener.all(reporter, flowMetrics, live, redelivery), flowMetrics, clock, locks);

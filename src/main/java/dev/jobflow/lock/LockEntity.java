@@ -61,8 +61,8 @@ public final class LockEntity extends EventSourcedBehavior<LockCommand, LockEven
   /** The shard to passivate through; null when not sharded. */
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private boolean passivationRequested;
-  /** The position each waiter was last told, so that only changes are told (in memory: a restart tells all again). */
-  private final Map<String, Integer> toldPositions = new HashMap<>();
+  /** The place each waiter was last told (position and queue length), so that only changes are told (in memory). */
+  private final Map<String, List<Integer>> toldPositions = new HashMap<>();
 
   private LockEntity(FlowLock lock, ActorContext<LockCommand> context, TimerScheduler<LockCommand> timers,
                      Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -211,8 +211,8 @@ public final class LockEntity extends EventSourcedBehavior<LockCommand, LockEven
     List<LockQueue.Request> waiters = state.queue().waiters();
     for (int i = 0; i < waiters.size(); i++) {
       String holder = waiters.get(i).holder();
-      Integer before = toldPositions.put(holder, i + 1);
-      if (before == null || before != i + 1) {
+      List<Integer> place = List.of(i + 1, waiters.size(), state.queue().capacity());
+      if (!place.equals(toldPositions.put(holder, place))) {
         deps.holders().waiting(lock, holder, i + 1, waiters.size(), state.queue().capacity());
       }
     }

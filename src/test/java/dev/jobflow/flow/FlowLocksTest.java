@@ -95,15 +95,9 @@ class FlowLocksTest extends EntityHarness {
     // As a kill -9 leaves it: the lock stored the grant, the flow never heard of it.
     FlowDefinition a = onMutex("gc-a", "u-gc-a", "grant-crash", 0, 1);
     FlowDefinition b = onMutex("gc-b", "u-gc-b", "grant-crash", 9, 2);
-    journal.persistForRecovery(pid("u-gc-a"), List.of(new FlowEvent.FlowAccepted(FLOW_META, a),
-        new FlowEvent.FlowLockRequested(FLOW_META, mutex, 0)));
-    journal.persistForRecovery(pid("u-gc-b"), List.of(new FlowEvent.FlowAccepted(FLOW_META, b),
-        new FlowEvent.FlowLockRequested(FLOW_META, mutex, 9)));
-    journal.persistForRecovery(LockEntity.persistenceId(mutex).id(), List.of(
-        new LockEvent.LockResized(LOCK_META, 1),
-        new LockEvent.LockRequested(LOCK_META, "u-gc-a", 0, a.createdAt(), "gc-a"),
-        new LockEvent.LockGranted(LOCK_META, "u-gc-a"),
-        new LockEvent.LockRequested(LOCK_META, "u-gc-b", 9, b.createdAt(), "gc-b")));
+    waiting(a);
+    waiting(b);
+    lockJournal(mutex, 1, List.of(a), List.of(b));
 
     locks.recover("u-gc-b"); // the higher priority asks first after the restart: it still waits
     locks.recover("u-gc-a");
@@ -132,13 +126,8 @@ class FlowLocksTest extends EntityHarness {
         new FlowEvent.StepAttemptStarted(FLOW_META, "work", 1, "fc-a-work-1"),
         new FlowEvent.StepSucceeded(FLOW_META, "work", 1, "fc-a-work-1", "uid-1", "Completed", "done"),
         new FlowEvent.FlowSucceeded(FLOW_META, Reasons.SUCCEEDED, "all 1 steps succeeded")));
-    journal.persistForRecovery(pid("u-fc-b"), List.of(new FlowEvent.FlowAccepted(FLOW_META, b),
-        new FlowEvent.FlowLockRequested(FLOW_META, mutex, 0)));
-    journal.persistForRecovery(LockEntity.persistenceId(mutex).id(), List.of(
-        new LockEvent.LockResized(LOCK_META, 1),
-        new LockEvent.LockRequested(LOCK_META, "u-fc-a", 0, a.createdAt(), "fc-a"),
-        new LockEvent.LockGranted(LOCK_META, "u-fc-a"),
-        new LockEvent.LockRequested(LOCK_META, "u-fc-b", 0, b.createdAt(), "fc-b")));
+    waiting(b);
+    lockJournal(mutex, 1, List.of(a), List.of(b));
 
     locks.recover("u-fc-b"); // only the waiter is started again: the lock, recovering, asks its holder
     awaitJob("fc-b-work-1");
@@ -157,15 +146,8 @@ class FlowLocksTest extends EntityHarness {
         new FlowEvent.FlowLockRequested(FLOW_META, mutex, 0), new FlowEvent.FlowLockGranted(FLOW_META, mutex),
         new FlowEvent.FlowCancelled(FLOW_META, Reasons.FLOW_DELETED, "the JobFlow was deleted"),
         new FlowEvent.FlowDeleted(FLOW_META), new FlowEvent.FlowLockReleased(FLOW_META, mutex, true)));
-    journal.persistForRecovery(pid("u-lr-c"), List.of(new FlowEvent.FlowAccepted(FLOW_META, c),
-        new FlowEvent.FlowLockRequested(FLOW_META, mutex, 0)));
-    journal.persistForRecovery(LockEntity.persistenceId(mutex).id(), List.of(
-        new LockEvent.LockResized(LOCK_META, 2),
-        new LockEvent.LockRequested(LOCK_META, "u-lr-a", 0, a.createdAt(), "lr-a"),
-        new LockEvent.LockGranted(LOCK_META, "u-lr-a"),
-        new LockEvent.LockRequested(LOCK_META, "u-ghost", 0, a.createdAt(), "ghost"),
-        new LockEvent.LockGranted(LOCK_META, "u-ghost"),
-        new LockEvent.LockRequested(LOCK_META, "u-lr-c", 0, c.createdAt(), "lr-c")));
+    waiting(c);
+    lockJournal(mutex, 2, List.of(a, onMutex("ghost", "u-ghost", "lost-release", 0, 2)), List.of(c));
 
     locks.recover("u-lr-c");
     awaitJob("lr-c-work-1");
@@ -200,7 +182,50 @@ class FlowLocksTest extends EntityHarness {
     assertEquals(null, runtime.job("g2-work-1"));
   }
 
+  @Test
+  void withAQueueLimitAFlowTakesItsLocksOneAtATimeInOrderAndAFlowWithoutALockWaitsForTheLimit() {
+    FlowLock queue = FlowLock.namespaceQueue("data");
+    locks.queueLimit = 1;
+    locks.capacity.put(queue, 1);
+    locks.start(onMutex("q-a", "u-q-a", "queue-order", 0, 1));
+    awaitJob("q-a-work-1");
+    locks.start(flow("q-b", "u-q-b").step("work").build()); // no synchronization: only the limit holds it back
+    await("q-b waits for the limit", () -> lockState(queue).waiters().size() == 1);
+    assertEquals(null, runtime.job("q-b-work-1"));
+    runtime.set("data", "q-a-work-1", JobState.Succeeded, "Completed", "done");
+    awaitJob("q-b-work-1");
+    runtime.set("data", "q-b-work-1", JobState.Succeeded, "Completed", "done");
+    await("q-b released", () -> lockState(queue).isIdle());
+    List<String> a = events("u-q-a").stream().map(e -> e instanceof FlowEvent.FlowLockRequested r
+        ? "asked " + r.lock().kind() : e instanceof FlowEvent.FlowLockGranted g ? "got " + g.lock().kind()
+        : e instanceof FlowEvent.FlowLockReleased r ? "gave " + r.lock().kind() : e.getClass().getSimpleName())
+        .toList();
+    assertEquals(List.of("FlowAccepted", "asked mutex", "got mutex", "asked namespaceQueue", "got namespaceQueue",
+        "StepAttemptStarted", "StepJobCreated", "StepSucceeded", "FlowSucceeded", "gave mutex",
+        "gave namespaceQueue"), a);
+    assertEquals(1, maxHoldersAtOnce(queue));
+  }
+
   // ---- helpers ----
+
+  /** The flow's journal as it is while it waits for its lock. */
+  void waiting(FlowDefinition flow) {
+    journal.persistForRecovery(pid(flow.uid()), List.of(new FlowEvent.FlowAccepted(FLOW_META, flow),
+        new FlowEvent.FlowLockRequested(FLOW_META, flow.synchronization(), flow.effectivePriority())));
+  }
+
+  /** The lock's journal with these holders (granted in this order) and waiters. */
+  void lockJournal(FlowLock lock, int size, List<FlowDefinition> holders, List<FlowDefinition> waiters) {
+    List<Object> events = new ArrayList<>(List.of(new LockEvent.LockResized(LOCK_META, size)));
+    for (FlowDefinition h : holders) {
+      events.add(new LockEvent.LockRequested(LOCK_META, h.uid(), h.effectivePriority(), h.createdAt(), h.name()));
+      events.add(new LockEvent.LockGranted(LOCK_META, h.uid()));
+    }
+    for (FlowDefinition w : waiters) {
+      events.add(new LockEvent.LockRequested(LOCK_META, w.uid(), w.effectivePriority(), w.createdAt(), w.name()));
+    }
+    journal.persistForRecovery(LockEntity.persistenceId(lock).id(), events);
+  }
 
   void awaitJob(String name) {
     await("Job " + name, () -> runtime.job(name) != null);
@@ -255,6 +280,7 @@ class FlowLocksTest extends EntityHarness {
    */
   final class TestLocks implements FlowLocks, LockHolders {
     final Map<FlowLock, Integer> capacity = new ConcurrentHashMap<>();
+    volatile int queueLimit;
     final ActorRef<Route<FlowCommand>> flows;
     final Map<FlowLock, ActorRef<LockCommand>> lockRefs = new ConcurrentHashMap<>();
 
@@ -288,7 +314,14 @@ class FlowLocksTest extends EntityHarness {
 
     @Override
     public List<FlowLock> required(FlowDefinition flow) {
-      return flow.synchronization() == null ? List.of() : List.of(flow.synchronization());
+      List<FlowLock> out = new ArrayList<>();
+      if (flow.synchronization() != null) {
+        out.add(flow.synchronization());
+      }
+      if (queueLimit > 0) {
+        out.add(FlowLock.namespaceQueue(flow.namespace()));
+      }
+      return out;
     }
 
     @Override
