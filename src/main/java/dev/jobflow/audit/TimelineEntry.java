@@ -181,6 +181,25 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     }
 
     @Override
+    public Fields flowLockRequested(FlowEvent.FlowLockRequested e) {
+      return lock(e.lock()).detail("priority", e.priority());
+    }
+
+    @Override
+    public Fields flowLockGranted(FlowEvent.FlowLockGranted e) {
+      return lock(e.lock());
+    }
+
+    @Override
+    public Fields flowLockReleased(FlowEvent.FlowLockReleased e) {
+      return lock(e.lock()).detail("held", e.held());
+    }
+
+    private Fields lock(dev.jobflow.flow.FlowLock lock) {
+      return new Fields().detail("lock", lock.kind() + ":" + lock.name()).detail("lockNamespace", lock.namespace());
+    }
+
+    @Override
     public Fields stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
       return new Fields().attempt(e.attempt(), null, null).detail("users", String.join(",", e.users()))
           .detail("groups", String.join(",", e.groups())).detail("deadline", e.deadline());

@@ -5,6 +5,10 @@ public final class Reasons {
   private Reasons() {}
 
   /** An attempt ran longer than its step's timeout. */
+  /** The flow waits for a lock (spec.synchronization, a queue limit) before its first step starts. */
+  public static final String WAITING_FOR_LOCK = "WaitingForLock";
+  /** The flow holds the lock it waited for. */
+  public static final String LOCK_GRANTED = "LockGranted";
   public static final String STEP_TIMED_OUT = "StepTimedOut";
   /** The flow ran longer than its timeout. */
   public static final String FLOW_TIMED_OUT = "FlowTimedOut";

@@ -51,6 +51,18 @@ public sealed interface FlowCommand extends JsonSerializable {
   /** Replies with the full status: summary and every step. */
   record GetStatus(ActorRef<FlowStatusUpdate> replyTo) implements FlowCommand {}
 
+  // ---- from locks (through the controller's lock port) ----
+
+  /**
+   * The lock says this flow holds {@code lock}: granted, granted again to a flow that asked again, or a lock asking
+   * its holder to confirm. A running flow that asked for it records the grant (once); a flow that finished, was
+   * deleted, or does not want it gives it back.
+   */
+  record LockGranted(FlowLock lock) implements FlowCommand {}
+
+  /** The flow waits for {@code lock} at {@code position} (1: next) of {@code waiters}; shown in its status. */
+  record LockWaiting(FlowLock lock, int position, int waiters, int capacity) implements FlowCommand {}
+
   // ---- from step actors ----
 
   /**

@@ -47,4 +47,10 @@ public record FlowSummary(FlowPhase phase, long observedGeneration, int totalSte
   public String progress() {
     return finishedSteps + "/" + totalSteps;
   }
+
+  /** The same, for a flow that waits for a lock before its first step: Pending, reason WaitingForLock. */
+  public FlowSummary waitingForLock(String waitMessage) {
+    return new FlowSummary(FlowPhase.Pending, observedGeneration, totalSteps, finishedSteps, stepCounts, startedAt,
+        finishedAt, dev.jobflow.dag.Reasons.WAITING_FOR_LOCK, waitMessage, retries, lastRetry, historyLost, instances);
+  }
 }

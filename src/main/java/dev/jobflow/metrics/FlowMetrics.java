@@ -187,6 +187,22 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
       return null;
     }
 
+    // Lock holders and waiters are the lock entities' gauges; a flow's own lock events count nothing here.
+    @Override
+    public Void flowLockRequested(FlowEvent.FlowLockRequested e) {
+      return null;
+    }
+
+    @Override
+    public Void flowLockGranted(FlowEvent.FlowLockGranted e) {
+      return null;
+    }
+
+    @Override
+    public Void flowLockReleased(FlowEvent.FlowLockReleased e) {
+      return null;
+    }
+
     // Pending approvals are a gauge taken from the flows' status (FlowCensus); the step's end counts as any step's.
     @Override
     public Void stepApprovalRequested(FlowEvent.StepApprovalRequested e) {

@@ -219,6 +219,21 @@ public final class FlowReporter implements FlowListener {
       }
 
       @Override
+      public KubeEvent flowLockRequested(FlowEvent.FlowLockRequested e) {
+        return new KubeEvent(Type.Normal, Reasons.WAITING_FOR_LOCK, e.message());
+      }
+
+      @Override
+      public KubeEvent flowLockGranted(FlowEvent.FlowLockGranted e) {
+        return new KubeEvent(Type.Normal, Reasons.LOCK_GRANTED, e.message());
+      }
+
+      @Override
+      public KubeEvent flowLockReleased(FlowEvent.FlowLockReleased e) {
+        return null; // the flow's finish says it; the audit trail has the release
+      }
+
+      @Override
       public KubeEvent stepApprovalRequested(FlowEvent.StepApprovalRequested e) {
         List<String> who = new java.util.ArrayList<>(e.users());
         e.groups().forEach(g -> who.add("group:" + g));
