@@ -107,7 +107,10 @@ class ControllerLocksTest {
   private static List<Job> jobsOf(List<String> flows) {
     List<Job> jobs = new ArrayList<>();
     flows.forEach(f -> jobs.addAll(harness.jobs(f).values()));
-    jobs.sort(Comparator.comparing(j -> Instant.parse(j.getStatus().getStartTime())));
+    // Times have whole seconds: of two Jobs started in the same second, the one that also completed in it went first.
+    jobs.sort(Comparator.<Job, Instant>comparing(j -> Instant.parse(j.getStatus().getStartTime()))
+        .thenComparing(j -> j.getStatus().getCompletionTime() == null ? Instant.MAX
+            : Instant.parse(j.getStatus().getCompletionTime())));
     return jobs;
   }
 
