@@ -326,7 +326,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   }
 
   /** The flow starts with this definition; one whose template was gone at acceptance fails at once. */
-  private List<FlowEvent> accepting(FlowDefinition def) {
+  private List<FlowEvent> accepting(FlowDefinition submitted) {
+    FlowDefinition def = submitted.withLimits(deps.settings().fanOut());
     if (def.template() != null && !def.template().found()) {
       return List.of(new FlowEvent.FlowAccepted(meta(), def), new FlowEvent.FlowFailed(meta(),
           Reasons.TEMPLATE_NOT_FOUND, "JobFlowTemplate '" + def.template().name() + "' not found in namespace '"
@@ -453,7 +454,11 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         lookForLostHistory(state, true);
       }
       if (event.step() != null && state.dag().graph().contains(event.step())) {
-        changed.add(state.dag().graph().indexOf(event.step()));
+        var step = state.dag().graph().step(state.dag().graph().indexOf(event.step()));
+        changed.add(step.index());
+        if (step.isInstance()) {
+          changed.add(step.parent()); // its fan-out step ends with its last instance: a fact derived, not recorded
+        }
       }
     }
     recorded.starts().forEach(a -> startAttempt(state, a));

@@ -484,7 +484,8 @@ public final class FlowState {
       message = "spec.suspend is true: no new steps start";
     }
     return new FlowSummary(phase(), observedGeneration, dag.graph().size(), dag.finishedCount(), counts,
-        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message, retries, lastRetry, historyLost);
+        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message, retries, lastRetry, historyLost,
+        dag.instanceCounts());
   }
 
   /** The status of one step, by index. */

@@ -1,9 +1,11 @@
 package dev.jobflow.status;
 
+import dev.jobflow.api.FanOutStatus;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlowStatus;
 import dev.jobflow.api.StepPhase;
 import dev.jobflow.api.StepStatus;
+import dev.jobflow.dag.InstanceCounts;
 import dev.jobflow.dag.Reasons;
 import dev.jobflow.flow.FlowStatusUpdate;
 import dev.jobflow.flow.FlowSummary;
@@ -71,6 +73,7 @@ public final class FlowStatusProjection {
       }
     });
     status.setStepCounts(counts);
+    status.setFanOut(fanOut(summary));
     boolean bounded = summary.totalSteps() > fullListLimit;
     Map<String, StepStatus> out = new LinkedHashMap<>();
     List<StepView> waiting = new ArrayList<>();
@@ -132,6 +135,25 @@ public final class FlowStatusProjection {
       }
     }
     return notSucceeded - out.size();
+  }
+
+  /**
+   * The instance counts of each fan-out step, from the engine's counters (kept as facts are applied, so they are
+   * right whatever the steps listed); at most {@link #LISTED_LIMIT} steps, null when the flow has none expanded.
+   */
+  private static Map<String, FanOutStatus> fanOut(FlowSummary summary) {
+    if (summary.instances().isEmpty()) {
+      return null;
+    }
+    Map<String, FanOutStatus> out = new LinkedHashMap<>();
+    for (InstanceCounts c : summary.instances()) {
+      if (out.size() == LISTED_LIMIT) {
+        break;
+      }
+      out.put(c.step(), new FanOutStatus(c.total(), c.pending(), c.running(), c.retrying(), c.succeeded(), c.failed(),
+          c.skipped(), c.cancelled()));
+    }
+    return out;
   }
 
   private static dev.jobflow.api.RetryStatus retry(dev.jobflow.flow.FlowEvent.FlowRetried e) {

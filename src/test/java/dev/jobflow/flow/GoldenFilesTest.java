@@ -198,6 +198,8 @@ class GoldenFilesTest {
         List.of("{\"path\":\"a.csv\"}", "{\"path\":\"b.csv\"}", "\"c.csv\"", "7")));
     s.put("FlowAccepted.fanOut", new FlowEvent.FlowAccepted(META, fanOutDefinition()));
     s.put("FlowSnapshot.fanOut", fanOutSnapshot());
+    s.put("FlowAccepted.maxItemsCap", new FlowEvent.FlowAccepted(META,
+        fanOutDefinition().withLimits(new dev.jobflow.api.FanOutLimits(50_000))));
     // Approval steps: the definition's optional approval, and the three events of a decision.
     s.put("FlowAccepted.approval", new FlowEvent.FlowAccepted(META, approvalDefinition()));
     s.put("StepApprovalRequested", new FlowEvent.StepApprovalRequested(META, "gate", 1, "Ship build 42?",
