@@ -85,11 +85,16 @@ public final class GroupCommitJournalDao extends DefaultJournalDao {
       }
       c.commit();
     } catch (SQLException | RuntimeException e) {
-      c.rollback();
+      // On a broken connection the rollback fails too; the write's own error is the one to report.
+      try {
+        c.rollback();
+        c.setAutoCommit(autoCommit);
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
       throw e;
-    } finally {
-      c.setAutoCommit(autoCommit);
     }
+    c.setAutoCommit(autoCommit);
   }
 
   private void insertEvents(Connection c, List<Tuple2<JournalAkkaSerializationRow, Set<String>>> batch)
