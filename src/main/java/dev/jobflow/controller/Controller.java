@@ -169,7 +169,7 @@ public final class Controller implements AutoCloseable {
 
     TriggerPublisher triggerPublisher = new TriggerPublisher(client, io, events, metrics, clock);
     var triggerDeps = new TriggerEntity.Dependencies(deps.settings().instanceId(), new KubeTriggerRuntime(client, io),
-        triggerPublisher, clock, Duration.ofSeconds(5));
+        redelivery.triggersAround(triggerPublisher), clock, Duration.ofSeconds(5));
     ActorRef<TriggerRouter.Command> triggerRouter = system.systemActorOf(TriggerRouter.create(triggerDeps),
         "triggers", Props.empty());
     TriggerReconciler triggers = new TriggerReconciler(triggerRouter, events);
@@ -187,6 +187,7 @@ public final class Controller implements AutoCloseable {
     redelivery.connect(flowInformer, reconciler, scheduleInformer);
     TriggerInformer triggerInformer = TriggerInformer.start(client, settings.cluster().namespaces(),
         settings.periods().resync().toMillis(), triggers, () -> metrics.informerRelisted("jobflowtriggers"));
+    redelivery.connect(triggerInformer);
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);

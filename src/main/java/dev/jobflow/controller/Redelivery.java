@@ -5,15 +5,20 @@ import dev.jobflow.flow.FlowId;
 import dev.jobflow.flow.FlowListener;
 import dev.jobflow.flow.FlowStatusUpdate;
 import dev.jobflow.kube.ScheduleInformer;
+import dev.jobflow.kube.TriggerInformer;
 import dev.jobflow.schedule.ScheduleDefinition;
 import dev.jobflow.schedule.ScheduleEvent;
 import dev.jobflow.schedule.ScheduleObserver;
 import dev.jobflow.schedule.ScheduleStatus;
+import dev.jobflow.trigger.TriggerDefinition;
+import dev.jobflow.trigger.TriggerEvent;
+import dev.jobflow.trigger.TriggerObserver;
+import dev.jobflow.trigger.TriggerState;
 import java.util.concurrent.Executor;
 
 /**
- * Gives an entity that resumed without being told its object's current state (a restart, or a lost replica's flow or
- * schedule starting on this one, where remembered entities start it at once) that state again, from this replica's
+ * Gives an entity that resumed without being told its object's current state (a restart, or a lost replica's flow,
+ * schedule or trigger starting on this one, where remembered entities start it at once) that state again, from this replica's
  * informer caches: no API call. Changes sent to the lost replica before it was downed are not lost that way.
  * Entities start before the informers exist: until {@link #connect}, and for objects not in the cache yet, nothing
  * is delivered, and the informers' initial lists deliver them instead.
@@ -23,6 +28,7 @@ final class Redelivery implements FlowListener {
   private volatile FlowInformer flows;
   private volatile FlowReconciler reconciler;
   private volatile ScheduleInformer schedules;
+  private volatile TriggerInformer triggers;
 
   Redelivery(Executor io) {
     this.io = io;
@@ -32,6 +38,10 @@ final class Redelivery implements FlowListener {
     this.reconciler = flowReconciler;
     this.flows = flowInformer;
     this.schedules = scheduleInformer;
+  }
+
+  void connect(TriggerInformer triggerInformer) {
+    this.triggers = triggerInformer;
   }
 
   @Override
@@ -65,6 +75,29 @@ final class Redelivery implements FlowListener {
       @Override
       public void resumed(String uid) {
         ScheduleInformer informer = schedules;
+        if (informer != null) {
+          io.execute(() -> informer.redeliver(uid));
+        }
+      }
+    };
+  }
+
+  /** {@code publisher}, and on a resumed trigger its JobFlowTrigger delivered again. */
+  TriggerObserver triggersAround(TriggerObserver publisher) {
+    return new TriggerObserver() {
+      @Override
+      public void stateChanged(TriggerDefinition trigger, TriggerState state) {
+        publisher.stateChanged(trigger, state);
+      }
+
+      @Override
+      public void eventRecorded(TriggerDefinition trigger, TriggerEvent event) {
+        publisher.eventRecorded(trigger, event);
+      }
+
+      @Override
+      public void resumed(String uid) {
+        TriggerInformer informer = triggers;
         if (informer != null) {
           io.execute(() -> informer.redeliver(uid));
         }

@@ -8,6 +8,8 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityContext;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.RecoveryFailed;
@@ -93,6 +95,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private final int snapshotInterval;
   /** The shard to passivate through, so that commands for the stopping entity wait for its successor (null: stop at once). */
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+  /** The entity type it is sharded as (null when not sharded): where to ask for a successor. */
+  private final EntityTypeKey<FlowCommand> typeKey;
   private boolean passivationRequested;
   private boolean stopOrdered;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
@@ -108,7 +112,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private long persistingSinceNanos;
 
   private FlowEntity(String uid, ActorContext<FlowCommand> context, TimerScheduler<FlowCommand> timers,
-                     Dependencies deps, int expectedSteps, ActorRef<ClusterSharding.ShardCommand> shard) {
+                     Dependencies deps, int expectedSteps, ActorRef<ClusterSharding.ShardCommand> shard,
+                     EntityTypeKey<FlowCommand> typeKey) {
     // A failed write restarts the entity with backoff: it replays the journal and decides again, so no
     // event is lost and no step started twice while the database is away.
     super(persistenceId(uid), persistFailureBackoff(context));
@@ -121,6 +126,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         deps.settings().createMaxBackoff(), deps.clock());
     this.snapshotInterval = deps.settings().snapshotInterval(expectedSteps);
     this.shard = shard;
+    this.typeKey = typeKey;
   }
 
   /** The entity of the flow with this uid. */
@@ -134,7 +140,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
    * {@link FlowCommand.SpecSeen} starts the entity.
    */
   public static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps) {
-    return create(uid, deps, expectedSteps, null);
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps, null, null)));
   }
 
   /**
@@ -142,10 +149,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
    * (and then starts it again if any came), so no command is lost to a stopping entity. It never stops otherwise:
    * a remembered entity that stops by itself is started again.
    */
-  static Behavior<FlowCommand> create(String uid, Dependencies deps, int expectedSteps,
-                                      ActorRef<ClusterSharding.ShardCommand> shard) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new FlowEntity(uid, ctx, timers, deps, expectedSteps, shard)));
+  static Behavior<FlowCommand> create(EntityContext<FlowCommand> entity, Dependencies deps, int expectedSteps) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FlowEntity(entity.getEntityId(), ctx, timers,
+        deps, expectedSteps, entity.getShard(), entity.getEntityTypeKey())));
   }
 
   private static akka.actor.typed.BackoffSupervisorStrategy persistFailureBackoff(ActorContext<?> context) {
@@ -280,8 +286,13 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
           // A flow in flight is handed off (rolling restart, rebalance): its step actors stop with it, and its next
           // incarnation adopts their Jobs. A done flow passivated: let its last deletions finish first.
-          // (A retry that reached a passivating entity: the informer's next resync or the lag sweep brings it back.)
           stopOrdered = true;
+          if (passivationRequested && isRunning(state)) {
+            // A command that was on its way when it asked to passivate (a retry) made it run again, but the shard
+            // forgets an entity that passivated: ask for a successor at once. The shard holds this back until this
+            // incarnation has stopped, then starts the next one for it, which recovers and adopts the Jobs.
+            ClusterSharding.get(context.getSystem()).entityRefFor(typeKey, uid).tell(new Wake());
+          }
           return children.isEmpty() || isRunning(state) ? Effect().stop() : Effect().none();
         })
         .onCommand(FlowCommand.LostHistoryFound.class, (state, cmd) ->

@@ -48,7 +48,7 @@ public final class FlowRouter {
 
   /** The same, for entities of another type key (tests start several regions in one actor system). */
   public static Behavior<Command> create(EntityTypeKey<FlowCommand> key, FlowEntity.Dependencies deps) {
-    return create(key, (entity, steps) -> FlowEntity.create(entity.getEntityId(), deps, steps, entity.getShard()));
+    return create(key, (entity, steps) -> FlowEntity.create(entity, deps, steps));
   }
 
   /**

@@ -16,15 +16,32 @@ public final class TriggerInformer implements AutoCloseable {
   }
 
   private final List<SharedIndexInformer<JobFlowTrigger>> informers = new ArrayList<>();
+  private final Listener listener;
 
-  private TriggerInformer() {}
+  private TriggerInformer(Listener listener) {
+    this.listener = listener;
+  }
 
   public static TriggerInformer start(KubernetesClient client, List<String> namespaces, long resyncMillis,
                                       Listener listener, Runnable onRelist) {
-    TriggerInformer ti = new TriggerInformer();
+    TriggerInformer ti = new TriggerInformer(listener);
     ti.informers.addAll(Informers.start(client.resources(JobFlowTrigger.class), op -> op, namespaces, resyncMillis,
         onRelist, "jobflowtrigger", listener::onTrigger, listener::onTriggerGone));
     return ti;
+  }
+
+  /**
+   * Hands the listener the JobFlowTrigger of this uid again, as the cache has it (nothing when the cache does not
+   * have it, e.g. not synced yet: its initial list delivers it then).
+   */
+  public void redeliver(String uid) {
+    for (SharedIndexInformer<JobFlowTrigger> informer : informers) {
+      for (JobFlowTrigger trigger : informer.getStore().list()) {
+        if (uid.equals(trigger.getMetadata().getUid())) {
+          listener.onTrigger(trigger);
+        }
+      }
+    }
   }
 
   public boolean hasSynced() {

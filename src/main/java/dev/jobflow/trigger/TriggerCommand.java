@@ -46,4 +46,7 @@ public sealed interface TriggerCommand extends JsonSerializable {
 
   /** Try creating the flows still pending (after a transient failure). */
   record RetryCreates() implements TriggerCommand {}
+
+  /** From the entity's shard: it passivated, or its shard is handed off to another replica. Stop. */
+  record Stop() implements TriggerCommand {}
 }

@@ -5,12 +5,16 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
+import dev.jobflow.cluster.ShardedEntities;
 import dev.jobflow.journal.PersistFailureBackoff;
 import dev.jobflow.trigger.TriggerCommand.Created;
 import dev.jobflow.trigger.TriggerCommand.Deleted;
@@ -41,7 +45,7 @@ import java.util.Set;
  * deterministic name) and only then creates the flow, adopting it when it already exists. A duplicate is answered
  * from the journal's state, so it creates no second flow after a restart either; a crash between storing and
  * creating creates (adopts) the flow after recovery. Persistence id {@code JobFlowTrigger|<uid>}; started by
- * {@link TriggerRouter} by uid, so it can move under cluster sharding unchanged.
+ * {@link TriggerRouter}'s shard region by uid, on whichever replica owns its shard.
  */
 public final class TriggerEntity extends EventSourcedBehavior<TriggerCommand, TriggerEvent, TriggerState> {
   /** The entity type in persistence ids: {@code JobFlowTrigger|<uid>}. */
@@ -58,6 +62,9 @@ public final class TriggerEntity extends EventSourcedBehavior<TriggerCommand, Tr
   private final ActorContext<TriggerCommand> context;
   private final TimerScheduler<TriggerCommand> timers;
   private final Dependencies deps;
+  private final String uid;
+  /** The shard to passivate through; null when not sharded. */
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   /** The latest spec seen: the cluster's, delivered again after every restart; never persisted. */
   private TriggerDefinition definition;
   private final Set<String> creating = new HashSet<>();
@@ -65,15 +72,26 @@ public final class TriggerEntity extends EventSourcedBehavior<TriggerCommand, Tr
   private final Map<String, List<ActorRef<FireReply>>> waiting = new HashMap<>();
 
   private TriggerEntity(String uid, ActorContext<TriggerCommand> context, TimerScheduler<TriggerCommand> timers,
-                        Dependencies deps) {
+                        Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
     super(persistenceId(uid), PersistFailureBackoff.of(context.getSystem().settings().config()).strategy());
+    this.uid = uid;
     this.context = context;
     this.timers = timers;
     this.deps = deps;
+    this.shard = shard;
   }
 
   public static Behavior<TriggerCommand> create(String uid, Dependencies deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TriggerEntity(uid, ctx, timers, deps)));
+    return create(uid, deps, null);
+  }
+
+  /**
+   * A sharded entity: it stops by passivating through {@code shard} (null: stops at once), never by itself, since a
+   * remembered entity that stops by itself is started again.
+   */
+  public static Behavior<TriggerCommand> create(String uid, Dependencies deps,
+                                                ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TriggerEntity(uid, ctx, timers, deps, shard)));
   }
 
   public static PersistenceId persistenceId(String uid) {
@@ -101,6 +119,16 @@ public final class TriggerEntity extends EventSourcedBehavior<TriggerCommand, Tr
   }
 
   @Override
+  public SignalHandler<TriggerState> signalHandler() {
+    // Started without a command (a lost replica's trigger, remembered, starting here): its spec is in the informer.
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+      if (definition == null && !state.deleted()) {
+        deps.observer().resumed(uid);
+      }
+    }).build();
+  }
+
+  @Override
   public CommandHandler<TriggerCommand, TriggerEvent, TriggerState> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(SpecSeen.class, this::onSpecSeen)
@@ -112,6 +140,7 @@ public final class TriggerEntity extends EventSourcedBehavior<TriggerCommand, Tr
           return Effect().none();
         })
         .onCommand(Deleted.class, this::onDeleted)
+        .onCommand(TriggerCommand.Stop.class, () -> Effect().stop())
         .build();
   }
 
@@ -216,10 +245,20 @@ public final class TriggerEntity extends EventSourcedBehavior<TriggerCommand, Tr
 
   private Effect<TriggerEvent, TriggerState> onDeleted(TriggerState state, Deleted cmd) {
     if (state.deleted()) {
-      return Effect().stop();
+      return stop();
     }
     TriggerEvent deleted = new TriggerEvent.TriggerDeleted(meta());
-    return Effect().persist(deleted).thenRun(s -> recorded(s, deleted)).thenStop();
+    var stored = Effect().persist(deleted).thenRun(s -> recorded(s, deleted));
+    return shard == null ? stored.thenStop() : stored.thenRun(s -> ShardedEntities.passivate(shard, context.getSelf()));
+  }
+
+  /** Stops at once when not sharded; else asks the shard, which answers with {@link TriggerCommand.Stop}. */
+  private Effect<TriggerEvent, TriggerState> stop() {
+    if (shard == null) {
+      return Effect().stop();
+    }
+    ShardedEntities.passivate(shard, context.getSelf());
+    return Effect().none();
   }
 
   private void answer(String flowName, FireReply reply) {

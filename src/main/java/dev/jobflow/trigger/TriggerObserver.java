@@ -8,6 +8,12 @@ public interface TriggerObserver {
   /** Every new event, in order. */
   void eventRecorded(TriggerDefinition trigger, TriggerEvent event);
 
+  /**
+   * The entity of trigger {@code uid} recovered without being told its spec (it started on this replica after
+   * another was lost): it needs its JobFlowTrigger delivered again.
+   */
+  default void resumed(String uid) {}
+
   TriggerObserver NONE = new TriggerObserver() {
     public void stateChanged(TriggerDefinition trigger, TriggerState state) {}
 

@@ -2,50 +2,48 @@ package dev.jobflow.trigger;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import java.util.HashMap;
-import java.util.Map;
+import akka.cluster.sharding.typed.ShardingEnvelope;
+import akka.cluster.sharding.typed.javadsl.EntityContext;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import dev.jobflow.cluster.ShardedEntities;
 import java.util.function.Function;
 
 /**
- * Routes commands to the {@link TriggerEntity} of each JobFlowTrigger uid, starting it on first use (it recovers from
- * the journal). Its entity lives until the trigger is deleted. Until cluster sharding, one router per controller:
- * the one writer per trigger that makes "seen within the window" a single decision.
+ * Routes commands to the {@link TriggerEntity} of each JobFlowTrigger uid, wherever in the controllers' cluster it
+ * lives: its shard region ({@link ShardedEntities}) starts it on first use (it recovers from the journal). One live
+ * entity per trigger in the whole cluster is the one writer that makes "seen within the window" a single decision,
+ * whichever replica's endpoint a firing reached. Its entity lives until the trigger is deleted; it is remembered, so
+ * a lost replica's triggers start again on the others at once.
  */
 public final class TriggerRouter {
+  /** The triggers' entity type: {@link TriggerEntity#ENTITY_TYPE}, entity id the JobFlowTrigger uid. */
+  public static final EntityTypeKey<TriggerCommand> TYPE_KEY =
+      EntityTypeKey.create(TriggerCommand.class, TriggerEntity.ENTITY_TYPE);
+
   public sealed interface Command {}
 
   /** Sends {@code command} to the entity of the trigger {@code uid}. */
   public record Deliver(String uid, TriggerCommand command) implements Command {}
 
-  private record EntityStopped(String uid) implements Command {}
-
   public static Behavior<Command> create(TriggerEntity.Dependencies deps) {
-    return create(uid -> TriggerEntity.create(uid, deps));
+    return create(TYPE_KEY, entity -> TriggerEntity.create(entity.getEntityId(), deps, entity.getShard()));
   }
 
-  /** A router with any entity behavior per uid. */
-  public static Behavior<Command> create(Function<String, Behavior<TriggerCommand>> entities) {
+  /** A router with any entity behavior, for entities of {@code key}. */
+  public static Behavior<Command> create(EntityTypeKey<TriggerCommand> key,
+      Function<EntityContext<TriggerCommand>, Behavior<TriggerCommand>> entities) {
     return Behaviors.setup(ctx -> {
-      Map<String, ActorRef<TriggerCommand>> live = new HashMap<>();
+      ActorRef<ShardingEnvelope<TriggerCommand>> region = ShardedEntities.start(ctx.getSystem(),
+          new ShardedEntities.Kind<>(key, entities, new TriggerCommand.Stop()));
       return Behaviors.receive(Command.class)
           .onMessage(Deliver.class, d -> {
-            live.computeIfAbsent(d.uid(), uid -> spawn(ctx, entities, uid)).tell(d.command());
-            return Behaviors.same();
-          })
-          .onMessage(EntityStopped.class, s -> {
-            live.remove(s.uid());
+            region.tell(new ShardingEnvelope<>(d.uid(), d.command()));
             return Behaviors.same();
           })
           .build();
     });
   }
 
-  private static ActorRef<TriggerCommand> spawn(ActorContext<Command> ctx,
-      Function<String, Behavior<TriggerCommand>> entities, String uid) {
-    ActorRef<TriggerCommand> entity = ctx.spawn(entities.apply(uid), "trigger-" + uid);
-    ctx.watchWith(entity, new EntityStopped(uid));
-    return entity;
-  }
+  private TriggerRouter() {}
 }

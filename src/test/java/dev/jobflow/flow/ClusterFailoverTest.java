@@ -9,14 +9,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.AskPattern;
-import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.jobflow.api.FlowPhase;
-import dev.jobflow.cluster.ClusterSettings;
+import dev.jobflow.cluster.LoopbackReplicas;
 import dev.jobflow.journal.JournalDialect;
 import dev.jobflow.journal.TestJournal;
 import dev.jobflow.step.InMemoryJobRuntime;
@@ -52,17 +46,14 @@ class ClusterFailoverTest {
   @TempDir
   Path dir;
   private TestJournal journal;
-  private final List<ActorSystem<Void>> nodes = new ArrayList<>();
+  private LoopbackReplicas replicas;
   private final List<ActorRef<FlowRouter.Command>> routers = new ArrayList<>();
   private final InMemoryJobRuntime runtime = new InMemoryJobRuntime(Clock.systemUTC());
 
   @AfterEach
   void stop() throws Exception {
-    for (ActorSystem<Void> node : nodes) {
-      node.terminate();
-    }
-    for (ActorSystem<Void> node : nodes) {
-      node.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    if (replicas != null) {
+      replicas.close();
     }
     if (journal != null) {
       journal.close();
@@ -90,8 +81,8 @@ class ClusterFailoverTest {
     startFlows();
     int leaving = replicaWithEntities();
     // As a rolling restart: SIGTERM runs coordinated shutdown, which leaves the cluster and hands shards off.
-    akka.actor.CoordinatedShutdown.get(nodes.get(leaving)).run(akka.actor.CoordinatedShutdown.unknownReason());
-    nodes.get(leaving).getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    akka.actor.CoordinatedShutdown.get(replicas.node(leaving)).run(akka.actor.CoordinatedShutdown.unknownReason());
+    replicas.node(leaving).getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
     awaitEntitiesElsewhere(leaving, "handed off to the others");
     finishEveryJobAndAwaitSucceeded(leaving);
     assertEveryJobCreatedOnce();
@@ -100,26 +91,9 @@ class ClusterFailoverTest {
 
   private void startCluster() throws Exception {
     journal = TestJournal.open(JournalDialect.POSTGRESQL, dir);
-    Config journalConfig = journal.akkaConfig();
+    replicas = LoopbackReplicas.start(3, journal.akkaConfig(), "akka.cluster.split-brain-resolver.stable-after = 3s");
     for (int i = 0; i < 3; i++) {
-      Config config = ConfigFactory.parseString("""
-              akka.loglevel = WARNING
-              akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-              # terminate() is a crash here (no leaving, no handoff); a graceful stop runs coordinated shutdown
-              akka.coordinated-shutdown.run-by-actor-system-terminate = off
-              akka.cluster.split-brain-resolver.stable-after = 3s
-              """)
-          .withFallback(ClusterSettings.clusterOfOne().akkaConfig())
-          .withFallback(journalConfig);
-      ActorSystem<Void> node = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM_NAME, config);
-      nodes.add(node);
-      Cluster.get(node).manager().tell(Join.create(Cluster.get(nodes.get(0)).selfMember().address()));
-    }
-    Awaitility.await("three members up").atMost(Duration.ofSeconds(60)).until(() -> nodes.stream().allMatch(n ->
-        Cluster.get(n).state().members().size() == 3
-            && Cluster.get(n).selfMember().status() == MemberStatus.up()));
-    for (int i = 0; i < 3; i++) {
-      ActorSystem<Void> node = nodes.get(i);
+      ActorSystem<Void> node = replicas.node(i);
       var deps = new FlowEntity.Dependencies(EngineSettings.defaults("replica-" + i), runtime, FlowListener.NONE,
           EngineHealth.NONE, Clock.systemUTC());
       routers.add(node.systemActorOf(FlowRouter.create(deps), "flows", Props.empty()));
@@ -158,11 +132,11 @@ class ClusterFailoverTest {
 
   private int countEntities(int node) throws Exception {
     return AskPattern.<FlowRouter.Command, Integer>ask(routers.get(node), FlowRouter.CountEntities::new,
-        Duration.ofSeconds(10), nodes.get(node).scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
+        Duration.ofSeconds(10), replicas.node(node).scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
   }
 
   private void crash(int node) throws Exception {
-    ActorSystem<Void> victim = nodes.get(node);
+    ActorSystem<Void> victim = replicas.node(node);
     // Terminating without coordinated shutdown: the member neither leaves nor hands off; its peers see it vanish.
     victim.terminate();
     victim.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -186,7 +160,7 @@ class ClusterFailoverTest {
     for (int f = 0; f < FLOWS; f++) {
       runtime.set("data", "f" + f + "-a-1", JobState.Succeeded, null, null);
     }
-    ActorSystem<Void> node = nodes.get(survivor);
+    ActorSystem<Void> node = replicas.node(survivor);
     Awaitility.await("every flow Succeeded").atMost(MOVE).pollInterval(Duration.ofMillis(500)).until(() -> {
       for (int f = 0; f < FLOWS; f++) {
         TestProbe<FlowStatusUpdate> status = TestProbe.create(node);

@@ -13,6 +13,7 @@ import dev.jobflow.flow.FlowCommand.SpecSeen;
 import dev.jobflow.flow.FlowRouter.CountEntities;
 import dev.jobflow.flow.FlowRouter.Deliver;
 import dev.jobflow.step.JobState;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class FlowRouterTest extends EntityHarness {
@@ -101,5 +102,66 @@ class FlowRouterTest extends EntityHarness {
     // Not "1:reconsider": held back while the first incarnation stopped, then given to its successor.
     seen.expectMessage("2:reconsider");
     assertEquals(2, incarnations.get());
+  }
+
+  /**
+   * A retry the shard handed the entity just before it took the entity's passivation reaches it after it asked to
+   * stop: the entity runs again, then stops on the shard's Stop, and must have a successor at once (not at the next
+   * resync) that adopts the retried Job and finishes the flow.
+   */
+  @Test
+  void aRetryThatReachedAPassivatingEntityRunsOnInItsSuccessor() {
+    String uid = "r-retry";
+    FlowDefinition definition = flow("again", uid).step("a").build();
+    TestProbe<ActorRef<FlowCommand>> incarnations = testKit.createTestProbe();
+    TestProbe<String> stops = testKit.createTestProbe();
+    java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
+    ActorRef<FlowRouter.Command> router = testKit.spawn(FlowRouter.create(key("retry"), (entity, steps) ->
+        akka.actor.typed.javadsl.Behaviors.setup(ctx -> {
+          incarnations.getRef().tell(ctx.getSelf());
+          return akka.actor.typed.javadsl.Behaviors.intercept(() -> new HoldingStop(release, stops.getRef()),
+              FlowEntity.create(entity, deps(), steps));
+        })));
+    router.tell(new Deliver(uid, new SpecSeen(definition)));
+    ActorRef<FlowCommand> first = incarnations.receiveMessage(Duration.ofSeconds(20));
+    await("a-1 created", () -> runtime.job("again-a-1") != null);
+    runtime.set("data", "again-a-1", JobState.Failed, "Boom", "exit 1");
+    awaitEvent(uid, FlowEvent.FlowFailed.class);
+    // The shard took the passivation: commands through it now wait for a successor.
+    stops.expectMessage(Duration.ofSeconds(20), "held");
+
+    // The retry the shard had already handed over before the passivation: it is in the entity's mailbox.
+    first.tell(new SpecSeen(definition, new dev.jobflow.api.RetryRequest("1", null, "alice", clock.instant())));
+    awaitEvent(uid, FlowEvent.FlowRetried.class);
+    await("a-2 created by the first incarnation", () -> runtime.job("again-a-2") != null);
+    release.complete(null);
+
+    incarnations.receiveMessage(Duration.ofSeconds(20));  // started without any new command from outside
+    runtime.set("data", "again-a-2", JobState.Succeeded, null, null);
+    awaitEvent(uid, FlowEvent.FlowSucceeded.class);
+  }
+
+  /** Holds the shard's Stop back until {@code release} completes, telling {@code held} when it arrived. */
+  private static final class HoldingStop extends akka.actor.typed.BehaviorInterceptor<FlowCommand, FlowCommand> {
+    private final java.util.concurrent.CompletableFuture<Void> release;
+    private final ActorRef<String> held;
+
+    HoldingStop(java.util.concurrent.CompletableFuture<Void> release, ActorRef<String> held) {
+      super(FlowCommand.class);
+      this.release = release;
+      this.held = held;
+    }
+
+    @Override
+    public akka.actor.typed.Behavior<FlowCommand> aroundReceive(akka.actor.typed.TypedActorContext<FlowCommand> ctx,
+        FlowCommand msg, ReceiveTarget<FlowCommand> target) {
+      if (msg instanceof FlowCommand.Stop && !release.isDone()) {
+        held.tell("held");
+        ActorRef<FlowCommand> self = ctx.asJava().getSelf();
+        release.thenRun(() -> self.tell(msg));
+        return akka.actor.typed.javadsl.Behaviors.same();
+      }
+      return target.apply(ctx, msg);
+    }
   }
 }
