@@ -4,6 +4,7 @@ import dev.jobflow.api.Approval;
 import dev.jobflow.api.Approvers;
 import dev.jobflow.api.Backoff;
 import dev.jobflow.api.FailurePolicy;
+import dev.jobflow.api.FanOutLimits;
 import dev.jobflow.api.GoDuration;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowSpec;
@@ -31,11 +32,14 @@ import java.util.Map;
  *     absent from events written before templates existed)
  * @param labels the flow's labels when it was accepted, which conditions read as {@code flow.labels}; null when it had
  *     none (and in events written before conditions existed)
+ * @param maxItemsCap the controller's fan-out cap when the flow was accepted ({@link FanOutLimits}); null before it
+ *     was recorded (then {@link FanOutLimits#DEFAULT_MAX_ITEMS_CAP} applies, as it did)
  */
 public record FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
-                             List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels)
+                             List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels,
+                             Integer maxItemsCap)
     implements JsonSerializable {
   public FlowDefinition {
     labels = labels == null || labels.isEmpty() ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
@@ -43,6 +47,15 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     steps = steps == null ? List.of() : List.copyOf(steps);
     finallySteps = finallySteps == null ? List.of() : List.copyOf(finallySteps);
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
+  }
+
+  /** A definition without a recorded fan-out cap (the default applies). */
+  public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
+                        FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
+                        Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
+                        TemplateSource template, Map<String, String> labels) {
+    this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
+        finallySteps, template, labels, null);
   }
 
   /** A definition whose steps are its own (no template), without labels. */
@@ -63,7 +76,18 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
 
   public FlowDefinition withTemplate(TemplateSource source) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, source, labels);
+        parameters, steps, finallySteps, source, labels, maxItemsCap);
+  }
+
+  /** As accepted under these limits: the cap is recorded, so a replay applies the cap that applied then. */
+  public FlowDefinition withLimits(FanOutLimits limits) {
+    return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
+        parameters, steps, finallySteps, template, labels, limits.maxItemsCap());
+  }
+
+  /** The fan-out limits this flow runs under. */
+  public FanOutLimits limits() {
+    return FanOutLimits.ofCap(maxItemsCap);
   }
 
   /**
@@ -77,7 +101,8 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
       return this;
     }
     return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
-        suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels);
+        suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels,
+        accepted.maxItemsCap);
   }
 
   public FlowId id() {
@@ -108,7 +133,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     FlowGraph.Builder b = FlowGraph.builder().facts(new FlowFacts(name, namespace, labels, parameters));
     for (StepDefinition s : steps) {
       b.step(s.name(), dependency(s), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure(),
-          s.fanOut() == null ? null : s.fanOut().toFanOut(s.name()));
+          s.fanOut() == null ? null : s.fanOut().toFanOut(s.name(), limits()));
     }
     for (StepDefinition s : finallySteps) {
       if (s.fanOut() != null) {
@@ -145,7 +170,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
   public int expectedSteps() {
     long n = steps.size() + finallySteps.size();
     for (StepDefinition s : steps) {
-      n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances();
+      n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances(limits());
     }
     return (int) Math.min(Integer.MAX_VALUE, n);
   }
