@@ -59,7 +59,7 @@ public final class Emulator implements AutoCloseable {
     installBasics();
     store.customTypes(); // read the CRDs now, not on the event loop of the first watch
     this.runner = options.executor() == EmulatorOptions.ExecutorKind.NONE
-        ? null : new JobRunner(client, executorFor(options), options.createPods());
+        ? null : new JobRunner(store, executorFor(options), options.createPods());
     if (runner != null) {
       runner.start();
     }

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherHandler;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
@@ -26,6 +30,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * fabric8's CRUD emulator with what Jobflow needs of a real API server on top: every change goes to
@@ -50,11 +58,29 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   private final Set<String> orphaning = ConcurrentHashMap.newKeySet();
   /** The kinds the stored CRDs define; null when a CRD changed since they were read. */
   private volatile List<ResourceType> customTypes;
-  private final java.util.concurrent.atomic.AtomicLong crdChanges = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong crdChanges = new AtomicLong();
   private final StoreIndex index = new StoreIndex();
+  /**
+   * Every change to the map happens under its write lock (fabric8's own lock is taken inside it), so a list read
+   * under its read lock sees one consistent state with the resourceVersion it carries. Admission reviews run
+   * outside it: a webhook may call back.
+   */
+  private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
+  /** The last resourceVersion handed out: what a list reports (fabric8 keeps its counter to itself). */
+  private final AtomicLong lastResourceVersion = new AtomicLong();
+  /** Request paths parsed into query keys (fabric8 parses a URL and runs a regex for each). */
+  private final Map<String, AttributeSet> keys = new ConcurrentHashMap<>();
+  private static final int KEYS_KEPT = 4096;
+  /** fabric8's checks of an update's name, namespace and resourceVersion, without its handler. */
+  private static final KubernetesCrudDispatcherHandler CHECKS = (path, contentType, body) -> {
+    throw new UnsupportedOperationException("only the checks are used");
+  };
+  /** The object {@link #put} just wrote and its JSON, so processEvent (under the same write lock) need not parse it. */
+  private String writtenJson;
+  private JsonNode writtenNode;
   /** Stored objects read on every write (webhook configurations), by "group/plural"; dropped when one changes. */
   private final Map<String, List<JsonNode>> cachedObjects = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> cachedChanges = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> cachedChanges = new ConcurrentHashMap<>();
 
   EmulatorStore(WatchHub hub) {
     super(List.of());
@@ -78,8 +104,13 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
                            GenericKubernetesResource resource, String newState) {
     String existing = oldAttributes == null ? null : map.get(oldAttributes);
-    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
-    reindex(pathAttributes, oldAttributes, resource, newState);
+    // One parse of the new state: its key comes from the few fields fabric8 reads for it, not from a second parse.
+    JsonNode now = newState == null ? null : newState == writtenJson ? writtenNode : read(newState);
+    writtenJson = null;
+    writtenNode = null;
+    GenericKubernetesResource keyed = resource != null || now == null ? resource : keyFields(now);
+    super.processEvent(path, pathAttributes, oldAttributes, keyed, newState);
+    reindex(pathAttributes, oldAttributes, keyed, now);
     if (Objects.equals(existing, newState) || (existing == null && newState == null)) {
       return;
     }
@@ -94,41 +125,75 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
       }
     }
     invalidateCached(group, plural);
-    JsonNode previous = existing == null ? null : read(existing);
     if (newState == null) {
+      JsonNode previous = read(existing);
       ObjectNode gone = (ObjectNode) previous.deepCopy();
       // A real API server gives the deletion its own resourceVersion; informers rely on it.
       ((ObjectNode) gone.path("metadata")).put("resourceVersion", String.valueOf(requestResourceVersion()));
-      hub.publish(new WatchHub.Change(rv(gone), "DELETED", group, plural, namespace, gone, previous));
+      hub.publish(new WatchHub.Change(rv(gone), "DELETED", group, plural, namespace, gone, () -> previous));
       collectGarbage(gone, group, plural);
     } else {
-      JsonNode now = read(newState);
+      Supplier<JsonNode> previous = existing == null ? null : () -> read(existing);
       hub.publish(new WatchHub.Change(rv(now), existing == null ? "ADDED" : "MODIFIED", group, plural,
           namespace, now, previous));
     }
+  }
+
+  /** What fabric8 derives an object's key from: apiVersion, kind, name, namespace and labels. */
+  private static GenericKubernetesResource keyFields(JsonNode object) {
+    GenericKubernetesResource r = new GenericKubernetesResource();
+    r.setApiVersion(object.path("apiVersion").asText(null));
+    r.setKind(object.path("kind").asText(null));
+    JsonNode metadata = object.path("metadata");
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(metadata.path("name").asText(null));
+    meta.setNamespace(metadata.path("namespace").asText(null));
+    JsonNode labels = metadata.path("labels");
+    if (labels.isObject()) {
+      Map<String, String> values = new java.util.LinkedHashMap<>();
+      labels.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+      meta.setLabels(values);
+    }
+    r.setMetadata(meta);
+    return r;
+  }
+
+  private static List<String> ownerUids(JsonNode object) {
+    JsonNode refs = object == null ? null : object.path("metadata").path("ownerReferences");
+    if (refs == null || !refs.isArray() || refs.isEmpty()) {
+      return List.of();
+    }
+    List<String> uids = new ArrayList<>();
+    refs.forEach(r -> {
+      if (r.hasNonNull("uid")) {
+        uids.add(r.get("uid").asText());
+      }
+    });
+    return List.copyOf(uids);
   }
 
   /**
    * Moves the index from the key fabric8 removed to the key it stored, computed as fabric8 computes it; should
    * the two ever differ (a fabric8 upgrade), the index is rebuilt from the map, so it never hides an object.
    */
-  private void reindex(AttributeSet pathAttributes, AttributeSet oldAttributes, GenericKubernetesResource resource,
-                       String newState) {
+  private void reindex(AttributeSet pathAttributes, AttributeSet oldAttributes, GenericKubernetesResource keyed,
+                       JsonNode now) {
     AttributeSet stored = null;
-    if (newState != null) {
-      KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) attributeExtractor;
-      stored = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+    if (now != null) {
+      stored = ((KubernetesAttributesExtractor) attributeExtractor).extract(keyed);
       if (!stored.containsKey(PLURAL)) {
         stored = AttributeSet.merge(pathAttributes, stored);
       }
       if (!map.containsKey(stored)) {
         synchronized (map) {
-          index.rebuild(new ArrayList<>(map.keySet()));
+          Map<AttributeSet, List<String>> all = new java.util.LinkedHashMap<>();
+          map.forEach((k, v) -> all.put(k, ownerUids(read(v))));
+          index.rebuild(all);
         }
         return;
       }
       // The new key first: a lock-free read in between sees the old key gone and waits, never finds nothing.
-      index.added(stored);
+      index.added(stored, ownerUids(now));
     }
     if (oldAttributes != null && !oldAttributes.equals(stored)) {
       index.removed(oldAttributes);
@@ -139,10 +204,12 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   private void collectGarbage(JsonNode deleted, String group, String plural) {
     String uid = deleted.path("metadata").path("uid").asText();
     boolean orphan = orphaning.remove(uid);
-    for (Map.Entry<AttributeSet, String> e : new ArrayList<>(map.entrySet())) {
-      if (uid.isEmpty() || !e.getValue().contains(uid)) {
+    for (AttributeSet key : uid.isEmpty() ? List.<AttributeSet>of() : index.dependentsOf(uid)) {
+      String stored = map.get(key);
+      if (stored == null) {
         continue;
       }
+      Map.Entry<AttributeSet, String> e = Map.entry(key, stored);
       JsonNode dependent = read(e.getValue());
       JsonNode refs = dependent.path("metadata").path("ownerReferences");
       if (!refs.isArray() || refs.isEmpty()) {
@@ -168,7 +235,11 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
     }
     if (group.isEmpty() && plural.equals("namespaces")) {
       String ns = deleted.path("metadata").path("name").asText();
-      for (AttributeSet key : new ArrayList<>(map.keySet())) {
+      List<AttributeSet> contents;
+      synchronized (map) {
+        contents = new ArrayList<>(map.keySet());
+      }
+      for (AttributeSet key : contents) {
         if (ns.equals(attr(key, NAMESPACE)) && map.containsKey(key)) {
           handleDelete(pathOf(key));
         }
@@ -194,7 +265,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
     String path = request.getPath();
     ResourceType type = typeOf(path);
     if (type == null) {
-      return super.handleCreate(request);
+      return changing(() -> super.handleCreate(request));
     }
     try {
       JsonNode object = read(request.getBody().readUtf8());
@@ -207,7 +278,8 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
       GeneratedNames.apply(object, name -> handleGet(collection + "/" + name).code() == 200);
       Defaults.apply(type, object);
       JsonNode admitted = admission.review("CREATE", type, namespace, object, null, requester(request));
-      return super.handleCreate(jsonRequest(HttpMethod.POST, path, admitted));
+      RecordedRequest create = jsonRequest(HttpMethod.POST, path, admitted);
+      return changing(() -> super.handleCreate(create));
     } catch (Admission.Refused r) {
       return ApiStatus.failure(r.code, ApiStatus.reasonFor(r.code), r.getMessage());
     } catch (IllegalArgumentException e) {
@@ -219,22 +291,114 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   public MockResponse handleUpdate(RecordedRequest request) {
     String path = request.getPath();
     ResourceType type = typeOf(path);
+    JsonNode body;
+    try {
+      body = read(request.getBody().readUtf8());
+    } catch (IllegalArgumentException e) {
+      return changing(() -> super.handleUpdate(request)); // fabric8's answer to a body that is not JSON
+    }
     if (type == null || isStatus(path) || !admission.applies("UPDATE", type)) {
-      return super.handleUpdate(request);
+      return put(path, body);
     }
     try {
       MockResponse current = handleGet(path);
       if (current.code() != 200) {
-        return super.handleUpdate(request);
+        return put(path, body);
       }
-      JsonNode admitted = admission.review("UPDATE", type, attr(getKey(path), NAMESPACE),
-          read(request.getBody().readUtf8()), read(body(current)), requester(request));
-      return super.handleUpdate(jsonRequest(HttpMethod.PUT, path, admitted));
+      return put(path, admission.review("UPDATE", type, attr(getKey(path), NAMESPACE), body, read(body(current)),
+          requester(request)));
     } catch (Admission.Refused r) {
       return ApiStatus.failure(r.code, ApiStatus.reasonFor(r.code), r.getMessage());
     } catch (IllegalArgumentException e) {
       return ApiStatus.failure(400, "BadRequest", e.getMessage());
     }
+  }
+
+  /**
+   * fabric8's PUT ({@code PutHandler}) of an object already parsed, with fabric8's own checks and metadata rules:
+   * the status subresource takes only the status and a PUT of the object keeps it, the name and namespace must
+   * match the path, a resourceVersion given must be the current one, a spec change bumps the generation, any
+   * change the resourceVersion; an object marked for deletion with no finalizers left goes. What it saves is
+   * fabric8's parsing the body twice, the stored object once, the result again in processEvent, and two JSON diffs
+   * (an equality answers what their emptiness did).
+   */
+  private MockResponse put(String path, JsonNode body) {
+    return changing(() -> {
+      try {
+        checkBody(body);
+        AttributeSet attributes = getKey(path);
+        Map.Entry<AttributeSet, String> stored = findResource(attributes);
+        if (stored == null) {
+          return new MockResponse().setResponseCode(404);
+        }
+        JsonNode meta = body.path("metadata");
+        if (!meta.path("deletionTimestamp").asText("").isEmpty() && meta.path("finalizers").isEmpty()) {
+          processEvent(path, attributes, stored.getKey(), null, null);
+          return new MockResponse().setResponseCode(200);
+        }
+        JsonNode current = read(stored.getValue());
+        boolean statusOnly = KubernetesCrudDispatcherHandler.isStatusPath(path);
+        JsonNode updated;
+        if (statusOnly) {
+          updated = current.deepCopy();
+          KubernetesCrudDispatcherHandler.setStatus(updated, body.get(KubernetesCrudDispatcherHandler.STATUS));
+        } else {
+          updated = body;
+          if (isStatusSubresourceEnabledForResource(path)) {
+            KubernetesCrudDispatcherHandler.setStatus(updated, current.get(KubernetesCrudDispatcherHandler.STATUS));
+          }
+        }
+        CHECKS.validatePath(attributes, updated);
+        CHECKS.validateResourceVersion(current, updated);
+        preserveMetadata(current, updated);
+        ObjectNode updatedMeta = (ObjectNode) updated.get("metadata");
+        if (!statusOnly && changedBeyondMetadataAndStatus(current, updated)) {
+          updatedMeta.put("generation", current.path("metadata").path("generation").asInt(0) + 1);
+        }
+        if (!current.equals(updated)) {
+          updatedMeta.put("resourceVersion", String.valueOf(requestResourceVersion()));
+        }
+        String json = write(updated);
+        writtenJson = json;
+        writtenNode = updated;
+        processEvent(path, attributes, stored.getKey(), null, json);
+        return new MockResponse().setResponseCode(200).setBody(json);
+      } catch (KubernetesCrudDispatcherException e) {
+        return new MockResponse().setResponseCode(e.getCode()).setBody(e.toStatusBody());
+      }
+    });
+  }
+
+  /** fabric8's {@code validateRequestBody}, on the parsed body: kind, apiVersion, metadata, a name. */
+  private static void checkBody(JsonNode body) throws KubernetesCrudDispatcherException {
+    String kind = body.path("kind").asText("");
+    if (kind.isEmpty()) {
+      throw new KubernetesCrudDispatcherException("Invalid", KubernetesCrudDispatcherHandler.HTTP_UNPROCESSABLE_ENTITY,
+          null, "kind");
+    }
+    if (body.path("apiVersion").asText("").isEmpty()) {
+      throw new KubernetesCrudDispatcherException(kind + " is invalid",
+          KubernetesCrudDispatcherHandler.HTTP_UNPROCESSABLE_ENTITY, kind, "apiVersion");
+    }
+    if (!body.path("metadata").isObject()) {
+      throw new KubernetesCrudDispatcherException(kind + " is invalid",
+          KubernetesCrudDispatcherHandler.HTTP_UNPROCESSABLE_ENTITY, kind, "metadata");
+    }
+    if (body.path("metadata").path("name").asText("").isEmpty()
+        && body.path("metadata").path("generateName").asText("").isEmpty()) {
+      throw new KubernetesCrudDispatcherException(kind + " is invalid",
+          KubernetesCrudDispatcherHandler.HTTP_UNPROCESSABLE_ENTITY, kind, "name or generateName");
+    }
+  }
+
+  /** What fabric8's generation rule asks of a diff: does any change lie outside metadata and status? */
+  private static boolean changedBeyondMetadataAndStatus(JsonNode current, JsonNode updated) {
+    Set<String> fields = new java.util.HashSet<>();
+    current.fieldNames().forEachRemaining(fields::add);
+    updated.fieldNames().forEachRemaining(fields::add);
+    fields.remove("metadata");
+    fields.remove("status");
+    return fields.stream().anyMatch(f -> !Objects.equals(current.get(f), updated.get(f)));
   }
 
   /**
@@ -274,7 +438,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
         if (type != null && !isStatus(path)) {
           after = admission.review("UPDATE", type, attr(getKey(path), NAMESPACE), after, before, requester(request));
         }
-        MockResponse result = super.handleUpdate(jsonRequest(HttpMethod.PUT, path, after));
+        MockResponse result = put(path, after);
         if (result.code() != 409 || pinned || attempt >= 10) {
           return result;
         }
@@ -290,16 +454,25 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   // ---- reading --------------------------------------------------------------------------------
 
   /**
-   * A GET of one object looks up its name in the index instead of fabric8's scan of every object. A candidate
-   * whose key just left the map (a write is between its remove and its put) sends the read to fabric8, whose
-   * read lock waits for that write.
+   * A GET of one object looks up its name in the index instead of fabric8's scan of every object, without a lock.
+   * A candidate whose key just left the map (a write is between its remove and its put) sends the read to the
+   * read lock, which waits for that write. A list reads its resource's (and namespace's) keys under the read lock.
    */
   @Override
   public MockResponse handleGet(String path) {
     AttributeSet query = getKey(path);
-    if (attr(query, NAME) == null || path.contains("watch=")) {
-      return super.handleGet(path);
+    if (path.contains("watch=") || index.candidates(query) == null) {
+      return reading(() -> super.handleGet(path));
     }
+    if (attr(query, NAME) == null) {
+      return reading(() -> list(path, query));
+    }
+    MockResponse found = lookup(query, false);
+    return found != null ? found : reading(() -> lookup(query, true));
+  }
+
+  /** The object a query names; null when a candidate was moving and the lookup was not under the lock. */
+  private MockResponse lookup(AttributeSet query, boolean locked) {
     boolean moving = false;
     for (AttributeSet key : index.candidates(query)) {
       String object = map.get(key);
@@ -309,7 +482,108 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
         return new MockResponse().setResponseCode(200).setBody(object);
       }
     }
-    return moving ? super.handleGet(path) : new MockResponse().setResponseCode(404);
+    return moving && !locked ? null : new MockResponse().setResponseCode(404);
+  }
+
+  /**
+   * The objects a list query matches, in a real API server's order (namespace, then name), with the last
+   * resourceVersion handed out. An empty match of a path the emulator knows no resource for goes to fabric8,
+   * which answers API metadata paths there.
+   */
+  private MockResponse list(String path, AttributeSet query) {
+    List<Map.Entry<AttributeSet, String>> items = new ArrayList<>();
+    for (AttributeSet key : index.candidates(query)) {
+      String object = map.get(key);
+      if (object != null && key.matches(query)) {
+        items.add(Map.entry(key, object));
+      }
+    }
+    if (items.isEmpty() && typeOf(path) == null) {
+      return super.handleGet(path);
+    }
+    items.sort(java.util.Comparator.comparing((Map.Entry<AttributeSet, String> e) ->
+            Objects.requireNonNullElse(attr(e.getKey(), NAMESPACE), ""))
+        .thenComparing(e -> Objects.requireNonNullElse(attr(e.getKey(), NAME), "")));
+    return new MockResponse().setResponseCode(200).setBody(((KubernetesResponseComposer) responseComposer).compose(
+        items.stream().map(Map.Entry::getValue).toList(), String.valueOf(lastResourceVersion.get())));
+  }
+
+  /**
+   * A DELETE of one object finds it through the index, as fabric8's delete would by its scan: without finalizers
+   * it goes, with them it is marked (deletionTimestamp, a new resourceVersion) until they are removed.
+   */
+  @Override
+  public MockResponse handleDelete(String path) {
+    return changing(() -> {
+      AttributeSet query = getKey(path);
+      if (attr(query, NAME) == null || index.candidates(query) == null) {
+        return super.handleDelete(path);
+      }
+      List<Map.Entry<AttributeSet, String>> found = new ArrayList<>();
+      for (AttributeSet key : index.candidates(query)) {
+        String object = map.get(key);
+        if (object != null && key.matches(query)) {
+          found.add(Map.entry(key, object));
+        }
+      }
+      if (found.isEmpty()) {
+        return new MockResponse().setResponseCode(404);
+      }
+      found.forEach(e -> deleteOne(path, query, e.getKey(), e.getValue()));
+      return new MockResponse().setResponseCode(200).setBody(found.get(0).getValue());
+    });
+  }
+
+  private void deleteOne(String path, AttributeSet query, AttributeSet key, String stored) {
+    GenericKubernetesResource resource = Serialization.unmarshal(stored, GenericKubernetesResource.class);
+    if (resource.getFinalizers().isEmpty()) {
+      processEvent(path, query, key, null, null);
+    } else if (!resource.isMarkedForDeletion()) {
+      resource.getMetadata().setDeletionTimestamp(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+      resource.getMetadata().setResourceVersion(String.valueOf(requestResourceVersion()));
+      processEvent(path, query, key, resource, Serialization.asJson(resource));
+    }
+  }
+
+  @Override
+  public long requestResourceVersion() {
+    long next = super.requestResourceVersion();
+    lastResourceVersion.accumulateAndGet(next, Math::max);
+    return next;
+  }
+
+  /** fabric8's key of a request path, remembered: the same paths come again and again. */
+  @Override
+  public AttributeSet getKey(String path) {
+    AttributeSet known = keys.get(path);
+    if (known != null) {
+      return known;
+    }
+    AttributeSet key = super.getKey(path);
+    if (keys.size() >= KEYS_KEPT) {
+      keys.clear();
+    }
+    keys.put(path, key);
+    return key;
+  }
+
+  private <T> T changing(Supplier<T> change) {
+    return locked(writes.writeLock(), change);
+  }
+
+  private <T> T reading(Supplier<T> read) {
+    return locked(writes.readLock(), read);
+  }
+
+  private static <T> T locked(Lock lock, Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** What fabric8's create, update and patch handlers look up, under its lock: indexed when the query names one. */
@@ -350,8 +624,8 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
     if (known != null) {
       return known;
     }
-    java.util.concurrent.atomic.AtomicLong changes =
-        cachedChanges.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicLong());
+    AtomicLong changes =
+        cachedChanges.computeIfAbsent(key, k -> new AtomicLong());
     long seen = changes.get();
     List<JsonNode> read = List.copyOf(objectsOf(group, plural));
     synchronized (changes) {
@@ -363,7 +637,7 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   }
 
   private void invalidateCached(String group, String plural) {
-    java.util.concurrent.atomic.AtomicLong changes = cachedChanges.get(group + "/" + plural);
+    AtomicLong changes = cachedChanges.get(group + "/" + plural);
     if (changes != null) {
       synchronized (changes) {
         changes.incrementAndGet();

@@ -1,5 +1,7 @@
 package dev.jobflow.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,12 +12,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,8 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The emulator's Job controller and kubelet in one: it watches Jobs through the API like the real
- * ones do, runs each attempt with a {@link JobExecutor}, and writes the status a Kubernetes 1.31+
+ * The emulator's Job controller and kubelet in one: it follows the store's changes of Jobs (inside the API server,
+ * so it costs no HTTP, no watch stream and no second parse of each Job), runs each attempt with a
+ * {@link JobExecutor}, and writes through the store's own request handlers, as a client's request would be
+ * handled (admission, resourceVersions, watch events), the status a Kubernetes 1.31+
  * cluster would: {@code startTime} and {@code active: 1}, then {@code SuccessCriteriaMet} +
  * {@code Complete} (with {@code succeeded} and {@code completionTime}) or {@code FailureTarget} +
  * {@code Failed} with reason {@code BackoffLimitExceeded} or {@code DeadlineExceeded} (with
@@ -49,10 +55,9 @@ import org.slf4j.LoggerFactory;
  */
 final class JobRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+  private static final ObjectMapper JSON = Serialization.jsonMapper();
 
-  private final KubernetesClient client;
-  private final HttpClient http;
-  private final String base;
+  private final EmulatorStore store;
   private final JobExecutor executor;
   private final boolean createPods;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -67,7 +72,13 @@ final class JobRunner implements AutoCloseable {
    * informer event from before it must not start them again.
    */
   private final Set<String> finished = new HashSet<>();
-  private SharedIndexInformer<Job> informer;
+  /** Where the API writes run: off the loop, which must not wait for the store's lock. */
+  private final ExecutorService writer = Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "emulator-job-writes");
+    t.setDaemon(true);
+    return t;
+  });
+  private AutoCloseable following;
 
   /** One Job being run. */
   private final class Run {
@@ -122,31 +133,31 @@ final class JobRunner implements AutoCloseable {
     }
   }
 
-  JobRunner(KubernetesClient client, JobExecutor executor, boolean createPods) {
-    this.client = client;
-    this.http = client.getHttpClient();
-    this.base = client.getMasterUrl().toString().replaceFirst("/$", "");
+  JobRunner(EmulatorStore store, JobExecutor executor, boolean createPods) {
+    this.store = store;
     this.executor = executor;
     this.createPods = createPods;
   }
 
+  /** Follows the Jobs' changes from now on, then takes the Jobs already stored (seeing one twice is harmless). */
   void start() {
-    informer = client.batch().v1().jobs().inAnyNamespace().inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Job job) {
-        loop.execute(() -> seen(job));
-      }
-
-      @Override
-      public void onUpdate(Job oldJob, Job job) {
-        loop.execute(() -> seen(job));
-      }
-
-      @Override
-      public void onDelete(Job job, boolean finalStateUnknown) {
-        loop.execute(() -> deleted(job));
-      }
+    following = store.hub.follow("batch", "jobs", change -> {
+      String type = change.type;
+      JsonNode job = change.object;
+      loop.execute(() -> observed(type, job));
     });
+    JsonNode list = EmulatorStore.read(EmulatorStore.body(store.handleGet("/apis/batch/v1/jobs")));
+    list.path("items").forEach(job -> loop.execute(() -> observed("ADDED", job)));
+  }
+
+  private void observed(String type, JsonNode object) {
+    String uid = object.path("metadata").path("uid").asText();
+    if (type.equals("DELETED")) {
+      deleted(uid);
+    } else if (runs.containsKey(uid) || !finished.contains(uid)) {
+      // A Job this runner finished is not read again: its last status is on its way or already stored.
+      seen(JSON.convertValue(object, Job.class));
+    }
   }
 
   private void seen(Job job) {
@@ -273,9 +284,9 @@ final class JobRunner implements AutoCloseable {
     finished.add(run.uid);
   }
 
-  private void deleted(Job job) {
-    finished.remove(job.getMetadata().getUid());
-    Run run = runs.remove(job.getMetadata().getUid());
+  private void deleted(String uid) {
+    finished.remove(uid);
+    Run run = runs.remove(uid);
     if (run != null) {
       run.finished = true;
       if (run.deadline != null) {
@@ -289,7 +300,7 @@ final class JobRunner implements AutoCloseable {
         // The store's cascade ran when the Job went; a Pod this runner created after that moment is an
         // orphan, and the real garbage collector deletes orphans whose owner is gone.
         run.then(() -> pod.uid == null ? DONE
-            : send("DELETE", pod.path(), null, null, "delete of orphaned Pod " + pod).thenApply(r -> null));
+            : send(HttpMethod.DELETE, pod.path(), null, null, "delete of orphaned Pod " + pod).thenApply(r -> null));
       }
     }
   }
@@ -309,25 +320,31 @@ final class JobRunner implements AutoCloseable {
   private CompletableFuture<Void> patchStatus(String path, String uid, String status, String what) {
     String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + uid + "\"},"
         + "{\"op\":\"add\",\"path\":\"/status\",\"value\":" + status + "}]";
-    return send("PATCH", path + "/status", "application/json-patch+json", patch, "status of " + what)
+    return send(HttpMethod.PATCH, path + "/status", "application/json-patch+json", patch, "status of " + what)
         .thenApply(r -> null);
   }
 
-  /** One request; a failure is logged and ends as a null response, so the Job's later writes still go. */
-  private CompletableFuture<HttpResponse<String>> send(String method, String path, String contentType, String body,
-                                                       String what) {
-    var request = http.newHttpRequestBuilder().uri(base + path);
-    request = body == null ? request.method(method, "application/json", "") : request.method(method, contentType, body);
-    return http.sendAsync(request.build(), String.class).orTimeout(30, TimeUnit.SECONDS).handle((r, e) -> {
-      if (e != null) {
-        log.debug("{} failed: {}", what, e.toString());
-        return null;
-      }
-      if (!r.isSuccessful()) {
-        log.debug("{} failed ({}): {}", what, r.code(), r.body());
-      }
-      return r;
-    });
+  /**
+   * One request, handled by the store as the API server hands it a client's; a failure is logged and ends as a
+   * null response, so the Job's later writes still go.
+   */
+  private CompletableFuture<MockResponse> send(HttpMethod method, String path, String contentType, String body,
+                                               String what) {
+    Headers headers = Headers.builder().add("Content-Type", contentType == null ? "application/json" : contentType)
+        .build();
+    RecordedRequest request = new RecordedRequest("HTTP/1.1", method, path, headers,
+        new Buffer(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
+    return CompletableFuture.supplyAsync(() -> store.dispatch(request), writer).orTimeout(30, TimeUnit.SECONDS)
+        .handle((r, e) -> {
+          if (e != null) {
+            log.debug("{} failed: {}", what, e.toString());
+            return null;
+          }
+          if (r.code() / 100 != 2) {
+            log.debug("{} failed ({}): {}", what, r.code(), EmulatorStore.body(r));
+          }
+          return r;
+        });
   }
 
   private void createPod(Run run) {
@@ -351,10 +368,10 @@ final class JobRunner implements AutoCloseable {
         .build();
     String json = Serialization.asJson(pod);
     PodRef ref = run.pod;
-    run.then(() -> send("POST", "/api/v1/namespaces/" + run.namespace + "/pods", "application/json", json,
+    run.then(() -> send(HttpMethod.POST, "/api/v1/namespaces/" + run.namespace + "/pods", "application/json", json,
         "create of Pod " + ref).thenAccept(r -> {
-          if (r != null && r.isSuccessful()) {
-            ref.uid = Serialization.unmarshal(r.body(), Pod.class).getMetadata().getUid();
+          if (r != null && r.code() / 100 == 2) {
+            ref.uid = EmulatorStore.read(EmulatorStore.body(r)).path("metadata").path("uid").asText();
           }
         }));
   }
@@ -405,8 +422,12 @@ final class JobRunner implements AutoCloseable {
 
   @Override
   public void close() {
-    if (informer != null) {
-      informer.close();
+    if (following != null) {
+      try {
+        following.close();
+      } catch (Exception e) {
+        log.debug("stopping the Job runner's follower", e);
+      }
     }
     try {
       loop.submit(() -> {
@@ -422,6 +443,7 @@ final class JobRunner implements AutoCloseable {
       log.debug("stopping the Job runner", e);
     }
     loop.shutdownNow();
+    writer.shutdown();
     executor.close();
   }
 }

@@ -14,10 +14,13 @@ import java.util.function.Predicate;
 final class Selectors {
   private Selectors() {}
 
+  /** What a blank selector selects: everything. */
+  static final Predicate<JsonNode> ANY = o -> true;
+
   /** A predicate for {@code labelSelector}; {@code null} or blank selects everything. */
   static Predicate<JsonNode> labels(String selector) {
     if (selector == null || selector.isBlank()) {
-      return o -> true;
+      return ANY;
     }
     List<Predicate<JsonNode>> requirements = new ArrayList<>();
     for (String req : splitTopLevel(selector)) {
@@ -29,7 +32,7 @@ final class Selectors {
   /** A predicate for {@code fieldSelector}; {@code null} or blank selects everything. */
   static Predicate<JsonNode> fields(String selector) {
     if (selector == null || selector.isBlank()) {
-      return o -> true;
+      return ANY;
     }
     List<Predicate<JsonNode>> requirements = new ArrayList<>();
     for (String req : selector.split(",")) {

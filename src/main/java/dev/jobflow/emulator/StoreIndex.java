@@ -9,29 +9,48 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which keys of fabric8's store map hold a resource of a plural, and of a plural and name, so a read of one
- * object or of one resource looks at a handful of keys instead of matching every stored object (fabric8 scans
- * the whole map on each request). The index only narrows: callers still match each candidate against their
- * query and read it from the map, so fabric8's matching semantics stay the rule. The store keeps it in step
- * from {@code processEvent}, which sees every change under fabric8's write lock.
+ * Which keys of fabric8's store map hold a resource of a plural, of a plural in a namespace, and of a plural and
+ * name, so a read of one object or a list looks at a handful of keys instead of matching every stored object
+ * (fabric8 scans the whole map on each request); and which keys name an owner uid in their ownerReferences, so a
+ * delete finds its dependents without a scan. The index only narrows: callers still match each candidate against
+ * their query and read it from the map, so fabric8's matching semantics stay the rule. The store keeps it in
+ * step from {@code processEvent}, which sees every change under the store's write lock.
  */
 final class StoreIndex {
   private static final String PLURAL = KubernetesAttributesExtractor.PLURAL;
   private static final String NAME = KubernetesAttributesExtractor.NAME;
+  private static final String NAMESPACE = KubernetesAttributesExtractor.NAMESPACE;
 
   private final Map<String, Set<AttributeSet>> byName = new ConcurrentHashMap<>();
   private final Map<String, Set<AttributeSet>> byPlural = new ConcurrentHashMap<>();
+  private final Map<String, Set<AttributeSet>> byNamespace = new ConcurrentHashMap<>();
+  private final Map<String, Set<AttributeSet>> byOwner = new ConcurrentHashMap<>();
+  private final Map<AttributeSet, List<String>> ownersOf = new ConcurrentHashMap<>();
 
   void added(AttributeSet key) {
+    added(key, List.of());
+  }
+
+  /** {@code owners}: the uids the object's ownerReferences name. */
+  void added(AttributeSet key, List<String> owners) {
     String plural = EmulatorStore.attr(key, PLURAL);
     if (plural == null) {
       return;
     }
     byPlural.computeIfAbsent(plural, p -> ConcurrentHashMap.newKeySet()).add(key);
+    String namespace = EmulatorStore.attr(key, NAMESPACE);
+    if (namespace != null) {
+      byNamespace.computeIfAbsent(plural + "/" + namespace, n -> ConcurrentHashMap.newKeySet()).add(key);
+    }
     String name = EmulatorStore.attr(key, NAME);
     if (name != null) {
       byName.computeIfAbsent(plural + "/" + name, n -> ConcurrentHashMap.newKeySet()).add(key);
     }
+    List<String> before = owners.isEmpty() ? ownersOf.remove(key) : ownersOf.put(key, owners);
+    if (before != null) {
+      before.stream().filter(uid -> !owners.contains(uid)).forEach(uid -> remove(byOwner, uid, key));
+    }
+    owners.forEach(uid -> byOwner.computeIfAbsent(uid, u -> ConcurrentHashMap.newKeySet()).add(key));
   }
 
   void removed(AttributeSet key) {
@@ -40,22 +59,40 @@ final class StoreIndex {
       return;
     }
     remove(byPlural, plural, key);
+    String namespace = EmulatorStore.attr(key, NAMESPACE);
+    if (namespace != null) {
+      remove(byNamespace, plural + "/" + namespace, key);
+    }
     String name = EmulatorStore.attr(key, NAME);
     if (name != null) {
       remove(byName, plural + "/" + name, key);
     }
+    List<String> owners = ownersOf.remove(key);
+    if (owners != null) {
+      owners.forEach(uid -> remove(byOwner, uid, key));
+    }
   }
 
-  /** Forgets everything and indexes these keys: after a change the index could not follow. */
-  void rebuild(Collection<AttributeSet> keys) {
+  /** Forgets everything and indexes these keys (with their owners): after a change the index could not follow. */
+  void rebuild(Map<AttributeSet, List<String>> keys) {
     byName.clear();
     byPlural.clear();
+    byNamespace.clear();
+    byOwner.clear();
+    ownersOf.clear();
     keys.forEach(this::added);
   }
 
+  /** The keys of the objects whose ownerReferences name this uid. */
+  Collection<AttributeSet> dependentsOf(String uid) {
+    Set<AttributeSet> keys = byOwner.get(uid);
+    return keys == null ? List.of() : List.copyOf(keys);
+  }
+
   /**
-   * The keys that may match a query: those of its plural and name when it names both, of its plural when it
-   * names that only; null when it names no plural (then only a scan answers it).
+   * The keys that may match a query: those of its plural and name when it names both, of its plural in its
+   * namespace when it names those, of its plural when it names that only; null when it names no plural (then only
+   * a scan answers it).
    */
   Collection<AttributeSet> candidates(AttributeSet query) {
     String plural = EmulatorStore.attr(query, PLURAL);
@@ -63,7 +100,9 @@ final class StoreIndex {
       return null;
     }
     String name = EmulatorStore.attr(query, NAME);
-    Set<AttributeSet> keys = name == null ? byPlural.get(plural) : byName.get(plural + "/" + name);
+    String namespace = EmulatorStore.attr(query, NAMESPACE);
+    Set<AttributeSet> keys = name != null ? byName.get(plural + "/" + name)
+        : namespace != null ? byNamespace.get(plural + "/" + namespace) : byPlural.get(plural);
     return keys == null ? List.of() : List.copyOf(keys);
   }
 

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Every change the store makes, in resourceVersion order, fanned out to watches. A bounded history
@@ -19,13 +22,66 @@ import java.util.function.Predicate;
  */
 final class WatchHub {
 
-  /** One stored change. {@code object} is the new state, or the last state for DELETED. */
-  record Change(long resourceVersion, String type, String group, String plural, String namespace,
-                JsonNode object, JsonNode previous) {}
+  /**
+   * One stored change. {@code object} is the new state, or the last state for DELETED; {@code previous} the state
+   * before, read only when a watch's filter needs it. Each kind of event it makes is written once, however many
+   * watches it goes to. Used under the hub's lock only.
+   */
+  static final class Change {
+    final long resourceVersion;
+    final String type;
+    final String group;
+    final String plural;
+    final String namespace;
+    final JsonNode object;
+    private Supplier<JsonNode> previousSource;
+    private JsonNode previous;
+    private final Map<String, String> events = new HashMap<>(4);
+
+    Change(long resourceVersion, String type, String group, String plural, String namespace, JsonNode object,
+           Supplier<JsonNode> previous) {
+      this.resourceVersion = resourceVersion;
+      this.type = type;
+      this.group = group;
+      this.plural = plural;
+      this.namespace = namespace;
+      this.object = object;
+      this.previousSource = previous;
+    }
+
+    long resourceVersion() {
+      return resourceVersion;
+    }
+
+    /** The state before the change; null for an ADDED. */
+    JsonNode previous() {
+      if (previousSource != null) {
+        previous = previousSource.get();
+        previousSource = null;
+      }
+      return previous;
+    }
+
+    boolean hasPrevious() {
+      return previousSource != null || previous != null;
+    }
+
+    String event(String eventType) {
+      return events.computeIfAbsent(eventType, t -> WatchHub.event(t, object));
+    }
+  }
 
   /** What one watch wants to see. Null namespace or name means any. */
   record Filter(String group, String plural, String namespace, String name,
                 Predicate<JsonNode> labels, Predicate<JsonNode> fields) {
+    /**
+     * Whether a change's previous state can match where its new state does not (or the other way round): only
+     * through a name, label or field selector, since an object never changes its resource or namespace.
+     */
+    boolean selects() {
+      return name != null || labels != Selectors.ANY || fields != Selectors.ANY;
+    }
+
     boolean matches(String g, String p, String ns, JsonNode o) {
       return o != null && group.equals(g) && plural.equals(p)
           && (namespace == null || namespace.equals(ns))
@@ -53,18 +109,24 @@ final class WatchHub {
 
     private void offer(Change c) {
       boolean now = filter.matches(c.group, c.plural, c.namespace, c.object);
-      boolean before = c.previous != null && filter.matches(c.group, c.plural, c.namespace, c.previous);
       if (c.type.equals("DELETED")) {
         if (now) {
-          sink.accept(event("DELETED", c.object));
+          sink.accept(c.event("DELETED"));
         }
-      } else if (now && before) {
-        sink.accept(event("MODIFIED", c.object));
+        return;
+      }
+      if (!now && !filter.selects()) {
+        return; // another resource or namespace: its previous state is no nearer
+      }
+      boolean before = c.hasPrevious() && (filter.selects()
+          ? filter.matches(c.group, c.plural, c.namespace, c.previous()) : now);
+      if (now && before) {
+        sink.accept(c.event("MODIFIED"));
       } else if (now) {
-        sink.accept(event("ADDED", c.object));
+        sink.accept(c.event("ADDED"));
       } else if (before) {
         // It left the selection (a label changed): to this watch it is gone.
-        sink.accept(event("DELETED", c.object));
+        sink.accept(c.event("DELETED"));
       }
     }
 
@@ -82,6 +144,10 @@ final class WatchHub {
   private final int capacity;
   private final Deque<Change> history = new ArrayDeque<>();
   private final Set<Subscription> subscriptions = new CopyOnWriteArraySet<>();
+  private final Set<Follower> followers = new CopyOnWriteArraySet<>();
+
+  /** One of the emulator's own controllers following a resource. */
+  private record Follower(String group, String plural, Consumer<Change> observer) {}
   private long evictedUpTo;
 
   WatchHub(int capacity) {
@@ -97,6 +163,22 @@ final class WatchHub {
     for (Subscription s : subscriptions) {
       s.offer(change);
     }
+    for (Follower f : followers) {
+      if (f.group.equals(change.group) && f.plural.equals(change.plural)) {
+        f.observer.accept(change);
+      }
+    }
+  }
+
+  /**
+   * Hands every change of one resource from now on to one of the emulator's own controllers. Unlike a watch it is
+   * never dropped ({@link #dropAll}: what runs inside the API server outlives a cut connection). The observer is
+   * called under the store's write lock: it must only pass the change on, and must not change its object.
+   */
+  synchronized AutoCloseable follow(String group, String plural, Consumer<Change> observer) {
+    Follower f = new Follower(group, plural, observer);
+    followers.add(f);
+    return () -> followers.remove(f);
   }
 
   /**

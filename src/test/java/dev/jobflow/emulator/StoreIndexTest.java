@@ -133,4 +133,74 @@ class StoreIndexTest {
     }
     assertEquals("149", client.configMaps().inNamespace("index-b").withName("busy").get().getMetadata().getLabels().get("v"));
   }
+
+  @Test
+  void listsAnswerTheirNamespaceOrEveryNamespaceInNamespaceAndNameOrder() {
+    for (String name : List.of("list-c", "list-a", "list-b")) {
+      client.configMaps().inNamespace("index-b").resource(configMap("index-b", name, "listed")).create();
+    }
+    client.configMaps().inNamespace("index-a").resource(configMap("index-a", "list-z", "listed")).create();
+
+    List<String> inB = client.configMaps().inNamespace("index-b").withLabel("v", "listed").list().getItems().stream()
+        .map(c -> c.getMetadata().getName()).toList();
+    assertEquals(List.of("list-a", "list-b", "list-c"), inB);
+    List<String> everywhere = client.configMaps().inAnyNamespace().withLabel("v", "listed").list().getItems().stream()
+        .map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName()).toList();
+    assertEquals(List.of("index-a/list-z", "index-b/list-a", "index-b/list-b", "index-b/list-c"), everywhere);
+  }
+
+  @Test
+  void listsRacingRelabellingWritesHoldTheObjectOnce() throws Exception {
+    client.configMaps().inNamespace("index-a").resource(configMap("index-a", "listed-busy", "0")).create();
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> writer = pool.submit(() -> {
+        for (int n = 1; n <= 100; n++) {
+          String value = String.valueOf(n);
+          client.configMaps().inNamespace("index-a").withName("listed-busy").edit(c -> {
+            c.getMetadata().setLabels(Map.of("v", value));
+            return c;
+          });
+        }
+        writing.set(false);
+      });
+      Future<Integer> reader = pool.submit(() -> {
+        int lists = 0;
+        while (writing.get()) {
+          long held = client.configMaps().inNamespace("index-a").list().getItems().stream()
+              .filter(c -> c.getMetadata().getName().equals("listed-busy")).count();
+          assertEquals(1, held, "list " + lists);
+          lists++;
+        }
+        return lists;
+      });
+      writer.get(120, TimeUnit.SECONDS);
+      assertTrue(reader.get(120, TimeUnit.SECONDS) >= 0);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void deletingAnOwnerDeletesTheObjectsThatStillNameIt() {
+    ConfigMap owner = client.configMaps().inNamespace("index-a").resource(configMap("index-a", "owner", "o")).create();
+    var ref = new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+        .withName("owner").withUid(owner.getMetadata().getUid()).build();
+    for (String name : List.of("dependent", "released")) {
+      client.configMaps().inNamespace("index-a").resource(new ConfigMapBuilder(configMap("index-a", name, "d"))
+          .editMetadata().withOwnerReferences(ref).endMetadata().build()).create();
+    }
+    // "released" drops its owner: the delete must no longer reach it.
+    client.configMaps().inNamespace("index-a").withName("released").edit(c -> {
+      c.getMetadata().setOwnerReferences(List.of());
+      return c;
+    });
+
+    client.configMaps().inNamespace("index-a").withName("owner").delete();
+
+    assertNull(client.configMaps().inNamespace("index-a").withName("owner").get());
+    assertNull(client.configMaps().inNamespace("index-a").withName("dependent").get());
+    assertNotNull(client.configMaps().inNamespace("index-a").withName("released").get());
+  }
 }
