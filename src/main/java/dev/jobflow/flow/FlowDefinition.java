@@ -4,6 +4,7 @@ import dev.jobflow.api.Approval;
 import dev.jobflow.api.Approvers;
 import dev.jobflow.api.Backoff;
 import dev.jobflow.api.FailurePolicy;
+import dev.jobflow.api.FanOutLimits;
 import dev.jobflow.api.GoDuration;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowSpec;
@@ -31,6 +32,8 @@ import java.util.Map;
  *     absent from events written before templates existed)
  * @param labels the flow's labels when it was accepted, which conditions read as {@code flow.labels}; null when it had
  *     none (and in events written before conditions existed)
+ * @param maxItemsCap the controller's fan-out cap when the flow was accepted ({@link FanOutLimits}); null before it
+ *     was recorded (then {@link FanOutLimits#DEFAULT_MAX_ITEMS_CAP} applies, as it did)
  * @param priority {@code spec.priority}: higher starts first when a lock or queue limit holds flows back; null (0)
  *     when unset, and in events written before priorities existed
  * @param synchronization the mutex or semaphore of {@code spec.synchronization}, null for none
@@ -40,7 +43,8 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
                              List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels,
-                             Integer priority, FlowLock synchronization, java.time.Instant createdAt)
+                             Integer maxItemsCap, Integer priority, FlowLock synchronization,
+                             java.time.Instant createdAt)
     implements JsonSerializable {
   public FlowDefinition {
     labels = labels == null || labels.isEmpty() ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
@@ -50,13 +54,13 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
   }
 
-  /** A definition without priority, synchronization or creation time (as written before locks existed). */
+  /** A definition without a recorded fan-out cap, priority, synchronization or creation time. */
   public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                         FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                         Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
                         TemplateSource template, Map<String, String> labels) {
     this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
-        finallySteps, template, labels, null, null, null);
+        finallySteps, template, labels, null, null, null, null);
   }
 
   /** A definition whose steps are its own (no template), without labels. */
@@ -77,13 +81,24 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
 
   public FlowDefinition withTemplate(TemplateSource source) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, source, labels, priority, synchronization, createdAt);
+        parameters, steps, finallySteps, source, labels, maxItemsCap, priority, synchronization, createdAt);
+  }
+
+  /** As accepted under these limits: the cap is recorded, so a replay applies the cap that applied then. */
+  public FlowDefinition withLimits(FanOutLimits limits) {
+    return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
+        parameters, steps, finallySteps, template, labels, limits.maxItemsCap(), priority, synchronization, createdAt);
+  }
+
+  /** The fan-out limits this flow runs under. */
+  public FanOutLimits limits() {
+    return FanOutLimits.ofCap(maxItemsCap);
   }
 
   /** The same flow with this priority and lock (tests, and flows read from a JobFlow). */
   public FlowDefinition withLocking(Integer priority, FlowLock synchronization, java.time.Instant createdAt) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, template, labels, priority, synchronization, createdAt);
+        parameters, steps, finallySteps, template, labels, maxItemsCap, priority, synchronization, createdAt);
   }
 
   /** {@code spec.priority}, 0 when unset. */
@@ -103,7 +118,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     }
     return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
         suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels,
-        accepted.priority, accepted.synchronization, accepted.createdAt);
+        accepted.maxItemsCap, accepted.priority, accepted.synchronization, accepted.createdAt);
   }
 
   public FlowId id() {
@@ -127,7 +142,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
         meta.getGeneration() == null ? 0 : meta.getGeneration(), spec.getParallelism(), spec.effectiveFailurePolicy(),
         duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
         steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels(),
-        spec.getPriority(), synchronization(meta.getNamespace(), spec.getSynchronization()),
+        null, spec.getPriority(), synchronization(meta.getNamespace(), spec.getSynchronization()),
         meta.getCreationTimestamp() == null ? null : java.time.Instant.parse(meta.getCreationTimestamp()));
   }
 
@@ -149,7 +164,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     FlowGraph.Builder b = FlowGraph.builder().facts(new FlowFacts(name, namespace, labels, parameters));
     for (StepDefinition s : steps) {
       b.step(s.name(), dependency(s), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure(),
-          s.fanOut() == null ? null : s.fanOut().toFanOut(s.name()));
+          s.fanOut() == null ? null : s.fanOut().toFanOut(s.name(), limits()));
     }
     for (StepDefinition s : finallySteps) {
       if (s.fanOut() != null) {
@@ -186,7 +201,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
   public int expectedSteps() {
     long n = steps.size() + finallySteps.size();
     for (StepDefinition s : steps) {
-      n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances();
+      n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances(limits());
     }
     return (int) Math.min(Integer.MAX_VALUE, n);
   }

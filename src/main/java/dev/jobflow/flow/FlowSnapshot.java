@@ -14,12 +14,15 @@ import java.util.List;
  *     written before the chain existed
  * @param lastRetry the latest retry of the flow, null when none (and in snapshots written before retries existed)
  * @param retries how many times the flow was retried, null when never
- * @param locks the locks asked for and held, null when none and no step started (and in snapshots written before
- *     locks existed)
+ * @param historyLost the sign that the journal lost part of the flow's history, null when none (and in snapshots
+ *     written before it was looked for)
+ * @param locks the locks asked for and held, null when none and nothing beyond what the steps tell (and in snapshots
+ *     written before locks existed)
  */
 public record FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
                            List<String> terminatedJobs, boolean deleted, String lastHash,
-                           FlowEvent.FlowRetried lastRetry, Integer retries, Locks locks)
+                           FlowEvent.FlowRetried lastRetry, Integer retries, FlowEvent.FlowHistoryLost historyLost,
+                           Locks locks)
     implements JsonSerializable {
 
   /** The flow's locks: asked for (not granted yet), held, and whether a step started in this round. */
@@ -33,8 +36,16 @@ public record FlowSnapshot(FlowDefinition definition, long observedGeneration, D
 
   /** A snapshot as written before locks existed. */
   public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
-                      List<String> terminatedJobs, boolean deleted, String lastHash,
-                      FlowEvent.FlowRetried lastRetry, Integer retries) {
+                      List<String> terminatedJobs, boolean deleted, String lastHash, FlowEvent.FlowRetried lastRetry,
+                      Integer retries, FlowEvent.FlowHistoryLost historyLost) {
+    this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, lastHash, lastRetry, retries,
+        historyLost, null);
+  }
+
+  /** A snapshot as written before lost history was looked for. */
+  public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
+                      List<String> terminatedJobs, boolean deleted, String lastHash, FlowEvent.FlowRetried lastRetry,
+                      Integer retries) {
     this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, lastHash, lastRetry, retries, null);
   }
 

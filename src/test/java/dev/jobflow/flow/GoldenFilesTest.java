@@ -201,6 +201,8 @@ class GoldenFilesTest {
         List.of("{\"path\":\"a.csv\"}", "{\"path\":\"b.csv\"}", "\"c.csv\"", "7")));
     s.put("FlowAccepted.fanOut", new FlowEvent.FlowAccepted(META, fanOutDefinition()));
     s.put("FlowSnapshot.fanOut", fanOutSnapshot());
+    s.put("FlowAccepted.maxItemsCap", new FlowEvent.FlowAccepted(META,
+        fanOutDefinition().withLimits(new dev.jobflow.api.FanOutLimits(50_000))));
     // Approval steps: the definition's optional approval, and the three events of a decision.
     s.put("FlowAccepted.approval", new FlowEvent.FlowAccepted(META, approvalDefinition()));
     s.put("StepApprovalRequested", new FlowEvent.StepApprovalRequested(META, "gate", 1, "Ship build 42?",
@@ -212,6 +214,9 @@ class GoldenFilesTest {
     s.put("FlowRetried", new FlowEvent.FlowRetried(META, "2", "transform", "alice@example.com",
         T.minusSeconds(2), List.of("transform", "load", "notify")));
     s.put("FlowSnapshot.retried", retriedSnapshot());
+    s.put("FlowHistoryLost", new FlowEvent.FlowHistoryLost(META, Reasons.JOURNAL_BEHIND,
+        "the journal does not know 2 Job(s) of this flow", List.of("nightly-etl-load-1", "nightly-etl-transform-2")));
+    s.put("FlowSnapshot.historyLost", historyLostSnapshot());
     TriggerEvent.EventMeta tat = new TriggerEvent.EventMeta(T, "jobflow-controller-7d9f/1");
     String fp = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     s.put("AlertAccepted", new TriggerEvent.AlertAccepted(tat, fp, "disk-9f86d081-1", "DiskFull",
@@ -287,6 +292,16 @@ class GoldenFilesTest {
     return state.toSnapshot();
   }
 
+  /** A flow recovered from a journal restored from an older backup: the Jobs it did not know are recorded. */
+  static FlowSnapshot historyLostSnapshot() {
+    FlowState state = FlowState.empty();
+    state.apply(new FlowEvent.FlowAccepted(META, definition()));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 1, "nightly-etl-extract-1"));
+    state.apply(new FlowEvent.FlowHistoryLost(META, Reasons.JOURNAL_BEHIND, "the journal does not know 1 Job(s)",
+        List.of("nightly-etl-transform-1")));
+    return state.toSnapshot();
+  }
+
   @Test
   void everyEventTypeHasAGoldenSample() {
     Set<String> types = java.util.stream.Stream.of(FlowEvent.class, ScheduleEvent.class, TriggerEvent.class,
@@ -323,6 +338,8 @@ class GoldenFilesTest {
     FlowSnapshot locked = lockedSnapshot();
     assertEquals(locked, FlowState.fromSnapshot(locked).toSnapshot());
     assertEquals(FlowLock.namespaceQueue("data"), FlowState.fromSnapshot(locked).waitingForLock());
+    FlowSnapshot lost = historyLostSnapshot();
+    assertEquals(lost, FlowState.fromSnapshot(lost).toSnapshot());
   }
 
   private static byte[] read(String name) throws Exception {
