@@ -21,7 +21,7 @@ import dev.jobflow.flow.FlowEntity;
 import dev.jobflow.flow.FlowListener;
 import dev.jobflow.kube.SemaphoreInformer;
 import dev.jobflow.lock.LockEntity;
-import dev.jobflow.lock.LockObserver;
+import dev.jobflow.metrics.LockMetrics;
 import dev.jobflow.lock.LockRouter;
 import dev.jobflow.flow.FlowRouter;
 import dev.jobflow.audit.FlowHistory;
@@ -147,7 +147,7 @@ public final class Controller implements AutoCloseable {
     JobFlowValidator validator = new JobFlowValidator(engine.fanOut());
     // Flows and locks tell each other through the bridge, connected to each router once that exists.
     LockBridge locks = new LockBridge(QueueLimits.fromConfig(config));
-    var lockDeps = new LockEntity.Dependencies(engine.instanceId(), locks, LockObserver.NONE, clock,
+    var lockDeps = new LockEntity.Dependencies(engine.instanceId(), locks, new LockMetrics(metrics), clock,
         config.hasPath("jobflow.locks.confirm-holders-every") ? config.getDuration("jobflow.locks.confirm-holders-every")
             : Duration.ofSeconds(30));
     locks.connectLocks(system.systemActorOf(LockRouter.create(lockDeps), "locks", Props.empty()));

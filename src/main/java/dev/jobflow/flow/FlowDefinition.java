@@ -54,8 +54,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
   }
 
-  /** A definition without a recorded fan-out cap, priority, synchronization or creation time (as written before
-   * they existed). */
+  /** A definition without a recorded fan-out cap, priority, synchronization or creation time. */
   public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                         FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                         Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
@@ -142,8 +141,8 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     return new FlowDefinition(meta.getNamespace(), meta.getName(), meta.getUid(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(), spec.getParallelism(), spec.effectiveFailurePolicy(),
         duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
-        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels(), null,
-        spec.getPriority(), synchronization(meta.getNamespace(), spec.getSynchronization()),
+        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels(),
+        null, spec.getPriority(), synchronization(meta.getNamespace(), spec.getSynchronization()),
         meta.getCreationTimestamp() == null ? null : java.time.Instant.parse(meta.getCreationTimestamp()));
   }
 

@@ -16,8 +16,8 @@ import java.util.List;
  * @param retries how many times the flow was retried, null when never
  * @param historyLost the sign that the journal lost part of the flow's history, null when none (and in snapshots
  *     written before it was looked for)
- * @param locks the locks asked for and held, null when none and no step started (and in snapshots written before
- *     locks existed)
+ * @param locks the locks asked for and held, null when none and nothing beyond what the steps tell (and in snapshots
+ *     written before locks existed)
  */
 public record FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
                            List<String> terminatedJobs, boolean deleted, String lastHash,
@@ -37,8 +37,16 @@ public record FlowSnapshot(FlowDefinition definition, long observedGeneration, D
   /** A snapshot as written before lost history and locks were looked for. */
   public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
                       List<String> terminatedJobs, boolean deleted, String lastHash, FlowEvent.FlowRetried lastRetry,
+                      Integer retries, FlowEvent.FlowHistoryLost historyLost) {
+    this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, lastHash, lastRetry, retries,
+        historyLost, null);
+  }
+
+  /** A snapshot as written before lost history was looked for. */
+  public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
+                      List<String> terminatedJobs, boolean deleted, String lastHash, FlowEvent.FlowRetried lastRetry,
                       Integer retries) {
-    this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, lastHash, lastRetry, retries, null, null);
+    this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, lastHash, lastRetry, retries, null);
   }
 
   /** A snapshot as written before retries existed. */

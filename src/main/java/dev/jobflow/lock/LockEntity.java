@@ -115,7 +115,9 @@ public final class LockEntity extends EventSourcedBehavior<LockCommand, LockEven
       // A release may have been lost with the process that sent it: every holder is asked again.
       state.queue().holders().forEach(h -> deps.holders().confirm(lock, h.holder()));
       told(state);
-    }).build();
+      deps.observer().changed(lock, state);
+      armConfirm(state);
+    }).onSignal(akka.actor.typed.PostStop.instance(), state -> deps.observer().stopped(lock)).build();
   }
 
   @Override

@@ -11,6 +11,9 @@ public interface LockObserver {
   /** A waiter was granted the lock after waiting this long. */
   void granted(FlowLock lock, Duration waited);
 
+  /** The lock's entity stopped on this replica (idle, or handed to another). */
+  default void stopped(FlowLock lock) {}
+
   LockObserver NONE = new LockObserver() {
     @Override
     public void changed(FlowLock lock, LockState state) {}

@@ -62,6 +62,16 @@ public enum JobflowMetric {
           + "TooLarge, BadPayload, InvalidTrigger, RateLimited, FlowRefused, Unavailable, Timeout, Error.",
       "namespace", "trigger", "reason"),
 
+  LOCK_HOLDERS(Type.GAUGE, "jobflow_lock_holders",
+      "Flows holding a lock (spec.synchronization, queue limits), by namespace, kind and lock; exported by the "
+          + "replica the lock lives on.", "namespace", "kind", "lock"),
+  LOCK_WAITERS(Type.GAUGE, "jobflow_lock_waiters",
+      "Flows waiting for a lock, by namespace, kind and lock.", "namespace", "kind", "lock"),
+  LOCK_GRANTS(Type.COUNTER, "jobflow_lock_grants_total",
+      "Grants of a lock to a waiting flow.", "namespace", "kind", "lock"),
+  LOCK_WAIT_TIME(Type.HISTOGRAM, "jobflow_lock_wait_time_seconds",
+      "Time a flow waited for a lock, from its request to its grant, by namespace and kind.", "namespace", "kind"),
+
   KUBE_REQUESTS(Type.COUNTER, "jobflow_kube_requests_total",
       "Requests to the Kubernetes API server, by verb and resource.", "verb", "resource"),
   KUBE_API_ERRORS(Type.COUNTER, "jobflow_kube_api_errors_total",
@@ -129,7 +139,7 @@ public enum JobflowMetric {
    */
   MeasurementUnit unit() {
     return switch (this) {
-      case FLOW_DURATION, STEP_RUN_TIME -> MeasurementUnit.time().milliseconds();
+      case FLOW_DURATION, STEP_RUN_TIME, LOCK_WAIT_TIME -> MeasurementUnit.time().milliseconds();
       case ADMISSION_LATENCY, JOURNAL_PERSIST_LATENCY, ENTITY_RECOVERY_DURATION, STEP_SCHEDULING_LATENCY ->
           MeasurementUnit.time().microseconds();
       case FLOWS_OLDEST_RUNNING_START_TIME -> MeasurementUnit.time().seconds();
@@ -143,7 +153,7 @@ public enum JobflowMetric {
    */
   long highestTrackable() {
     return switch (this) {
-      case FLOW_DURATION, STEP_RUN_TIME -> 30L * 24 * 3600 * 1000;          // 30 days in ms
+      case FLOW_DURATION, STEP_RUN_TIME, LOCK_WAIT_TIME -> 30L * 24 * 3600 * 1000; // 30 days in ms
       case STEP_SCHEDULING_LATENCY -> 24L * 3600 * 1_000_000;               // 1 day in µs
       case ADMISSION_LATENCY -> 60L * 1_000_000;                            // 1 minute in µs
       case JOURNAL_PERSIST_LATENCY -> 10L * 60 * 1_000_000;                 // 10 minutes in µs

@@ -297,6 +297,35 @@ public final class JobflowMetrics {
     record(JobflowMetric.ENTITY_RECOVERY_DURATION, TagSet.Empty(), took);
   }
 
+  // --- locks ---
+
+  /** A lock's holders and waiters now (on the replica it lives on). */
+  public void lockState(String namespace, String kind, String lock, int holders, int waiters) {
+    TagSet tags = lockTags(namespace, kind, lock);
+    gauge(JobflowMetric.LOCK_HOLDERS, tags).update(holders);
+    gauge(JobflowMetric.LOCK_WAITERS, tags).update(waiters);
+    counter(JobflowMetric.LOCK_GRANTS, tags); // at 0 from the first request, so increase() sees the first grant
+  }
+
+  /** A waiter was granted the lock after {@code waited}. */
+  public void lockGranted(String namespace, String kind, String lock, Duration waited) {
+    counter(JobflowMetric.LOCK_GRANTS, lockTags(namespace, kind, lock)).increment();
+    record(JobflowMetric.LOCK_WAIT_TIME, TagSet.builder().add("namespace", labels.namespace(namespace))
+        .add("kind", kind).build(), waited);
+  }
+
+  /** The lock's entity stopped here (idle, or moved to another replica): its gauges are that replica's now. */
+  public void lockGone(String namespace, String kind, String lock) {
+    TagSet tags = lockTags(namespace, kind, lock);
+    Kamon.gauge(JobflowMetric.LOCK_HOLDERS.kamonName()).remove(tags);
+    Kamon.gauge(JobflowMetric.LOCK_WAITERS.kamonName()).remove(tags);
+  }
+
+  private TagSet lockTags(String namespace, String kind, String lock) {
+    return TagSet.builder().add("namespace", namespace == null || namespace.isEmpty() ? "" : labels.namespace(namespace))
+        .add("kind", kind).add("lock", lock).build();
+  }
+
   /** Call from an actor's setup; pair with {@link #actorStopped} on {@code PostStop}. */
   public void actorStarted(ActorKind kind) {
     gauge(JobflowMetric.ACTORS_ALIVE, TagSet.of("kind", kind.name().toLowerCase())).increment();

@@ -88,7 +88,9 @@ class ControllerLocksTest {
     }
     assertTrue(harness.await("sem-high", f -> f.getStatus().getMessage().contains("position 1 of 4"),
         Duration.ofSeconds(60)) != null);
-    assertEquals(List.of(), jobsOf(submitted), "a semaphore of size 0 admits no one");
+    for (String name : submitted) {
+      assertEquals(Map.of(), harness.jobs(name), "a semaphore of size 0 admits no one");
+    }
 
     harness.client().configMaps().inNamespace("default").withName(Synchronization.SEMAPHORE_CONFIG_MAP)
         .edit(cm -> new ConfigMapBuilder(cm).addToData("gpu", "1").build());
@@ -104,29 +106,53 @@ class ControllerLocksTest {
         .getUid();
   }
 
-  private static List<Job> jobsOf(List<String> flows) {
-    List<Job> jobs = new ArrayList<>();
-    flows.forEach(f -> jobs.addAll(harness.jobs(f).values()));
-    // Times have whole seconds: of two Jobs started in the same second, the one that also completed in it went first.
-    jobs.sort(Comparator.<Job, Instant>comparing(j -> Instant.parse(j.getStatus().getStartTime()))
-        .thenComparing(j -> j.getStatus().getCompletionTime() == null ? Instant.MAX
-            : Instant.parse(j.getStatus().getCompletionTime())));
-    return jobs;
-  }
-
-  private static List<String> startOrder(List<String> flows) {
-    return jobsOf(flows).stream().map(j -> j.getMetadata().getLabels().get("jobflow.dev/flow")).toList();
-  }
-
-  /** Each Job starts after the one before it completed: never two flows' Jobs at once. */
-  private static void assertNoOverlap(List<String> flows) {
-    List<Job> jobs = jobsOf(flows);
-    assertEquals(flows.size(), jobs.size());
-    for (int i = 1; i < jobs.size(); i++) {
-      Instant previousDone = Instant.parse(jobs.get(i - 1).getStatus().getCompletionTime());
-      Instant started = Instant.parse(jobs.get(i).getStatus().getStartTime());
-      assertTrue(!started.isBefore(previousDone), jobs.get(i).getMetadata().getName() + " started " + started
-          + " before " + jobs.get(i - 1).getMetadata().getName() + " completed " + previousDone);
+  /**
+   * The flows in the order they were granted the lock: by the journal's global order of their FlowLockGranted
+   * (Job times have whole seconds only, too coarse to order 200 ms Jobs).
+   */
+  private static List<String> startOrder(List<String> flows) throws Exception {
+    List<String> order = new ArrayList<>(flows);
+    Map<String, Long> granted = new java.util.HashMap<>();
+    for (String f : flows) {
+      granted.put(f, ordering(uid(f), "FlowLockGranted"));
     }
+    order.sort(Comparator.comparing(granted::get));
+    return order;
+  }
+
+  /**
+   * In grant order, each flow was granted after the one before it released (the journal's global order), and its
+   * Job started no earlier than the one before completed: never two flows' Jobs at once.
+   */
+  private static void assertNoOverlap(List<String> flows) throws Exception {
+    List<String> order = startOrder(flows);
+    for (int i = 1; i < order.size(); i++) {
+      String before = order.get(i - 1);
+      String after = order.get(i);
+      assertTrue(ordering(uid(after), "FlowLockGranted") > ordering(uid(before), "FlowLockReleased"),
+          after + " was granted before " + before + " released");
+      Job done = harness.jobs(before).get(before + "-work-1");
+      Job next = harness.jobs(after).get(after + "-work-1");
+      Instant completed = Instant.parse(done.getStatus().getCompletionTime());
+      Instant started = Instant.parse(next.getStatus().getStartTime());
+      assertTrue(!started.isBefore(completed), after + " started " + started + " before " + before + " completed "
+          + completed);
+    }
+  }
+
+  /** The journal's global order of the flow's event of this type. */
+  private static long ordering(String uid, String type) throws Exception {
+    try (var c = harness.journal(); var st = c.prepareStatement("SELECT \"ordering\", \"event_ser_manifest\" FROM"
+        + " \"event_journal\" WHERE \"persistence_id\" = ? ORDER BY \"sequence_number\"")) {
+      st.setString(1, dev.jobflow.flow.FlowEntity.persistenceId(uid).id());
+      try (var rs = st.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getString(2).endsWith("$" + type)) {
+            return rs.getLong(1);
+          }
+        }
+      }
+    }
+    throw new AssertionError("no " + type + " in the journal of " + uid);
   }
 }

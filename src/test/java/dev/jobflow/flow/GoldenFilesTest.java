@@ -335,11 +335,11 @@ class GoldenFilesTest {
     assertEquals(snap, FlowState.fromSnapshot(snap).toSnapshot());
     FlowSnapshot fan = fanOutSnapshot();
     assertEquals(fan, FlowState.fromSnapshot(fan).toSnapshot());
-    FlowSnapshot lost = historyLostSnapshot();
-    assertEquals(lost, FlowState.fromSnapshot(lost).toSnapshot());
     FlowSnapshot locked = lockedSnapshot();
     assertEquals(locked, FlowState.fromSnapshot(locked).toSnapshot());
     assertEquals(FlowLock.namespaceQueue("data"), FlowState.fromSnapshot(locked).waitingForLock());
+    FlowSnapshot lost = historyLostSnapshot();
+    assertEquals(lost, FlowState.fromSnapshot(lost).toSnapshot());
   }
 
   private static byte[] read(String name) throws Exception {

@@ -59,5 +59,7 @@ final class MetricsFixture {
     metrics.triggerDeduplicated("ops", "disk");
     metrics.triggerFlowCreated("ops", "disk");
     metrics.triggerRejected("ops", "disk", "Forbidden");
+    metrics.lockState("ops", "mutex", "db-1", 1, 2);
+    metrics.lockGranted("ops", "mutex", "db-1", java.time.Duration.ofSeconds(42));
   }
 }
