@@ -31,18 +31,31 @@ import java.util.Map;
  *     absent from events written before templates existed)
  * @param labels the flow's labels when it was accepted, which conditions read as {@code flow.labels}; null when it had
  *     none (and in events written before conditions existed)
+ * @param sinks where the flow's notifications go ({@code spec.notify}, or its template's); null when it names none
+ *     (and in events written before notifications existed)
  */
 public record FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
-                             List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels)
+                             List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels,
+                             List<SinkDefinition> sinks)
     implements JsonSerializable {
   public FlowDefinition {
+    sinks = sinks == null || sinks.isEmpty() ? null : List.copyOf(sinks);
     labels = labels == null || labels.isEmpty() ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     steps = steps == null ? List.of() : List.copyOf(steps);
     finallySteps = finallySteps == null ? List.of() : List.copyOf(finallySteps);
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
+  }
+
+  /** A definition without notification sinks. */
+  public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
+                        FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
+                        Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
+                        TemplateSource template, Map<String, String> labels) {
+    this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
+        finallySteps, template, labels, null);
   }
 
   /** A definition whose steps are its own (no template), without labels. */
@@ -63,7 +76,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
 
   public FlowDefinition withTemplate(TemplateSource source) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, source, labels);
+        parameters, steps, finallySteps, source, labels, sinks);
   }
 
   /**
@@ -77,7 +90,8 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
       return this;
     }
     return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
-        suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels);
+        suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels,
+        accepted.sinks);
   }
 
   public FlowId id() {
@@ -100,7 +114,8 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     return new FlowDefinition(meta.getNamespace(), meta.getName(), meta.getUid(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(), spec.getParallelism(), spec.effectiveFailurePolicy(),
         duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
-        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels());
+        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels(),
+        spec.getNotify() == null ? null : spec.getNotify().stream().map(SinkDefinition::from).toList());
   }
 
   /** The graph the scheduler runs; throws naming the step when names, dependencies or conditions are unusable. */
@@ -148,6 +163,11 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
       n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances();
     }
     return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  /** The flow's notification sinks; empty when it names none. */
+  public List<SinkDefinition> sinksOrNone() {
+    return sinks == null ? List.of() : sinks;
   }
 
   /** The step of that name, in steps or finally. */

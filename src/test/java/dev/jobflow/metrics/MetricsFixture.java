@@ -59,5 +59,10 @@ final class MetricsFixture {
     metrics.triggerDeduplicated("ops", "disk");
     metrics.triggerFlowCreated("ops", "disk");
     metrics.triggerRejected("ops", "disk", "Forbidden");
+    metrics.notificationDelivered("flow.failed");
+    metrics.notificationAttemptFailed("connection");
+    metrics.notificationDropped("rejected");
+    metrics.notificationsRetrying(1);
+    metrics.notificationLag(java.time.Duration.ofSeconds(3));
   }
 }
