@@ -186,15 +186,12 @@ public final class Notifier {
     return r;
   }
 
+  /**
+   * The stored offset; without one, the start of the tag: it is as old as notifications, so a first start sends what
+   * was written since this version ran (also flows accepted before the notifier's first tick), not the years before.
+   */
   private long startOffset() throws java.sql.SQLException {
-    var stored = offsets.load();
-    if (stored.isPresent()) {
-      return stored.getAsLong();
-    }
-    // The first start on this journal: notify from now on, not about every flow that ever ran.
-    long head = offsets.journalHead();
-    offsets.store(head);
-    return head;
+    return offsets.load().orElse(0L);
   }
 
   private JdbcReadJournal journal() {

@@ -42,17 +42,6 @@ public final class NotifyOffsets implements AutoCloseable {
     }
   }
 
-  /** The journal's newest {@code ordering} now (0 when empty): where a first start begins, not at year-old events. */
-  public synchronized long journalHead() throws SQLException {
-    try (PreparedStatement st = connection().prepareStatement("SELECT MAX(\"ordering\") FROM \"event_journal\"");
-         ResultSet rs = st.executeQuery()) {
-      return rs.next() ? rs.getLong(1) : 0;
-    } catch (SQLException e) {
-      reset();
-      throw e;
-    }
-  }
-
   /** Stores the offset (it only moves forward: a replica that lost the lead cannot move it back). */
   public synchronized void store(long ordering) throws SQLException {
     try {

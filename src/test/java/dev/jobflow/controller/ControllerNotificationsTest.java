@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole controller against the emulator, notifying a receiver in the test: the events of a flow arrive as
  * CloudEvents, through failures of the receiver, with the flow's headers and the token of its Secret; a flow from a
- * template notifies the template's sinks; a restart does not send again what was delivered.
+ * template notifies the template's sinks; a restart does not send again what was delivered; a rejection (400) is not
+ * retried; an approval step's request is announced with its approvers.
  */
 class ControllerNotificationsTest {
   @TempDir
@@ -98,7 +99,7 @@ class ControllerNotificationsTest {
   }
 
   @Test
-  void aFlowFromATemplateNotifiesTheTemplatesSinksAndARestartSendsNothingAgain() throws Exception {
+  void aFlowFromATemplateNotifiesTheTemplatesSinksARestartSendsNothingAgainAndApprovalsAreAnnounced() throws Exception {
     awaitNotifierRunning();
     harness.client().resources(JobFlowTemplate.class).inNamespace("default").resource(new YAMLMapper().readValue(
         "apiVersion: jobflow.dev/v1alpha1\nkind: JobFlowTemplate\nmetadata: {name: etl, namespace: default}\n"
@@ -116,16 +117,20 @@ class ControllerNotificationsTest {
     harness.restartController();
     awaitNotifierRunning();
     receiver.failNext(1, 400); // a rejection is not retried: the next notification still arrives
-    harness.submit(ControllerHarness.flow("after-restart", notify(""),
-        ControllerHarness.step("only", List.of(), "50ms", "Succeeded"), null));
-    harness.awaitPhase("after-restart", FlowPhase.Succeeded);
-    await().atMost(Duration.ofSeconds(60)).until(() -> receiver.distinctTypes().contains("dev.jobflow.flow.succeeded")
-        && receiver.received().size() >= 2);
+    harness.submit(ControllerHarness.flow("gated", notify(""), """
+            - name: gate
+              approval: {message: 'Ship it?', approvers: {users: [alice], groups: [release-managers]}}
+        """, null));
+    await().atMost(Duration.ofSeconds(60)).until(() -> receiver.distinctTypes().size() >= 2);
     assertEquals(1, receiver.refused(), "the 400 was answered once and not retried");
-    assertEquals(Map.of(firstId, 1L), Map.of(firstId, receiver.countsById().get(firstId)),
-        "delivered before the restart, not sent again after it");
-    assertEquals(List.of("dev.jobflow.flow.succeeded", "dev.jobflow.flow.succeeded"), receiver.distinctTypes(),
+    assertEquals(1L, receiver.countsById().get(firstId), "delivered before the restart, not sent again after it");
+    assertEquals(List.of("dev.jobflow.flow.succeeded", "dev.jobflow.approval.requested"), receiver.distinctTypes(),
         "the started notification was the one rejected: " + receiver.countsById());
+    var requested = receiver.received().get(1).event();
+    assertEquals("gated/steps/gate", requested.get("subject").asText());
+    assertEquals("Ship it?", requested.get("data").get("message").asText());
+    assertEquals("alice", requested.get("data").get("approvers").get("users").get(0).asText());
+    assertEquals("release-managers", requested.get("data").get("approvers").get("groups").get(0).asText());
   }
 
   /** The notifier runs once the single node leads its cluster; flows submitted before that are sent later anyway. */

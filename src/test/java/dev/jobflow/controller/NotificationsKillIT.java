@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
+import dev.jobflow.journal.JournalSchema;
 import dev.jobflow.journal.JournalSettings;
 import dev.jobflow.notify.NotificationReceiver;
 import io.fabric8.kubernetes.client.Config;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -88,7 +88,7 @@ class NotificationsKillIT {
         processes.kubectl(kubeconfig, "apply", "-f", flows.toString());
 
         // Mid-flow: notifications are flowing (the starts arrived) and the flows are still running.
-        await().atMost(Duration.ofSeconds(120)).until(() -> receiver.received().size() >= 2);
+        await("the first notifications").atMost(Duration.ofSeconds(120)).until(() -> receiver.received().size() >= 2);
         controller.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, deliveries in flight cut off
         assertTrue(controller.waitFor(30, TimeUnit.SECONDS));
         int beforeRestart = receiver.received().size();
@@ -102,7 +102,8 @@ class NotificationsKillIT {
               name + ": " + done.getStatus().getMessage());
         }
         // 2 x (started, succeeded) + 2 x (started, step failed, failed)
-        await().atMost(Duration.ofSeconds(120)).until(() -> receiver.countsById().size() >= 10);
+        await("10 distinct notifications; so far " + receiver.distinctTypes()).atMost(Duration.ofSeconds(120))
+            .until(() -> receiver.countsById().size() >= 10);
         controller.destroy();
         assertTrue(controller.waitFor(60, TimeUnit.SECONDS));
         controller = null;
@@ -131,7 +132,7 @@ class NotificationsKillIT {
   Map<String, String> notifiableEvents() throws Exception {
     JournalSettings settings = JournalSettings.fromConfig(ConfigFactory.load()).withDataDir(dir.resolve("journal"));
     Map<String, String> events = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+    try (Connection c = JournalSchema.connect(settings);
          Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT \"persistence_id\", \"sequence_number\", \"event_ser_manifest\" "
              + "FROM \"event_journal\" ORDER BY \"ordering\"")) {

@@ -1,7 +1,7 @@
 package dev.jobflow.validation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.jobflow.validation.ApprovalRulesTest.assertProblem;
 
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowTemplate;
@@ -24,11 +24,6 @@ class NotifyRulesTest {
         %s
         """.formatted(notify.strip().indent(2)));
     return new JobFlowValidator().validate(flow);
-  }
-
-  static void assertProblem(List<Problem> problems, String path, String part) {
-    assertTrue(problems.stream().anyMatch(p -> p.path().equals(path) && p.message().contains(part)),
-        "expected " + path + ": ..." + part + "... in " + problems);
   }
 
   @Test
