@@ -15,7 +15,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"phase", "observedGeneration", "progress", "message", "startedAt", "finishedAt", "stepCounts",
-    "waitingForApproval", "steps", "stepsOmitted", "retries", "lastRetry", "conditions"})
+    "fanOut", "waitingForApproval", "steps", "stepsOmitted", "retries", "lastRetry", "conditions"})
 public class JobFlowStatus {
   private FlowPhase phase;
   private Long observedGeneration;
@@ -27,6 +27,9 @@ public class JobFlowStatus {
   private String finishedAt;
   @JsonPropertyDescription("Number of steps per phase; always complete, also when steps is truncated.")
   private Map<String, Integer> stepCounts;
+  @JsonPropertyDescription("Per fan-out step whose list is fixed: how many of its instances are in each phase. "
+      + "Always complete, also when steps is truncated; one entry per fan-out step, at most 100.")
+  private Map<String, FanOutStatus> fanOut;
   @JsonPropertyDescription("The approval steps waiting for a decision, comma-separated; absent when none waits.")
   private String waitingForApproval;
   private Map<String, StepStatus> steps = new LinkedHashMap<>();
@@ -52,6 +55,8 @@ public class JobFlowStatus {
   public void setFinishedAt(String finishedAt) { this.finishedAt = finishedAt; }
   public Map<String, Integer> getStepCounts() { return stepCounts; }
   public void setStepCounts(Map<String, Integer> stepCounts) { this.stepCounts = stepCounts; }
+  public Map<String, FanOutStatus> getFanOut() { return fanOut; }
+  public void setFanOut(Map<String, FanOutStatus> fanOut) { this.fanOut = fanOut; }
   public String getWaitingForApproval() { return waitingForApproval; }
   public void setWaitingForApproval(String waitingForApproval) { this.waitingForApproval = waitingForApproval; }
   public Map<String, StepStatus> getSteps() { return steps; }

@@ -125,6 +125,11 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     }
 
     @Override
+    public Fields flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+      return new Fields().detail("jobs", String.join(",", e.jobs()));
+    }
+
+    @Override
     public Fields flowDeleted(FlowEvent.FlowDeleted e) {
       return new Fields();
     }

@@ -1,5 +1,6 @@
 package dev.jobflow.cli;
 
+import dev.jobflow.api.FanOutStatus;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.client.FlowStates;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,10 +58,30 @@ final class GetCommand extends ClusterCommand {
     out.println();
     FlowTree.lines(flow, now, new FlowTree.Style(output == OutputFormat.wide, 0, 0, FlowTree.Branches.forOutput()))
         .forEach(out::println);
+    printFanOut(out, flow);
     printConditions(out, flow, now);
     printEvents(out, flow, now);
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The instance counts of each fan-out step: the whole picture, also when the status lists few instances. */
+  private static void printFanOut(PrintWriter out, JobFlow flow) {
+    Map<String, FanOutStatus> fanOut = flow.getStatus() == null ? null : flow.getStatus().getFanOut();
+    if (fanOut == null || fanOut.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("Fan-out:");
+    TextTable table = new TextTable().row("  STEP", "INSTANCES", "PENDING", "RUNNING", "RETRYING", "SUCCEEDED",
+        "FAILED", "SKIPPED", "CANCELLED");
+    fanOut.forEach((step, c) -> table.row("  " + step, n(c.getTotal()), n(c.getPending()), n(c.getRunning()),
+        n(c.getRetrying()), n(c.getSucceeded()), n(c.getFailed()), n(c.getSkipped()), n(c.getCancelled())));
+    table.lines().forEach(out::println);
+  }
+
+  private static String n(int count) {
+    return Integer.toString(count);
   }
 
   private static void printConditions(PrintWriter out, JobFlow flow, Instant now) {

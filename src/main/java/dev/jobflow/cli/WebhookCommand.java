@@ -88,7 +88,8 @@ public final class WebhookCommand implements Callable<Integer> {
     system.getWhenTerminated().thenRun(client::close);
     AdmissionServer server;
     try {
-      server = AdmissionServer.start(system, settings, new JobFlowValidator(), new ClusterTemplates(client),
+      server = AdmissionServer.start(system, settings,
+          new JobFlowValidator(dev.jobflow.flow.EngineSettings.fanOutLimits(config)), new ClusterTemplates(client),
               new AdmissionMetrics(metrics))
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {

@@ -141,10 +141,14 @@ public final class Controller implements AutoCloseable {
     // The web view's live state hears what the status writer hears, after it.
     LiveFlows live = new LiveFlows();
     Redelivery redelivery = new Redelivery(io);
-    var deps = new FlowEntity.Dependencies(EngineSettings.from(config), runtime,
+    EngineSettings engine = EngineSettings.from(config);
+    // One validator for the reconciler, schedules and the embedded webhook: the cap the engine records is the one
+    // admission applies.
+    JobFlowValidator validator = new JobFlowValidator(engine.fanOut());
+    var deps = new FlowEntity.Dependencies(engine, runtime,
         FlowListener.all(reporter, flowMetrics, live, redelivery), flowMetrics, clock);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
-    FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, new JobFlowValidator(),
+    FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, validator,
         reporter, io, new TemplateResolver(new ClusterTemplates(client)));
 
     ScheduleClock scheduleClock = settings.scheduleClockSpeed() == 1.0 ? ScheduleClock.of(clock)
@@ -154,7 +158,7 @@ public final class Controller implements AutoCloseable {
         Duration.ofSeconds(5));
     ActorRef<ScheduleRouter.Command> scheduleRouter = system.systemActorOf(ScheduleRouter.create(scheduleDeps),
         "schedules", Props.empty());
-    ScheduleReconciler schedules = new ScheduleReconciler(scheduleRouter, new JobFlowValidator(), events);
+    ScheduleReconciler schedules = new ScheduleReconciler(scheduleRouter, validator, events);
 
     TriggerPublisher triggerPublisher = new TriggerPublisher(client, io, events, metrics, clock);
     var triggerDeps = new TriggerEntity.Dependencies(deps.settings().instanceId(), new KubeTriggerRuntime(client, io),
@@ -202,7 +206,7 @@ public final class Controller implements AutoCloseable {
 
     AdmissionServer webhook = null;
     if (settings.webhook() != null) {
-      webhook = AdmissionServer.start(system, settings.webhook(), new JobFlowValidator(), new ClusterTemplates(client),
+      webhook = AdmissionServer.start(system, settings.webhook(), validator, new ClusterTemplates(client),
               new AdmissionMetrics(metrics))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -106,6 +106,12 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
         scheduleClockSpeed, triggers, notifications);
   }
 
+  /** With statuses written as {@code newStatus} says (how often, from which size on bounded). */
+  public ControllerSettings withStatus(Status newStatus) {
+    return new ControllerSettings(cluster, journal, webhook, http, newStatus, periods, metricsEnabled,
+        scheduleClockSpeed, triggers);
+  }
+
   /** Without a {@code /metrics} endpoint. */
   public ControllerSettings withoutMetrics() {
     return new ControllerSettings(cluster, journal, webhook, http, status, periods, false, scheduleClockSpeed,

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -45,6 +44,7 @@ public final class DagState {
     /** Instances whose dependencies (none) and condition are met, waiting for a slot. */
     final TreeSet<Integer> ready = new TreeSet<>();
     int running;
+    int retrying;
     int settled;
     int succeeded;
     int failed;
@@ -93,8 +93,8 @@ public final class DagState {
   final TreeSet<Integer> ready = new TreeSet<>();
   /** Pending fan-out steps whose dependencies are met: their list is to be fixed. */
   final TreeSet<Integer> toExpand = new TreeSet<>();
-  /** Expanded fan-out steps by index. */
-  final Map<Integer, Group> groups = new HashMap<>();
+  /** Expanded fan-out steps by index, in spec order. */
+  final Map<Integer, Group> groups = new java.util.TreeMap<>();
   /** Pending steps whose dependencies are met and whose condition is to be evaluated. */
   final TreeSet<Integer> toEvaluate = new TreeSet<>();
   /** Pending DAG steps whose dependencies can no longer be met (a dependency did not succeed, or depends is false). */
@@ -194,6 +194,7 @@ public final class DagState {
   public void onAttemptStarted(int step, int attempt, Instant at) {
     if (phase[step] == StepPhase.Retrying) {
       retries.remove(new Due(nextAttemptAt[step], step));
+      countRetrying(step, -1);
     }
     unready(step);
     // A restore replays the dependencies first, which queues the step's condition again: it was met already.
@@ -289,6 +290,7 @@ public final class DagState {
   public void onRetryScheduled(int step, Instant retryAt, String why, String detail) {
     stopRunning(step);
     setPhase(step, StepPhase.Retrying);
+    countRetrying(step, +1);
     idle(step, +1);
     nextAttemptAt[step] = retryAt;
     reason[step] = why;
@@ -349,6 +351,7 @@ public final class DagState {
 
   private void stopWaitingForRetry(int step) {
     retries.remove(new Due(nextAttemptAt[step], step));
+    countRetrying(step, -1);
     nextAttemptAt[step] = null;
     idle(step, -1);
   }
@@ -358,6 +361,12 @@ public final class DagState {
     outcomeReason = why;
     outcomeMessage = detail;
     flowFinishedAt = at;
+  }
+
+  private void countRetrying(int step, int delta) {
+    if (graph.step(step).isInstance()) {
+      groups.get(graph.step(step).parent()).retrying += delta;
+    }
   }
 
   private void stopRunning(int step) {
@@ -610,6 +619,19 @@ public final class DagState {
       return FlowPhase.Suspended;
     }
     return phaseCounts[StepPhase.Pending.ordinal()] == graph.size() ? FlowPhase.Pending : FlowPhase.Running;
+  }
+
+  /** The instance counts of each expanded fan-out step, in spec order: one entry per step, whatever its size. */
+  public List<InstanceCounts> instanceCounts() {
+    List<InstanceCounts> out = new ArrayList<>(groups.size());
+    for (Map.Entry<Integer, Group> e : groups.entrySet()) {
+      int step = e.getKey();
+      Group g = e.getValue();
+      int pending = g.size() - g.settled - g.running - g.retrying;
+      out.add(new InstanceCounts(graph.step(step).name(), g.size(), pending, g.running, g.retrying, g.succeeded,
+          g.failed, g.skipped + g.skippedByWhen, g.cancelled));
+    }
+    return out;
   }
 
   /** The outputs a step's Job wrote, null when they were not read. */

@@ -1,6 +1,7 @@
 package dev.jobflow.flow;
 
 import com.typesafe.config.Config;
+import dev.jobflow.api.FanOutLimits;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -15,9 +16,11 @@ import java.time.Duration;
  *     ({@link FlowTags})
  * @param createMinBackoff first delay before retrying a failed Job creation (API errors)
  * @param createMaxBackoff longest delay between Job creation retries
+ * @param fanOut the fan-out cap ({@code jobflow.engine.fan-out}): recorded in each flow as it is accepted, and the
+ *     admission webhook refuses what it would refuse
  */
 public record EngineSettings(int snapshotEvery, int keepSnapshots, String instanceId, int tagShards,
-                             Duration createMinBackoff, Duration createMaxBackoff) {
+                             Duration createMinBackoff, Duration createMaxBackoff, FanOutLimits fanOut) {
   public EngineSettings {
     if (snapshotEvery < 1) {
       throw new IllegalArgumentException("jobflow.engine.snapshot-every must be >= 1, was " + snapshotEvery);
@@ -28,6 +31,7 @@ public record EngineSettings(int snapshotEvery, int keepSnapshots, String instan
     if (tagShards < 1) {
       throw new IllegalArgumentException("jobflow.engine.tag-shards must be >= 1, was " + tagShards);
     }
+    fanOut = fanOut == null ? FanOutLimits.DEFAULT : fanOut;
   }
 
   /** Reads {@code jobflow.engine} from the (application) config. */
@@ -36,16 +40,30 @@ public record EngineSettings(int snapshotEvery, int keepSnapshots, String instan
     String id = c.getString("instance-id");
     return new EngineSettings(c.getInt("snapshot-every"), c.getInt("keep-snapshots"),
         id.isBlank() ? defaultInstanceId() : id, c.getInt("tag-shards"),
-        c.getDuration("create-retry.min-backoff"), c.getDuration("create-retry.max-backoff"));
+        c.getDuration("create-retry.min-backoff"), c.getDuration("create-retry.max-backoff"), fanOutLimits(root));
+  }
+
+  /**
+   * Reads {@code jobflow.engine.fan-out}: the one place the cap is read, for the engine and for the admission webhook
+   * (also when it runs as its own Deployment, {@code jobflow webhook}).
+   */
+  public static FanOutLimits fanOutLimits(Config root) {
+    return new FanOutLimits(root.getInt("jobflow.engine.fan-out.max-items-cap"));
   }
 
   /** Defaults for tests and tools. */
   public static EngineSettings defaults(String instanceId) {
-    return new EngineSettings(100, 2, instanceId, 4, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    return new EngineSettings(100, 2, instanceId, 4, Duration.ofSeconds(1), Duration.ofSeconds(30),
+        FanOutLimits.DEFAULT);
   }
 
   public EngineSettings withSnapshotEvery(int n) {
-    return new EngineSettings(n, keepSnapshots, instanceId, tagShards, createMinBackoff, createMaxBackoff);
+    return new EngineSettings(n, keepSnapshots, instanceId, tagShards, createMinBackoff, createMaxBackoff, fanOut);
+  }
+
+  public EngineSettings withFanOut(FanOutLimits limits) {
+    return new EngineSettings(snapshotEvery, keepSnapshots, instanceId, tagShards, createMinBackoff, createMaxBackoff,
+        limits);
   }
 
   /**

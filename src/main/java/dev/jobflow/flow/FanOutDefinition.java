@@ -33,16 +33,16 @@ public record FanOutDefinition(List<String> items, String param, Long count, Lon
     return count != null || start != null || end != null || format != null;
   }
 
-  /** The most items the engine lets this step have. */
-  public int effectiveMaxItems() {
-    return FanOutLimits.effectiveMaxItems(maxItems);
+  /** The most items the engine lets this step have under these limits. */
+  public int effectiveMaxItems(FanOutLimits limits) {
+    return limits.effectiveMaxItems(maxItems);
   }
 
   /**
    * How many instances it will have at most, known before it runs: the size of a written list, or maxItems for
    * {@code withParam}. Spaces the flow's snapshots (a snapshot costs as much as the flow is large).
    */
-  public int expectedInstances() {
+  public int expectedInstances(FanOutLimits limits) {
     long n;
     if (items != null) {
       n = items.size();
@@ -53,14 +53,14 @@ public record FanOutDefinition(List<String> items, String param, Long count, Lon
     } else if (sequenceGiven()) {
       n = Math.abs((end == null ? 0 : end) - (start == null ? 0 : start)) + 1;
     } else {
-      n = effectiveMaxItems();
+      n = effectiveMaxItems(limits);
     }
-    return (int) Math.min(n, effectiveMaxItems());
+    return (int) Math.min(n, effectiveMaxItems(limits));
   }
 
   /** The rules' view: the source, the limit, the parallelism; throws naming the field when the source cannot be used. */
-  public FanOut toFanOut(String step) {
-    return new FanOut(source(step), effectiveMaxItems(), parallelism);
+  public FanOut toFanOut(String step, FanOutLimits limits) {
+    return new FanOut(source(step), effectiveMaxItems(limits), parallelism);
   }
 
   private ItemSource source(String step) {

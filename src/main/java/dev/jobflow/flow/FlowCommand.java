@@ -76,6 +76,16 @@ public sealed interface FlowCommand extends JsonSerializable {
    */
   record Stop() implements FlowCommand {}
 
+  /**
+   * Jobs of this flow exist that the journal never recorded (see {@link HistoryGap}), found when the flow recovered or
+   * was accepted: record it once.
+   */
+  record LostHistoryFound(boolean acceptedAnew, java.util.List<String> jobs) implements FlowCommand {
+    public LostHistoryFound {
+      jobs = java.util.List.copyOf(jobs);
+    }
+  }
+
   /** The step actor of this Job stopped (its attempt reported, or it deleted the Job). */
   record StepActorStopped(String job) implements FlowCommand {}
 }

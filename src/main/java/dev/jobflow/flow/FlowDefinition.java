@@ -4,6 +4,7 @@ import dev.jobflow.api.Approval;
 import dev.jobflow.api.Approvers;
 import dev.jobflow.api.Backoff;
 import dev.jobflow.api.FailurePolicy;
+import dev.jobflow.api.FanOutLimits;
 import dev.jobflow.api.GoDuration;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowSpec;
@@ -31,6 +32,8 @@ import java.util.Map;
  *     absent from events written before templates existed)
  * @param labels the flow's labels when it was accepted, which conditions read as {@code flow.labels}; null when it had
  *     none (and in events written before conditions existed)
+ * @param maxItemsCap the controller's fan-out cap when the flow was accepted ({@link FanOutLimits}); null before it
+ *     was recorded (then {@link FanOutLimits#DEFAULT_MAX_ITEMS_CAP} applies, as it did)
  * @param sinks where the flow's notifications go ({@code spec.notify}, or its template's); null when it names none
  *     (and in events written before notifications existed)
  */
@@ -38,7 +41,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
                              List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels,
-                             List<SinkDefinition> sinks)
+                             Integer maxItemsCap, List<SinkDefinition> sinks)
     implements JsonSerializable {
   public FlowDefinition {
     sinks = sinks == null || sinks.isEmpty() ? null : List.copyOf(sinks);
@@ -53,9 +56,18 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
   public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                         FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                         Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
+                        TemplateSource template, Map<String, String> labels, Integer maxItemsCap) {
+    this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
+        finallySteps, template, labels, maxItemsCap, null);
+  }
+
+  /** A definition without a recorded fan-out cap (the default applies) and without notification sinks. */
+  public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
+                        FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
+                        Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
                         TemplateSource template, Map<String, String> labels) {
     this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
-        finallySteps, template, labels, null);
+        finallySteps, template, labels, null, null);
   }
 
   /** A definition whose steps are its own (no template), without labels. */
@@ -76,7 +88,18 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
 
   public FlowDefinition withTemplate(TemplateSource source) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, source, labels, sinks);
+        parameters, steps, finallySteps, source, labels, maxItemsCap, sinks);
+  }
+
+  /** As accepted under these limits: the cap is recorded, so a replay applies the cap that applied then. */
+  public FlowDefinition withLimits(FanOutLimits limits) {
+    return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
+        parameters, steps, finallySteps, template, labels, limits.maxItemsCap(), sinks);
+  }
+
+  /** The fan-out limits this flow runs under. */
+  public FanOutLimits limits() {
+    return FanOutLimits.ofCap(maxItemsCap);
   }
 
   /**
@@ -91,7 +114,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     }
     return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
         suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels,
-        accepted.sinks);
+        accepted.maxItemsCap, accepted.sinks);
   }
 
   public FlowId id() {
@@ -115,7 +138,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
         meta.getGeneration() == null ? 0 : meta.getGeneration(), spec.getParallelism(), spec.effectiveFailurePolicy(),
         duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
         steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels(),
-        spec.getNotify() == null ? null : spec.getNotify().stream().map(SinkDefinition::from).toList());
+        null, spec.getNotify() == null ? null : spec.getNotify().stream().map(SinkDefinition::from).toList());
   }
 
   /** The graph the scheduler runs; throws naming the step when names, dependencies or conditions are unusable. */
@@ -123,7 +146,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     FlowGraph.Builder b = FlowGraph.builder().facts(new FlowFacts(name, namespace, labels, parameters));
     for (StepDefinition s : steps) {
       b.step(s.name(), dependency(s), s.retryRule(), s.timeout(), condition(s), s.continuesOnFailure(),
-          s.fanOut() == null ? null : s.fanOut().toFanOut(s.name()));
+          s.fanOut() == null ? null : s.fanOut().toFanOut(s.name(), limits()));
     }
     for (StepDefinition s : finallySteps) {
       if (s.fanOut() != null) {
@@ -160,7 +183,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
   public int expectedSteps() {
     long n = steps.size() + finallySteps.size();
     for (StepDefinition s : steps) {
-      n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances();
+      n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances(limits());
     }
     return (int) Math.min(Integer.MAX_VALUE, n);
   }

@@ -274,6 +274,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
           stopOrdered = true;
           return children.isEmpty() || isRunning(state) ? Effect().stop() : Effect().none();
         })
+        .onCommand(FlowCommand.LostHistoryFound.class, (state, cmd) ->
+            state.historyLost() != null || !state.isAccepted() || state.isDeleted() ? Effect().none()
+                : persistThenAct(state, Recording.of(HistoryGap.lost(cmd.acceptedAnew(), cmd.jobs(), meta()))))
         .onCommand(StepActorStopped.class, (state, cmd) -> {
           if (children.remove(cmd.job()) != null) {
             deps.health().actorStopped(true);
@@ -323,7 +326,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   }
 
   /** The flow starts with this definition; one whose template was gone at acceptance fails at once. */
-  private List<FlowEvent> accepting(FlowDefinition def) {
+  private List<FlowEvent> accepting(FlowDefinition submitted) {
+    FlowDefinition def = submitted.withLimits(deps.settings().fanOut());
     if (def.template() != null && !def.template().found()) {
       return List.of(new FlowEvent.FlowAccepted(meta(), def), new FlowEvent.FlowFailed(meta(),
           Reasons.TEMPLATE_NOT_FOUND, "JobFlowTemplate '" + def.template().name() + "' not found in namespace '"
@@ -446,8 +450,15 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     TreeSet<Integer> changed = new TreeSet<>();
     for (FlowEvent event : recorded.events()) {
       deps.listener().eventRecorded(id, event);
+      if (event instanceof FlowEvent.FlowAccepted) {
+        lookForLostHistory(state, true);
+      }
       if (event.step() != null && state.dag().graph().contains(event.step())) {
-        changed.add(state.dag().graph().indexOf(event.step()));
+        var step = state.dag().graph().step(state.dag().graph().indexOf(event.step()));
+        changed.add(step.index());
+        if (step.isInstance()) {
+          changed.add(step.parent()); // its fan-out step ends with its last instance: a fact derived, not recorded
+        }
       }
     }
     recorded.starts().forEach(a -> startAttempt(state, a));
@@ -483,6 +494,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (!state.isAccepted()) {
       return;
     }
+    if (!state.isDeleted()) {
+      lookForLostHistory(state, false);
+    }
     state.terminatedJobs().forEach(job -> terminate(state, job));
     DagState dag = state.dag();
     for (int step : dag.runningSteps()) {
@@ -494,6 +508,23 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       deps.listener().resumed(state.definition().id());
     }
     context.getSelf().tell(new Reconsider());
+  }
+
+  /**
+   * Before anything is decided: Jobs of attempts the journal never started mean it lost events (restored from an older
+   * backup, or lost). Said once, in status and an Event; the flow then adopts those Jobs by name as it goes.
+   */
+  private void lookForLostHistory(FlowState state, boolean acceptedAnew) {
+    if (state.historyLost() != null) {
+      return;
+    }
+    FlowDefinition def = state.definition();
+    List<String> unknown = HistoryGap.unknownJobs(state, deps.runtime().jobsOf(def.namespace(), def.uid()));
+    if (!unknown.isEmpty()) {
+      context.getLog().warn("{}: the journal lost history ({} Job(s) it never recorded: {})", def.id(), unknown.size(),
+          unknown);
+      context.getSelf().tell(new FlowCommand.LostHistoryFound(acceptedAnew, unknown));
+    }
   }
 
   private void startAttempt(FlowState state, Attempt attempt) {

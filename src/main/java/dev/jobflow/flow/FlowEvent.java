@@ -87,6 +87,8 @@ public sealed interface FlowEvent extends JsonSerializable {
     R flowRetried(FlowRetried e);
 
     R stepExpanded(StepExpanded e);
+
+    R flowHistoryLost(FlowHistoryLost e);
   }
 
   /**
@@ -274,6 +276,31 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.flowDeleted(this);
+    }
+  }
+
+  /**
+   * The cluster holds Jobs of this flow that its journal never recorded: the journal was restored from a backup older
+   * than the cluster ({@code reason} JournalBehind), or the flow was unknown to it and was accepted anew (JournalLost).
+   * The flow goes on from what the journal knows, adopting those Jobs by their deterministic names as it reaches their
+   * attempts; the history between the backup and the restore is gone for good.
+   *
+   * @param jobs the Jobs found that the journal did not know, by name
+   */
+  record FlowHistoryLost(EventMeta meta, String reason, String message, java.util.List<String> jobs)
+      implements FlowEvent {
+    public FlowHistoryLost {
+      jobs = jobs == null ? java.util.List.of() : java.util.List.copyOf(jobs);
+    }
+
+    @Override
+    public FlowHistoryLost withMeta(EventMeta m) {
+      return new FlowHistoryLost(m, reason, message, jobs);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowHistoryLost(this);
     }
   }
 

@@ -14,10 +14,20 @@ import java.util.List;
  *     written before the chain existed
  * @param lastRetry the latest retry of the flow, null when none (and in snapshots written before retries existed)
  * @param retries how many times the flow was retried, null when never
+ * @param historyLost the sign that the journal lost part of the flow's history, null when none (and in snapshots
+ *     written before it was looked for)
  */
 public record FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
                            List<String> terminatedJobs, boolean deleted, String lastHash,
-                           FlowEvent.FlowRetried lastRetry, Integer retries) implements JsonSerializable {
+                           FlowEvent.FlowRetried lastRetry, Integer retries, FlowEvent.FlowHistoryLost historyLost)
+    implements JsonSerializable {
+
+  /** A snapshot as written before lost history was looked for. */
+  public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
+                      List<String> terminatedJobs, boolean deleted, String lastHash, FlowEvent.FlowRetried lastRetry,
+                      Integer retries) {
+    this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, lastHash, lastRetry, retries, null);
+  }
 
   /** A snapshot as written before retries existed. */
   public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,

@@ -59,6 +59,8 @@ public final class FlowState {
   /** The latest retry of the flow (its request is handled: the same one again is no new request), null when none. */
   private FlowEvent.FlowRetried lastRetry;
   private int retries;
+  /** When Jobs of this flow turned up that the journal never recorded (a restored or lost journal), else null. */
+  private FlowEvent.FlowHistoryLost historyLost;
   // The hash chain's head (HashChain): the last event, hashed only when needed, so a
   // recovery replaying many events hashes one.
   private FlowEvent lastEvent;
@@ -201,6 +203,12 @@ public final class FlowState {
     }
 
     @Override
+    public FlowState flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+      historyLost = e;
+      return FlowState.this;
+    }
+
+    @Override
     public FlowState stepCancelled(StepCancelled e) {
       // A step cancelled while it waited for a retry has no attempt running: its last (failed) Job stays.
       boolean wasRunning = dag.phase(index(e.step())) == StepPhase.Running;
@@ -310,6 +318,11 @@ public final class FlowState {
 
   public boolean isDeleted() {
     return deleted;
+  }
+
+  /** The first sign that the journal lost part of this flow's history, null when none was found. */
+  public FlowEvent.FlowHistoryLost historyLost() {
+    return historyLost;
   }
 
   /** Why the accepted spec cannot run, null when it can. */
@@ -471,7 +484,8 @@ public final class FlowState {
       message = "spec.suspend is true: no new steps start";
     }
     return new FlowSummary(phase(), observedGeneration, dag.graph().size(), dag.finishedCount(), counts,
-        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message, retries, lastRetry);
+        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message, retries, lastRetry, historyLost,
+        dag.instanceCounts());
   }
 
   /** The status of one step, by index. */
@@ -524,7 +538,7 @@ public final class FlowState {
 
   public FlowSnapshot toSnapshot() {
     return new FlowSnapshot(definition, observedGeneration, dag == null ? null : dag.snapshot(), invalid,
-        List.copyOf(terminatedJobs), deleted, chainHead(null), lastRetry, retries == 0 ? null : retries);
+        List.copyOf(terminatedJobs), deleted, chainHead(null), lastRetry, retries == 0 ? null : retries, historyLost);
   }
 
   public static FlowState fromSnapshot(FlowSnapshot snap) {
@@ -543,6 +557,7 @@ public final class FlowState {
     s.deleted = snap.deleted();
     s.lastRetry = snap.lastRetry();
     s.retries = snap.retries() == null ? 0 : snap.retries();
+    s.historyLost = snap.historyLost();
     s.restored = true;
     s.lastHash = snap.lastHash();
     return s;

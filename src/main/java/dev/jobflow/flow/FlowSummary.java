@@ -2,7 +2,9 @@ package dev.jobflow.flow;
 
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.StepPhase;
+import dev.jobflow.dag.InstanceCounts;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,10 +15,25 @@ import java.util.Map;
  * @param reason why the flow is in its phase (e.g. {@code StepFailed}), null while nothing to say
  * @param retries how many times the flow was retried in place
  * @param lastRetry the latest of those retries, null when none
+ * @param historyLost the sign that the journal lost part of this flow's history, null when none was found
+ * @param instances the instance counts of each expanded fan-out step, in spec order (empty when none)
  */
 public record FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,
                           Map<StepPhase, Integer> stepCounts, Instant startedAt, Instant finishedAt, String reason,
-                          String message, int retries, FlowEvent.FlowRetried lastRetry) implements JsonSerializable {
+                          String message, int retries, FlowEvent.FlowRetried lastRetry,
+                          FlowEvent.FlowHistoryLost historyLost, List<InstanceCounts> instances)
+    implements JsonSerializable {
+  public FlowSummary {
+    instances = instances == null ? List.of() : List.copyOf(instances);
+  }
+
+  /** A flow whose history is whole, without fan-out steps. */
+  public FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,
+                     Map<StepPhase, Integer> stepCounts, Instant startedAt, Instant finishedAt, String reason,
+                     String message, int retries, FlowEvent.FlowRetried lastRetry) {
+    this(phase, observedGeneration, totalSteps, finishedSteps, stepCounts, startedAt, finishedAt, reason, message,
+        retries, lastRetry, null, List.of());
+  }
 
   /** A flow never retried. */
   public FlowSummary(FlowPhase phase, long observedGeneration, int totalSteps, int finishedSteps,

@@ -117,6 +117,12 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
       return null;
     }
 
+    // Seen in status and Events; not a rate anyone alerts on (it happens once per restore).
+    @Override
+    public Void flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+      return null;
+    }
+
     @Override
     public Void flowDeleted(FlowEvent.FlowDeleted e) {
       return null;

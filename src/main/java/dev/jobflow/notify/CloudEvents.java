@@ -158,6 +158,11 @@ public final class CloudEvents {
     }
 
     @Override
+    public CloudEvent flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+      return null; // the controller's bookkeeping after a journal restore; the flow goes on
+    }
+
+    @Override
     public CloudEvent stepAttemptStarted(FlowEvent.StepAttemptStarted e) {
       return null;
     }

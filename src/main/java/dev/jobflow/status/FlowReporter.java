@@ -98,6 +98,8 @@ public final class FlowReporter implements FlowListener {
 
   /** The Kubernetes Event for a journal event, or null when kubectl users need not hear of it. */
   record KubeEvent(Type type, String reason, String message) {
+    /** The reason of the Event (and the type of the status condition) of a flow whose journal lost history. */
+    static final String HISTORY_LOST = FlowStatusProjection.HISTORY_LOST;
     static final FlowEvent.Handler<KubeEvent> OF = new FlowEvent.Handler<>() {
       @Override
       public KubeEvent flowAccepted(FlowEvent.FlowAccepted e) {
@@ -152,6 +154,11 @@ public final class FlowReporter implements FlowListener {
       @Override
       public KubeEvent flowRetried(FlowEvent.FlowRetried e) {
         return new KubeEvent(Type.Normal, "FlowRetried", e.message());
+      }
+
+      @Override
+      public KubeEvent flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+        return new KubeEvent(Type.Warning, HISTORY_LOST, e.message());
       }
 
       @Override

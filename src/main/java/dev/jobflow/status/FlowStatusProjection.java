@@ -1,9 +1,11 @@
 package dev.jobflow.status;
 
+import dev.jobflow.api.FanOutStatus;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlowStatus;
 import dev.jobflow.api.StepPhase;
 import dev.jobflow.api.StepStatus;
+import dev.jobflow.dag.InstanceCounts;
 import dev.jobflow.dag.Reasons;
 import dev.jobflow.flow.FlowStatusUpdate;
 import dev.jobflow.flow.FlowSummary;
@@ -30,6 +32,9 @@ public final class FlowStatusProjection {
   /** Which steps of a large flow are listed first. */
   private static final List<StepPhase> LISTED_ORDER = List.of(StepPhase.Failed, StepPhase.Running, StepPhase.Retrying,
       StepPhase.Cancelled, StepPhase.Skipped, StepPhase.Pending);
+
+  /** The condition of a flow whose journal lost part of its history (restored from an older backup, or lost). */
+  public static final String HISTORY_LOST = "HistoryLost";
 
   private final int fullListLimit;
   private final Map<String, StepView> steps = new LinkedHashMap<>();
@@ -68,6 +73,7 @@ public final class FlowStatusProjection {
       }
     });
     status.setStepCounts(counts);
+    status.setFanOut(fanOut(summary));
     boolean bounded = summary.totalSteps() > fullListLimit;
     Map<String, StepStatus> out = new LinkedHashMap<>();
     List<StepView> waiting = new ArrayList<>();
@@ -92,6 +98,10 @@ public final class FlowStatusProjection {
       status.setLastRetry(retry(summary.lastRetry()));
     }
     List<Condition> conditions = conditions(summary);
+    if (summary.historyLost() != null) { // only flows whose journal lost history carry it: True for good
+      var lost = summary.historyLost();
+      conditions.add(condition(HISTORY_LOST, true, lost.reason(), lost.message(), summary.observedGeneration()));
+    }
     if (approvalRequested) { // only flows that asked for an approval carry the condition
       conditions.add(waitingForApproval(waiting, summary.observedGeneration()));
     }
@@ -125,6 +135,25 @@ public final class FlowStatusProjection {
       }
     }
     return notSucceeded - out.size();
+  }
+
+  /**
+   * The instance counts of each fan-out step, from the engine's counters (kept as facts are applied, so they are
+   * right whatever the steps listed); at most {@link #LISTED_LIMIT} steps, null when the flow has none expanded.
+   */
+  private static Map<String, FanOutStatus> fanOut(FlowSummary summary) {
+    if (summary.instances().isEmpty()) {
+      return null;
+    }
+    Map<String, FanOutStatus> out = new LinkedHashMap<>();
+    for (InstanceCounts c : summary.instances()) {
+      if (out.size() == LISTED_LIMIT) {
+        break;
+      }
+      out.put(c.step(), new FanOutStatus(c.total(), c.pending(), c.running(), c.retrying(), c.succeeded(), c.failed(),
+          c.skipped(), c.cancelled()));
+    }
+    return out;
   }
 
   private static dev.jobflow.api.RetryStatus retry(dev.jobflow.flow.FlowEvent.FlowRetried e) {

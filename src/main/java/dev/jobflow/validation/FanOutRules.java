@@ -13,7 +13,7 @@ import java.util.List;
 final class FanOutRules {
   private FanOutRules() {}
 
-  static void checkStep(StepAt at, List<Problem> problems) {
+  static void checkStep(StepAt at, FanOutLimits limits, List<Problem> problems) {
     Step step = at.step();
     List<String> sources = step.fanOutSources();
     if (sources.size() > 1) {
@@ -33,11 +33,11 @@ final class FanOutRules {
             + "withParam, withSequence or matrix"));
       }
     }
-    checkSequence(at, step.getWithSequence(), problems);
-    checkLimits(at, step, problems);
+    checkSequence(at, step.getWithSequence(), limits, problems);
+    checkLimits(at, step, limits, problems);
   }
 
-  private static void checkSequence(StepAt at, Sequence q, List<Problem> problems) {
+  private static void checkSequence(StepAt at, Sequence q, FanOutLimits limits, List<Problem> problems) {
     if (q == null) {
       return;
     }
@@ -58,26 +58,22 @@ final class FanOutRules {
       }
     }
     long size = sequenceSize(q);
-    if (size > limit(at.step())) {
-      problems.add(new Problem(path, "gives " + size + " items, more than maxItems (" + limit(at.step()) + ")"));
+    int limit = limits.effectiveMaxItems(at.step().getMaxItems());
+    if (size > limit) {
+      problems.add(new Problem(path, "gives " + size + " items, more than maxItems (" + limit + ")"));
     }
   }
 
-  private static void checkLimits(StepAt at, Step step, List<Problem> problems) {
-    Integer max = step.getMaxItems();
-    if (max != null && max > FanOutLimits.MAX_ITEMS_CAP) {
-      problems.add(new Problem(at.at("maxItems"), max + " is over the controller's cap of "
-          + FanOutLimits.MAX_ITEMS_CAP + " instances per step"));
+  private static void checkLimits(StepAt at, Step step, FanOutLimits limits, List<Problem> problems) {
+    String over = limits.maxItemsProblem(step.getMaxItems());
+    if (over != null) {
+      problems.add(new Problem(at.at("maxItems"), over));
     }
-    if (step.getWithItems() != null && step.getWithItems().size() > limit(step)) {
+    int limit = limits.effectiveMaxItems(step.getMaxItems());
+    if (step.getWithItems() != null && step.getWithItems().size() > limit) {
       problems.add(new Problem(at.at("withItems"), step.getWithItems().size() + " items, more than maxItems ("
-          + limit(step) + ")"));
+          + limit + ")"));
     }
-  }
-
-  /** The most items the step may have. */
-  static int limit(Step step) {
-    return FanOutLimits.effectiveMaxItems(step.getMaxItems());
   }
 
   private static long sequenceSize(Sequence q) {

@@ -2,6 +2,7 @@ package dev.jobflow.validation;
 
 import dev.jobflow.api.CronJobFlow;
 import dev.jobflow.api.CronJobFlowSpec;
+import dev.jobflow.api.FanOutLimits;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowSpec;
 import dev.jobflow.api.JobFlowTemplate;
@@ -23,6 +24,22 @@ import java.util.Map;
  * again, resolved, when the flow is accepted.
  */
 public final class JobFlowValidator {
+  private final FanOutLimits limits;
+
+  /** A validator with the default fan-out cap (tools without the controller's settings). */
+  public JobFlowValidator() {
+    this(FanOutLimits.DEFAULT);
+  }
+
+  /** A validator with the controller's fan-out cap ({@code jobflow.engine.fan-out}), the one the engine applies. */
+  public JobFlowValidator(FanOutLimits limits) {
+    this.limits = limits;
+  }
+
+  /** The fan-out limits this validator applies. */
+  public FanOutLimits limits() {
+    return limits;
+  }
 
   /** Every problem of the flow; empty when it is valid. */
   public List<Problem> validate(JobFlow flow) {
@@ -117,7 +134,7 @@ public final class JobFlowValidator {
     return spec;
   }
 
-  private static void checkFlowSpec(JobFlowSpec spec, List<Problem> problems) {
+  private void checkFlowSpec(JobFlowSpec spec, List<Problem> problems) {
     BoundsRules.checkFlow(spec, problems);
     ParameterRules parameters = new ParameterRules();
     parameters.checkDeclarations(spec.getParameters(), problems);
@@ -146,8 +163,8 @@ public final class JobFlowValidator {
         TemplateRules.checkStep(at, problems);
         parameters.checkReferences(at, conditions, problems);
         conditions.checkWhen(at, problems);
-        FanOutRules.checkStep(at, problems);
-        MatrixRules.checkStep(at, problems);
+        FanOutRules.checkStep(at, limits, problems);
+        MatrixRules.checkStep(at, limits, problems);
         conditions.checkWithParam(at, problems);
       }
     }

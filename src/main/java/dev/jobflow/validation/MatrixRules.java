@@ -1,5 +1,6 @@
 package dev.jobflow.validation;
 
+import dev.jobflow.api.FanOutLimits;
 import dev.jobflow.dag.StaticItems;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.Map;
 final class MatrixRules {
   private MatrixRules() {}
 
-  static void checkStep(StepAt at, List<Problem> problems) {
+  static void checkStep(StepAt at, FanOutLimits limits, List<Problem> problems) {
     Map<String, List<String>> matrix = at.step().getMatrix();
     if (matrix == null) {
       return;
@@ -24,7 +25,7 @@ final class MatrixRules {
       }
     }
     long size = StaticItems.productSize(matrix);
-    int limit = FanOutRules.limit(at.step());
+    int limit = limits.effectiveMaxItems(at.step().getMaxItems());
     if (size > limit) {
       List<String> sizes = matrix.entrySet().stream()
           .map(e -> e.getKey() + " " + (e.getValue() == null ? 0 : e.getValue().size())).toList();

@@ -147,6 +147,7 @@ class FanOutScenariosTest {
       assertEquals(Skipped, d.phase("shard-" + i));
       assertEquals(Reasons.FAIL_FAST, d.state.progress(d.index("shard-" + i)).reason());
     }
+    assertEquals(List.of(new InstanceCounts("shard", 6, 0, 1, 0, 1, 1, 3, 0)), d.state.instanceCounts());
     assertEquals(StepPhase.Pending, d.phase("handler"), "a failure handler over the instances waits for them");
     d.succeed("shard-1");
     assertEquals(Failed, d.phase("shard"));
@@ -164,14 +165,19 @@ class FanOutScenariosTest {
             sequence(2, null))
         .build();
     DagDriver d = driver(g, null, FailurePolicy.FailFast);
+    assertEquals(List.of(new InstanceCounts("shard", 2, 0, 2, 0, 0, 0, 0, 0)), d.state.instanceCounts());
     d.fail("shard-1");
     assertEquals(StepPhase.Retrying, d.phase("shard-1"));
     assertEquals(List.of("shard-0"), d.running());
+    assertEquals(List.of(new InstanceCounts("shard", 2, 0, 1, 1, 0, 0, 0, 0)), d.state.instanceCounts(),
+        "a retrying instance is counted as such, not as running or pending");
     d.advance(Duration.ofSeconds(10));
     assertEquals(2, d.state.attempts(d.index("shard-1")));
     assertEquals(1, d.state.attempts(d.index("shard-0")));
+    assertEquals(List.of(new InstanceCounts("shard", 2, 0, 2, 0, 0, 0, 0, 0)), d.state.instanceCounts());
     d.succeed("shard-1").succeed("shard-0");
     assertEquals(FlowPhase.Succeeded, d.outcome());
+    assertEquals(List.of(new InstanceCounts("shard", 2, 0, 0, 0, 2, 0, 0, 0)), d.state.instanceCounts());
     assertEquals(List.of("shard-0#1", "shard-1#1", "shard-1#2"), d.starts);
   }
 

@@ -141,7 +141,7 @@ class GoldenFilesTest {
   static FlowDefinition notifyingDefinition() {
     FlowDefinition d = definition();
     return new FlowDefinition(d.namespace(), d.name(), d.uid(), d.generation(), d.parallelism(), d.failurePolicy(),
-        d.timeout(), d.suspend(), d.shutdown(), d.parameters(), d.steps(), d.finallySteps(), null, null, List.of(
+        d.timeout(), d.suspend(), d.shutdown(), d.parameters(), d.steps(), d.finallySteps(), null, null, null, List.of(
             new SinkDefinition("https://hooks.example.com/jobflow", List.of("flow.failed", "step.failed"),
                 Map.of("X-Team", "data"), "hook-token", "token"),
             new SinkDefinition("http://receiver.ops.svc:8080/", null, null, null, null)));
@@ -208,6 +208,8 @@ class GoldenFilesTest {
         List.of("{\"path\":\"a.csv\"}", "{\"path\":\"b.csv\"}", "\"c.csv\"", "7")));
     s.put("FlowAccepted.fanOut", new FlowEvent.FlowAccepted(META, fanOutDefinition()));
     s.put("FlowSnapshot.fanOut", fanOutSnapshot());
+    s.put("FlowAccepted.maxItemsCap", new FlowEvent.FlowAccepted(META,
+        fanOutDefinition().withLimits(new dev.jobflow.api.FanOutLimits(50_000))));
     // Approval steps: the definition's optional approval, and the three events of a decision.
     s.put("FlowAccepted.approval", new FlowEvent.FlowAccepted(META, approvalDefinition()));
     s.put("StepApprovalRequested", new FlowEvent.StepApprovalRequested(META, "gate", 1, "Ship build 42?",
@@ -219,6 +221,9 @@ class GoldenFilesTest {
     s.put("FlowRetried", new FlowEvent.FlowRetried(META, "2", "transform", "alice@example.com",
         T.minusSeconds(2), List.of("transform", "load", "notify")));
     s.put("FlowSnapshot.retried", retriedSnapshot());
+    s.put("FlowHistoryLost", new FlowEvent.FlowHistoryLost(META, Reasons.JOURNAL_BEHIND,
+        "the journal does not know 2 Job(s) of this flow", List.of("nightly-etl-load-1", "nightly-etl-transform-2")));
+    s.put("FlowSnapshot.historyLost", historyLostSnapshot());
     // Notifications: the definition's optional sinks (spec.notify), recorded when the flow is accepted.
     s.put("FlowAccepted.notify", new FlowEvent.FlowAccepted(META, notifyingDefinition()));
     TriggerEvent.EventMeta tat = new TriggerEvent.EventMeta(T, "jobflow-controller-7d9f/1");
@@ -267,6 +272,16 @@ class GoldenFilesTest {
     return state.toSnapshot();
   }
 
+  /** A flow recovered from a journal restored from an older backup: the Jobs it did not know are recorded. */
+  static FlowSnapshot historyLostSnapshot() {
+    FlowState state = FlowState.empty();
+    state.apply(new FlowEvent.FlowAccepted(META, definition()));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 1, "nightly-etl-extract-1"));
+    state.apply(new FlowEvent.FlowHistoryLost(META, Reasons.JOURNAL_BEHIND, "the journal does not know 1 Job(s)",
+        List.of("nightly-etl-transform-1")));
+    return state.toSnapshot();
+  }
+
   @Test
   void everyEventTypeHasAGoldenSample() {
     Set<String> types = java.util.stream.Stream.of(FlowEvent.class, ScheduleEvent.class, TriggerEvent.class)
@@ -299,6 +314,8 @@ class GoldenFilesTest {
     assertEquals(snap, FlowState.fromSnapshot(snap).toSnapshot());
     FlowSnapshot fan = fanOutSnapshot();
     assertEquals(fan, FlowState.fromSnapshot(fan).toSnapshot());
+    FlowSnapshot lost = historyLostSnapshot();
+    assertEquals(lost, FlowState.fromSnapshot(lost).toSnapshot());
   }
 
   private static byte[] read(String name) throws Exception {

@@ -91,6 +91,23 @@ class FanOutRulesTest {
   }
 
   @Test
+  void aConfiguredCapBindsMaxItemsTheDefaultAndKnownLists() throws Exception {
+    JobFlowValidator capped = new JobFlowValidator(new dev.jobflow.api.FanOutLimits(50));
+    List<Problem> p = capped.validate(spec("f", "  steps:\n"
+        + step("a", "      withItems: [x]\n      maxItems: 51\n", "echo")
+        + step("b", "      withSequence: {count: 51}\n", "echo")
+        + step("c", "      matrix: {x: ['1', '2', '3', '4', '5', '6', '7', '8'], y: ['1', '2', '3', '4', '5', '6', '7']}\n",
+            "echo")
+        + step("d", "      withSequence: {count: 50}\n      maxItems: 50\n", "echo")));
+    assertProblem(p, "spec.steps[0].maxItems", "51 is over the controller's cap of 50 instances per step");
+    assertProblem(p, "spec.steps[1].withSequence", "gives 51 items, more than maxItems (50)");
+    assertProblem(p, "spec.steps[2].matrix", "56 combinations, more than maxItems (50)");
+    assertEquals(3, p.size(), "step d is within the cap: " + p);
+    assertEquals(List.of(), validator.validate(spec("f", "  steps:\n"
+        + step("b", "      withSequence: {count: 51}\n", "echo"))), "the default cap lets 51 through");
+  }
+
+  @Test
   void withParamIsCompiledAndReadsOnlyUpstreamSteps() throws Exception {
     List<Problem> p = problems("  steps:\n"
         + step("list", "", "echo")
