@@ -15,7 +15,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"parallelism", "failurePolicy", "timeout", "ttlSecondsAfterFinished", "suspend", "shutdown",
-    "templateRef", "parameters", "priority", "synchronization", "steps", "finally"})
+    "templateRef", "parameters", "priority", "synchronization", "steps", "finally", "notify"})
 // Only cheap CEL rules here: the API server rejects a CRD whose rules cost too much on large lists.
 // Everything else (cycles, unknown dependencies, unique names, templates) is the one validator's job.
 @ValidationRule(value = "has(self.templateRef) || (has(self.steps) && self.steps.size() > 0)",
@@ -65,6 +65,11 @@ public class JobFlowSpec {
   @JsonPropertyDescription("Steps run once the DAG has settled, whatever its outcome (exit handlers).")
   private List<Step> finallySteps = new ArrayList<>();
 
+  @JsonPropertyDescription("HTTP endpoints that receive CloudEvents when the flow starts, succeeds, fails or is "
+      + "cancelled, a step fails, or an approval is requested (docs/notifications.md). With templateRef and none "
+      + "given: the template's.")
+  private List<NotifySink> notify;
+
   public Integer getParallelism() { return parallelism; }
   public void setParallelism(Integer parallelism) { this.parallelism = parallelism; }
   public FailurePolicy getFailurePolicy() { return failurePolicy; }
@@ -91,6 +96,8 @@ public class JobFlowSpec {
   public List<Step> getFinallySteps() { return finallySteps; }
   @JsonProperty("finally")
   public void setFinallySteps(List<Step> finallySteps) { this.finallySteps = finallySteps; }
+  public List<NotifySink> getNotify() { return notify; }
+  public void setNotify(List<NotifySink> notify) { this.notify = notify; }
 
   /** The effective failure policy: FailFast when unset. */
   public FailurePolicy effectiveFailurePolicy() {

@@ -14,7 +14,7 @@ import java.util.List;
  * How a run is paced and kept (parallelism, TTL, suspend, shutdown) belongs to each JobFlow made from it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"description", "failurePolicy", "timeout", "parameters", "steps", "finally"})
+@JsonPropertyOrder({"description", "failurePolicy", "timeout", "parameters", "steps", "finally", "notify"})
 @ValidationRule(value = "self.steps.size() > 0", message = "a template needs at least one step")
 public class JobFlowTemplateSpec {
   @JsonPropertyDescription("What the template does, shown by kubectl get jft.")
@@ -37,6 +37,9 @@ public class JobFlowTemplateSpec {
   @JsonPropertyDescription("Steps run once the DAG has settled, as in a JobFlow.")
   private List<Step> finallySteps = new ArrayList<>();
 
+  @JsonPropertyDescription("Where flows made from the template send their notifications, unless they name their own.")
+  private List<NotifySink> notify;
+
   public String getDescription() { return description; }
   public void setDescription(String description) { this.description = description; }
   public FailurePolicy getFailurePolicy() { return failurePolicy; }
@@ -51,4 +54,6 @@ public class JobFlowTemplateSpec {
   public List<Step> getFinallySteps() { return finallySteps; }
   @JsonProperty("finally")
   public void setFinallySteps(List<Step> finallySteps) { this.finallySteps = finallySteps; }
+  public List<NotifySink> getNotify() { return notify; }
+  public void setNotify(List<NotifySink> notify) { this.notify = notify; }
 }

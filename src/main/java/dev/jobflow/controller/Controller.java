@@ -34,6 +34,9 @@ import dev.jobflow.journal.JournalHealth;
 import dev.jobflow.journal.JournalServer;
 import dev.jobflow.journal.JournalSettings;
 import dev.jobflow.kube.JobInformerHub;
+import dev.jobflow.notify.Notifier;
+import dev.jobflow.notify.NotifyOffsets;
+import dev.jobflow.notify.SinkClient;
 import dev.jobflow.kube.KubeJobRuntime;
 import dev.jobflow.metrics.FlowCensus;
 import dev.jobflow.metrics.FlowMetrics;
@@ -79,7 +82,8 @@ import org.slf4j.LoggerFactory;
  * JobFlowTrigger), the status
  * writer and Event recorder, the HTTP front (health, readiness, the audit API, the web view under {@code /ui/}), the embedded admission webhooks and
  * {@code /metrics}, and the JobFlowTrigger endpoint on its own HTTPS port when configured. Shut down through CoordinatedShutdown (SIGTERM): stop taking work, flush statuses,
- * then the actor system closes the journal.
+ * then the actor system closes the journal. On the cluster's leader, the notifier sends the flows' CloudEvents from
+ * the journal.
  */
 public final class Controller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -243,6 +247,11 @@ public final class Controller implements AutoCloseable {
     timers.scheduleWithFixedDelay(() -> safely("flow census", () -> census(flowInformer, metrics)), 1, 15,
         TimeUnit.SECONDS);
 
+    if (settings.notifications().enabled()) {
+      startNotifications(system, settings, metrics, new SecretTokenSource(client, io, clock, Duration.ofSeconds(5)),
+          timers, clock);
+    }
+
     Duration unreadyDelay = config.hasPath("jobflow.controller.shutdown-unready-delay")
         ? config.getDuration("jobflow.controller.shutdown-unready-delay") : Duration.ZERO;
     registerShutdown(system, router, stopping, unreadyDelay, () -> {
@@ -267,6 +276,32 @@ public final class Controller implements AutoCloseable {
       }
       Thread.sleep(20); // start-up only: fabric8 informers offer no future for their first list
     }
+  }
+
+  /**
+   * The notifier runs on the cluster's leader only, as the sweeps do: one replica sends each notification. It is
+   * stopped before the journal closes; what it had not delivered is sent by the next leader (or the next start).
+   */
+  private static void startNotifications(ActorSystem<Void> system, ControllerSettings settings,
+      JobflowMetrics metrics, SecretTokenSource secrets, ScheduledExecutorService timers, Clock clock) {
+    ExecutorService db = Executors.newSingleThreadExecutor(daemon("jobflow-notify-offsets"));
+    NotifyOffsets offsets = new NotifyOffsets(settings.journal(), clock);
+    Notifier notifier = new Notifier(system, settings.notifications(), offsets, secrets,
+        new SinkClient(settings.notifications().requestTimeout()), new Notifier.Observer() {
+          public void delivered(String event) { metrics.notificationDelivered(event); }
+          public void attemptFailed(String reason) { metrics.notificationAttemptFailed(reason); }
+          public void dropped(String reason) { metrics.notificationDropped(reason); }
+          public void retrying(int deliveries) { metrics.notificationsRetrying(deliveries); }
+          public void lag(Duration lag) { metrics.notificationLag(lag); }
+        }, clock, db);
+    timers.scheduleWithFixedDelay(() -> safely("notifications", () -> notifier.tick(ClusterNode.isLeader(system))),
+        0, 1, TimeUnit.SECONDS);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "stop-notifications",
+        () -> notifier.stop().thenApply(done -> {
+          offsets.close();
+          db.shutdown();
+          return done;
+        }));
   }
 
   /** One H2 file serves one process: several replicas need a journal they can share. */

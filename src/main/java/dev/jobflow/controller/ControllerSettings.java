@@ -3,6 +3,7 @@ package dev.jobflow.controller;
 import com.typesafe.config.Config;
 import dev.jobflow.admission.AdmissionSettings;
 import dev.jobflow.journal.JournalSettings;
+import dev.jobflow.notify.NotifySettings;
 import dev.jobflow.trigger.TriggerSettings;
 import java.time.Duration;
 import java.util.List;
@@ -16,15 +17,24 @@ import java.util.List;
  * @param scheduleClockSpeed how many times faster than the wall clock schedules run: 1 in production; {@code jobflow
  *     dev --clock-speed} sets more so a schedule is seen to fire
  * @param triggers the JobFlowTrigger endpoint's HTTPS port; null: none (triggers are not served)
+ * @param notifications how notifications are delivered ({@code jobflow.notify})
  */
 public record ControllerSettings(Cluster cluster, JournalSettings journal, AdmissionSettings webhook, Http http,
                                  Status status, Periods periods, boolean metricsEnabled, double scheduleClockSpeed,
-                                 TriggerSettings triggers) {
+                                 TriggerSettings triggers, NotifySettings notifications) {
 
   public ControllerSettings {
     if (!(scheduleClockSpeed > 0)) {
       throw new IllegalArgumentException("the schedule clock speed must be positive, got " + scheduleClockSpeed);
     }
+    notifications = notifications == null ? NotifySettings.defaultSettings() : notifications;
+  }
+
+  /** Settings with the default notification delivery. */
+  public ControllerSettings(Cluster cluster, JournalSettings journal, AdmissionSettings webhook, Http http,
+                            Status status, Periods periods, boolean metricsEnabled, double scheduleClockSpeed,
+                            TriggerSettings triggers) {
+    this(cluster, journal, webhook, http, status, periods, metricsEnabled, scheduleClockSpeed, triggers, null);
   }
 
   /** Settings without a trigger endpoint. */
@@ -77,8 +87,8 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
   public record Periods(Duration resync, Duration ttlSweep) {}
 
   /**
-   * Reads {@code jobflow.controller} for the HTTP front, status writing and periods, and {@code jobflow.trigger} for
-   * the trigger endpoint when it is enabled; metrics on.
+   * Reads {@code jobflow.controller} for the HTTP front, status writing and periods, {@code jobflow.trigger} for
+   * the trigger endpoint when it is enabled, and {@code jobflow.notify}; metrics on.
    */
   public static ControllerSettings fromConfig(Config config, Cluster cluster, JournalSettings journal,
       AdmissionSettings webhook) {
@@ -87,12 +97,13 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
         new Http(c.getString("http-interface"), c.getInt("http-port"), true),
         new Status(c.getDuration("status-interval"), c.getInt("full-status-limit")),
         new Periods(c.getDuration("resync"), c.getDuration("ttl-sweep")), true, 1.0,
-        config.getBoolean("jobflow.trigger.enabled") ? TriggerSettings.fromConfig(config) : null);
+        config.getBoolean("jobflow.trigger.enabled") ? TriggerSettings.fromConfig(config) : null,
+        NotifySettings.fromConfig(config));
   }
 
   public ControllerSettings withHttp(Http newHttp) {
     return new ControllerSettings(cluster, journal, webhook, newHttp, status, periods, metricsEnabled,
-        scheduleClockSpeed, triggers);
+        scheduleClockSpeed, triggers, notifications);
   }
 
   /** With statuses written as {@code newStatus} says (how often, from which size on bounded). */
@@ -104,17 +115,24 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
   /** Without a {@code /metrics} endpoint. */
   public ControllerSettings withoutMetrics() {
     return new ControllerSettings(cluster, journal, webhook, http, status, periods, false, scheduleClockSpeed,
-        triggers);
+        triggers, notifications);
   }
 
   /** Dev mode and tests only: schedules run {@code speed} times faster than the wall clock. */
   public ControllerSettings withScheduleClockSpeed(double speed) {
-    return new ControllerSettings(cluster, journal, webhook, http, status, periods, metricsEnabled, speed, triggers);
+    return new ControllerSettings(cluster, journal, webhook, http, status, periods, metricsEnabled, speed, triggers,
+        notifications);
   }
 
   /** With the JobFlowTrigger endpoint on its own HTTPS port. */
   public ControllerSettings withTriggers(TriggerSettings newTriggers) {
     return new ControllerSettings(cluster, journal, webhook, http, status, periods, metricsEnabled,
-        scheduleClockSpeed, newTriggers);
+        scheduleClockSpeed, newTriggers, notifications);
+  }
+
+  /** With notifications delivered as {@code newNotify} says. */
+  public ControllerSettings withNotifications(NotifySettings newNotify) {
+    return new ControllerSettings(cluster, journal, webhook, http, status, periods, metricsEnabled,
+        scheduleClockSpeed, triggers, newNotify);
   }
 }

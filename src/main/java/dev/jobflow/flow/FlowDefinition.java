@@ -38,15 +38,18 @@ import java.util.Map;
  *     when unset, and in events written before priorities existed
  * @param synchronization the mutex or semaphore of {@code spec.synchronization}, null for none
  * @param createdAt the JobFlow's creationTimestamp (which of two flows of one priority is older), null when unknown
+ * @param sinks where the flow's notifications go ({@code spec.notify}, or its template's); null when it names none
+ *     (and in events written before notifications existed)
  */
 public record FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
                              List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels,
                              Integer maxItemsCap, Integer priority, FlowLock synchronization,
-                             java.time.Instant createdAt)
+                             java.time.Instant createdAt, List<SinkDefinition> sinks)
     implements JsonSerializable {
   public FlowDefinition {
+    sinks = sinks == null || sinks.isEmpty() ? null : List.copyOf(sinks);
     labels = labels == null || labels.isEmpty() ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     steps = steps == null ? List.of() : List.copyOf(steps);
@@ -54,13 +57,22 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
   }
 
-  /** A definition without a recorded fan-out cap, priority, synchronization or creation time. */
+  /** A definition without notification sinks. */
+  public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
+                        FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
+                        Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
+                        TemplateSource template, Map<String, String> labels, Integer maxItemsCap) {
+    this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
+        finallySteps, template, labels, maxItemsCap, null, null, null, null);
+  }
+
+  /** A definition without a recorded fan-out cap, priority, synchronization, creation time or sinks. */
   public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                         FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                         Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
                         TemplateSource template, Map<String, String> labels) {
     this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
-        finallySteps, template, labels, null, null, null, null);
+        finallySteps, template, labels, null, null, null, null, null);
   }
 
   /** A definition whose steps are its own (no template), without labels. */
@@ -81,13 +93,13 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
 
   public FlowDefinition withTemplate(TemplateSource source) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, source, labels, maxItemsCap, priority, synchronization, createdAt);
+        parameters, steps, finallySteps, source, labels, maxItemsCap, priority, synchronization, createdAt, sinks);
   }
 
   /** As accepted under these limits: the cap is recorded, so a replay applies the cap that applied then. */
   public FlowDefinition withLimits(FanOutLimits limits) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, template, labels, limits.maxItemsCap(), priority, synchronization, createdAt);
+        parameters, steps, finallySteps, template, labels, limits.maxItemsCap(), priority, synchronization, createdAt, sinks);
   }
 
   /** The fan-out limits this flow runs under. */
@@ -98,7 +110,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
   /** The same flow with this priority and lock (tests, and flows read from a JobFlow). */
   public FlowDefinition withLocking(Integer priority, FlowLock synchronization, java.time.Instant createdAt) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, template, labels, maxItemsCap, priority, synchronization, createdAt);
+        parameters, steps, finallySteps, template, labels, maxItemsCap, priority, synchronization, createdAt, sinks);
   }
 
   /** {@code spec.priority}, 0 when unset. */
@@ -118,7 +130,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     }
     return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
         suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels,
-        accepted.maxItemsCap, accepted.priority, accepted.synchronization, accepted.createdAt);
+        accepted.maxItemsCap, accepted.priority, accepted.synchronization, accepted.createdAt, accepted.sinks);
   }
 
   public FlowId id() {
@@ -143,7 +155,8 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
         duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
         steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels(),
         null, spec.getPriority(), synchronization(meta.getNamespace(), spec.getSynchronization()),
-        meta.getCreationTimestamp() == null ? null : java.time.Instant.parse(meta.getCreationTimestamp()));
+        meta.getCreationTimestamp() == null ? null : java.time.Instant.parse(meta.getCreationTimestamp()),
+        spec.getNotify() == null ? null : spec.getNotify().stream().map(SinkDefinition::from).toList());
   }
 
   /** The lock of {@code spec.synchronization}, null for none; throws naming the field when it is unusable. */
@@ -207,6 +220,11 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
       n += s.fanOut() == null ? 0 : s.fanOut().expectedInstances(limits());
     }
     return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  /** The flow's notification sinks; empty when it names none. */
+  public List<SinkDefinition> sinksOrNone() {
+    return sinks == null ? List.of() : sinks;
   }
 
   /** The step of that name, in steps or finally. */

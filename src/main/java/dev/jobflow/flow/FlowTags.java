@@ -6,10 +6,13 @@ import java.util.Set;
  * The tags of flow events, for the journal's tag queries. Every event carries {@link #ALL} and its flow's shard tag
  * ({@link EngineSettings#shardTag}); a flow's first event ({@code FlowAccepted}, the one that names the flow) also
  * carries its name tag, so the audit trail finds every flow that ever ran under a name with one indexed query.
+ * The events that notifications are made of also carry {@link #NOTIFY}, so the notifier reads only those.
  */
 public final class FlowTags {
   /** On every event of every flow: the audit trail's "all events in the order written". */
   public static final String ALL = "jobflow";
+  /** On the events a notification may be sent for (docs/notifications.md); events written before it lack it. */
+  public static final String NOTIFY = "jobflow-notify";
   private static final String NAME_PREFIX = "jf:";
   // PostgreSQL's event_tag.tag is VARCHAR(256); a namespace (63) and a name (253) can be longer.
   private static final int MAX_PLAIN_NAME = 200;
@@ -26,8 +29,15 @@ public final class FlowTags {
   static Set<String> of(FlowEvent event, String shardTag) {
     if (event instanceof FlowEvent.FlowAccepted accepted) {
       FlowDefinition def = accepted.definition();
-      return Set.of(ALL, shardTag, name(def.namespace(), def.name()));
+      return Set.of(ALL, shardTag, name(def.namespace(), def.name()), NOTIFY);
     }
-    return Set.of(ALL, shardTag);
+    return notifiable(event) ? Set.of(ALL, shardTag, NOTIFY) : Set.of(ALL, shardTag);
+  }
+
+  /** The facts a notification may be made of: a flow started or finished, a step failed, an approval requested. */
+  public static boolean notifiable(FlowEvent event) {
+    return event instanceof FlowEvent.FlowAccepted || event instanceof FlowEvent.FlowSucceeded
+        || event instanceof FlowEvent.FlowFailed || event instanceof FlowEvent.FlowCancelled
+        || event instanceof FlowEvent.StepFailed || event instanceof FlowEvent.StepApprovalRequested;
   }
 }

@@ -71,6 +71,20 @@ public enum JobflowMetric {
       "Grants of a lock to a waiting flow.", "namespace", "kind", "lock"),
   LOCK_WAIT_TIME(Type.HISTOGRAM, "jobflow_lock_wait_time_seconds",
       "Time a flow waited for a lock, from its request to its grant, by namespace and kind.", "namespace", "kind"),
+  NOTIFICATIONS_DELIVERED(Type.COUNTER, "jobflow_notifications_delivered_total",
+      "Notifications a sink accepted (2xx), by event (flow.started, flow.succeeded, flow.failed, flow.cancelled, "
+          + "step.failed, approval.requested).", "event"),
+  NOTIFICATION_ATTEMPTS_FAILED(Type.COUNTER, "jobflow_notification_attempts_failed_total",
+      "Notification attempts that failed and will be retried, by reason: connection (no answer, timeout), status "
+          + "(5xx, 404, 408, 409, 429) or token (the bearer token could not be read).", "reason"),
+  NOTIFICATIONS_DROPPED(Type.COUNTER, "jobflow_notifications_dropped_total",
+      "Notifications given up, by reason: rejected (the sink answered another 4xx) or expired (still failing after "
+          + "jobflow.notify.give-up-after).", "reason"),
+  NOTIFICATIONS_RETRYING(Type.GAUGE, "jobflow_notifications_retrying",
+      "Notification deliveries waiting for their next attempt."),
+  NOTIFICATIONS_LAG(Type.GAUGE, "jobflow_notifications_lag_seconds",
+      "Age of the oldest journal event whose notifications are not all delivered; 0 when caught up (on the "
+          + "replica that sends them)."),
 
   KUBE_REQUESTS(Type.COUNTER, "jobflow_kube_requests_total",
       "Requests to the Kubernetes API server, by verb and resource.", "verb", "resource"),
@@ -142,7 +156,7 @@ public enum JobflowMetric {
       case FLOW_DURATION, STEP_RUN_TIME, LOCK_WAIT_TIME -> MeasurementUnit.time().milliseconds();
       case ADMISSION_LATENCY, JOURNAL_PERSIST_LATENCY, ENTITY_RECOVERY_DURATION, STEP_SCHEDULING_LATENCY ->
           MeasurementUnit.time().microseconds();
-      case FLOWS_OLDEST_RUNNING_START_TIME -> MeasurementUnit.time().seconds();
+      case FLOWS_OLDEST_RUNNING_START_TIME, NOTIFICATIONS_LAG -> MeasurementUnit.time().seconds();
       default -> MeasurementUnit.none();
     };
   }

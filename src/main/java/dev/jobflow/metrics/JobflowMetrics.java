@@ -215,6 +215,28 @@ public final class JobflowMetrics {
         .increment();
   }
 
+  // --- notifications ---
+
+  public void notificationDelivered(String event) {
+    counter(JobflowMetric.NOTIFICATIONS_DELIVERED, TagSet.of("event", event)).increment();
+  }
+
+  public void notificationAttemptFailed(String reason) {
+    counter(JobflowMetric.NOTIFICATION_ATTEMPTS_FAILED, TagSet.of("reason", reason)).increment();
+  }
+
+  public void notificationDropped(String reason) {
+    counter(JobflowMetric.NOTIFICATIONS_DROPPED, TagSet.of("reason", reason)).increment();
+  }
+
+  public void notificationsRetrying(int deliveries) {
+    gauge(JobflowMetric.NOTIFICATIONS_RETRYING, TagSet.Empty()).update(deliveries);
+  }
+
+  public void notificationLag(Duration lag) {
+    gauge(JobflowMetric.NOTIFICATIONS_LAG, TagSet.Empty()).update(Math.max(0, lag.toMillis()) / 1000.0);
+  }
+
   private TagSet triggerTags(String namespace, String trigger) {
     return TagSet.builder().add("namespace", labels.namespace(namespace)).add("trigger", trigger).build();
   }
@@ -359,6 +381,14 @@ public final class JobflowMetrics {
         }
       }
     }
+    for (String reason : new String[] {"connection", "status", "token"}) {
+      counter(JobflowMetric.NOTIFICATION_ATTEMPTS_FAILED, TagSet.of("reason", reason));
+    }
+    for (String reason : new String[] {"rejected", "expired"}) {
+      counter(JobflowMetric.NOTIFICATIONS_DROPPED, TagSet.of("reason", reason));
+    }
+    gauge(JobflowMetric.NOTIFICATIONS_RETRYING, TagSet.Empty());
+    gauge(JobflowMetric.NOTIFICATIONS_LAG, TagSet.Empty());
     for (ActorKind kind : ActorKind.values()) {
       gauge(JobflowMetric.ACTORS_ALIVE, TagSet.of("kind", kind.name().toLowerCase()));
     }

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  *
  * <p>The rules: steps and finally steps are the template's; each declared parameter takes the flow's value, else
  * its default, and one without a default is required; a parameter the template does not declare is an error;
- * {@code failurePolicy} and {@code timeout} are the flow's when it sets them, else the template's; everything
+ * {@code failurePolicy}, {@code timeout} and {@code notify} are the flow's when it sets them, else the template's; everything
  * else (parallelism, TTL, suspend, shutdown) is the flow's own.
  */
 public final class TemplateResolver {
@@ -120,6 +120,9 @@ public final class TemplateResolver {
     }
     if (spec.getTimeout() == null) {
       spec.setTimeout(copy.getTimeout());
+    }
+    if (spec.getNotify() == null || spec.getNotify().isEmpty()) {
+      spec.setNotify(copy.getNotify());
     }
     List<Parameter> merged = new ArrayList<>();
     values.forEach((k, v) -> merged.add(new Parameter(k, v)));

@@ -101,6 +101,13 @@ public final class JobFlowValidator {
     return problems;
   }
 
+  /** Every problem of notification sinks given outside a flow (the controller's defaults), under {@code path}. */
+  public List<Problem> validateSinks(List<dev.jobflow.api.NotifySink> sinks, String path) {
+    List<Problem> problems = new ArrayList<>();
+    NotifyRules.check(sinks, path, problems);
+    return problems;
+  }
+
   /** True when the flow has no problem. */
   public boolean isValid(JobFlow flow) {
     return validate(flow).isEmpty();
@@ -116,6 +123,7 @@ public final class JobFlowValidator {
     spec.setTimeout(template.getTimeout());
     spec.setSteps(template.getSteps());
     spec.setFinallySteps(template.getFinallySteps());
+    spec.setNotify(template.getNotify());
     List<Parameter> parameters = new ArrayList<>();
     if (template.getParameters() != null) {
       for (TemplateParameter p : template.getParameters()) {
@@ -131,6 +139,7 @@ public final class JobFlowValidator {
     SynchronizationRules.check(spec, problems);
     ParameterRules parameters = new ParameterRules();
     parameters.checkDeclarations(spec.getParameters(), problems);
+    NotifyRules.check(spec.getNotify(), "spec.notify", problems);
     if (spec.usesTemplate()) {
       TemplateRefRules.check(spec, problems);
       return;

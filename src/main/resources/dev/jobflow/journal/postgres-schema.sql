@@ -54,3 +54,12 @@ CREATE TABLE IF NOT EXISTS snapshot (
 
   PRIMARY KEY(persistence_id, sequence_number)
 );
+
+-- The notifier's offset (dev.jobflow.notify.NotifyOffsets): the ordering of the last event whose notifications
+-- were all delivered.
+CREATE TABLE IF NOT EXISTS jobflow_notify_offset (
+  name VARCHAR(64) NOT NULL,
+  ordering BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY(name)
+);

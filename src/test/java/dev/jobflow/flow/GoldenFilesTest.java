@@ -140,6 +140,16 @@ class GoldenFilesTest {
         d.timeout(), d.suspend(), d.shutdown(), Map.of(), steps, d.finallySteps(), null, Map.of());
   }
 
+  /** A flow with two notification sinks: one with a filter, headers and a token Secret, one bare. */
+  static FlowDefinition notifyingDefinition() {
+    FlowDefinition d = definition();
+    return new FlowDefinition(d.namespace(), d.name(), d.uid(), d.generation(), d.parallelism(), d.failurePolicy(),
+        d.timeout(), d.suspend(), d.shutdown(), d.parameters(), d.steps(), d.finallySteps(), null, null, null, null, null, null, List.of(
+            new SinkDefinition("https://hooks.example.com/jobflow", List.of("flow.failed", "step.failed"),
+                Map.of("X-Team", "data"), "hook-token", "token"),
+            new SinkDefinition("http://receiver.ops.svc:8080/", null, null, null, null)));
+  }
+
   /** One of each, with every field set. */
   static Map<String, Object> samples() {
     Map<String, Object> s = new LinkedHashMap<>();
@@ -217,6 +227,8 @@ class GoldenFilesTest {
     s.put("FlowHistoryLost", new FlowEvent.FlowHistoryLost(META, Reasons.JOURNAL_BEHIND,
         "the journal does not know 2 Job(s) of this flow", List.of("nightly-etl-load-1", "nightly-etl-transform-2")));
     s.put("FlowSnapshot.historyLost", historyLostSnapshot());
+    // Notifications: the definition's optional sinks (spec.notify), recorded when the flow is accepted.
+    s.put("FlowAccepted.notify", new FlowEvent.FlowAccepted(META, notifyingDefinition()));
     TriggerEvent.EventMeta tat = new TriggerEvent.EventMeta(T, "jobflow-controller-7d9f/1");
     String fp = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     s.put("AlertAccepted", new TriggerEvent.AlertAccepted(tat, fp, "disk-9f86d081-1", "DiskFull",

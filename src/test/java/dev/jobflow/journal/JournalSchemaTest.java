@@ -34,7 +34,7 @@ class JournalSchemaTest {
   void scriptsSplitIntoTheirStatements() {
     for (JournalDialect d : JournalDialect.values()) {
       List<String> statements = JournalSchema.statements(d);
-      assertEquals(5, statements.size(), d + ": " + statements);
+      assertEquals(6, statements.size(), d + ": " + statements);
       assertTrue(statements.stream().allMatch(s -> s.startsWith("CREATE ") && s.contains(" IF NOT EXISTS ")),
           d + " statements must all be idempotent: " + statements);
     }
@@ -44,13 +44,13 @@ class JournalSchemaTest {
   @EnumSource(JournalDialect.class)
   void applyingTwiceKeepsTheTablesAndTheirRows(JournalDialect dialect) throws Exception {
     try (TestJournal journal = TestJournal.open(dialect, tempDir)) {
-      assertEquals(5, JournalSchema.apply(journal.settings()));
+      assertEquals(6, JournalSchema.apply(journal.settings()));
       try (Connection c = journal.connect(); PreparedStatement st = c.prepareStatement("INSERT INTO "
           + journal.table("snapshot") + " VALUES ('p', 1, 0, 1, 'm', ?, NULL, NULL, NULL)")) {
         st.setBytes(1, new byte[] {1});
         st.executeUpdate();
       }
-      assertEquals(5, JournalSchema.apply(journal.settings()));
+      assertEquals(6, JournalSchema.apply(journal.settings()));
       try (Connection c = journal.connect(); Statement st = c.createStatement();
            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + journal.table("snapshot"))) {
         rs.next();
@@ -63,7 +63,7 @@ class JournalSchemaTest {
             tables.add(rs.getString("TABLE_NAME"));
           }
         }
-        assertEquals(Set.of("event_journal", "event_tag", "snapshot"), tables);
+        assertEquals(Set.of("event_journal", "event_tag", "snapshot", "jobflow_notify_offset"), tables);
       }
     }
   }

@@ -61,5 +61,10 @@ final class MetricsFixture {
     metrics.triggerRejected("ops", "disk", "Forbidden");
     metrics.lockState("ops", "mutex", "db-1", 1, 2);
     metrics.lockGranted("ops", "mutex", "db-1", java.time.Duration.ofSeconds(42));
+    metrics.notificationDelivered("flow.failed");
+    metrics.notificationAttemptFailed("connection");
+    metrics.notificationDropped("rejected");
+    metrics.notificationsRetrying(1);
+    metrics.notificationLag(java.time.Duration.ofSeconds(3));
   }
 }

@@ -61,6 +61,8 @@ class ExamplesTest {
     assertTrue(names.containsAll(List.of("hello", "etl-diamond", "ml-train-evaluate", "retries-backoff",
         "finally-notification", "continue-independent")), names.toString());
     assertTrue(all.stream().anyMatch(f -> !f.getSpec().getFinallySteps().isEmpty()), "a finally example");
+    assertTrue(all.stream().anyMatch(f -> f.getSpec().getNotify() != null && f.getSpec().getNotify().stream()
+        .anyMatch(s -> s.getBearerTokenSecretRef() != null && s.getEvents() != null)), "a notifications example");
     assertTrue(all.stream().anyMatch(f -> f.getSpec().getFailurePolicy() == FailurePolicy.ContinueIndependent));
     assertTrue(all.stream().flatMap(f -> f.getSpec().getSteps().stream())
         .anyMatch(s -> s.getRetries() != null && s.getRetries().getBackoff() != null), "a retry with backoff");
