@@ -15,7 +15,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"parallelism", "failurePolicy", "timeout", "ttlSecondsAfterFinished", "suspend", "shutdown",
-    "templateRef", "parameters", "steps", "finally"})
+    "templateRef", "parameters", "priority", "synchronization", "steps", "finally"})
 // Only cheap CEL rules here: the API server rejects a CRD whose rules cost too much on large lists.
 // Everything else (cycles, unknown dependencies, unique names, templates) is the one validator's job.
 @ValidationRule(value = "has(self.templateRef) || (has(self.steps) && self.steps.size() > 0)",
@@ -50,6 +50,14 @@ public class JobFlowSpec {
       + "template's parameters).")
   private List<Parameter> parameters = new ArrayList<>();
 
+  @JsonPropertyDescription("When a lock or a queue limit holds flows back, higher priority starts first, then the "
+      + "older flow. Default: 0.")
+  private Integer priority;
+
+  @JsonPropertyDescription("A lock held from before the first step until the flow finishes: {mutex: KEY} or "
+      + "{semaphore: NAME}.")
+  private Synchronization synchronization;
+
   @JsonPropertyDescription("The steps of the DAG; each runs as one batch/v1 Job per attempt. Required without templateRef.")
   private List<Step> steps = new ArrayList<>();
 
@@ -73,6 +81,10 @@ public class JobFlowSpec {
   public void setTemplateRef(TemplateRef templateRef) { this.templateRef = templateRef; }
   public List<Parameter> getParameters() { return parameters; }
   public void setParameters(List<Parameter> parameters) { this.parameters = parameters; }
+  public Integer getPriority() { return priority; }
+  public void setPriority(Integer priority) { this.priority = priority; }
+  public Synchronization getSynchronization() { return synchronization; }
+  public void setSynchronization(Synchronization synchronization) { this.synchronization = synchronization; }
   public List<Step> getSteps() { return steps; }
   public void setSteps(List<Step> steps) { this.steps = steps; }
   @JsonProperty("finally")

@@ -125,6 +125,11 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     }
 
     @Override
+    public Fields flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+      return new Fields().detail("jobs", String.join(",", e.jobs()));
+    }
+
+    @Override
     public Fields flowDeleted(FlowEvent.FlowDeleted e) {
       return new Fields();
     }
@@ -173,6 +178,25 @@ public record TimelineEntry(String namespace, String name, String uid, long sequ
     @Override
     public Fields stepExpanded(FlowEvent.StepExpanded e) {
       return new Fields().detail("source", e.source()).detail("items", e.items());
+    }
+
+    @Override
+    public Fields flowLockRequested(FlowEvent.FlowLockRequested e) {
+      return lock(e.lock()).detail("priority", e.priority());
+    }
+
+    @Override
+    public Fields flowLockGranted(FlowEvent.FlowLockGranted e) {
+      return lock(e.lock());
+    }
+
+    @Override
+    public Fields flowLockReleased(FlowEvent.FlowLockReleased e) {
+      return lock(e.lock()).detail("held", e.held());
+    }
+
+    private Fields lock(dev.jobflow.flow.FlowLock lock) {
+      return new Fields().detail("lock", lock.kind() + ":" + lock.name()).detail("lockNamespace", lock.namespace());
     }
 
     @Override

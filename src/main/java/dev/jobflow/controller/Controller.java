@@ -19,6 +19,10 @@ import dev.jobflow.cluster.ClusterSettings;
 import dev.jobflow.flow.EngineSettings;
 import dev.jobflow.flow.FlowEntity;
 import dev.jobflow.flow.FlowListener;
+import dev.jobflow.kube.SemaphoreInformer;
+import dev.jobflow.lock.LockEntity;
+import dev.jobflow.lock.LockObserver;
+import dev.jobflow.lock.LockRouter;
 import dev.jobflow.flow.FlowRouter;
 import dev.jobflow.audit.FlowHistory;
 import dev.jobflow.http.ApiAuthorizer;
@@ -141,9 +145,16 @@ public final class Controller implements AutoCloseable {
     // One validator for the reconciler, schedules and the embedded webhook: the cap the engine records is the one
     // admission applies.
     JobFlowValidator validator = new JobFlowValidator(engine.fanOut());
+    // Flows and locks tell each other through the bridge, connected to each router once that exists.
+    LockBridge locks = new LockBridge(QueueLimits.fromConfig(config));
+    var lockDeps = new LockEntity.Dependencies(engine.instanceId(), locks, LockObserver.NONE, clock,
+        config.hasPath("jobflow.locks.confirm-holders-every") ? config.getDuration("jobflow.locks.confirm-holders-every")
+            : Duration.ofSeconds(30));
+    locks.connectLocks(system.systemActorOf(LockRouter.create(lockDeps), "locks", Props.empty()));
     var deps = new FlowEntity.Dependencies(engine, runtime,
-        FlowListener.all(reporter, flowMetrics, live, redelivery), flowMetrics, clock);
+        FlowListener.all(reporter, flowMetrics, live, redelivery), flowMetrics, clock, locks);
     ActorRef<FlowRouter.Command> router = system.systemActorOf(FlowRouter.create(deps), "flows", Props.empty());
+    locks.connectFlows(router);
     FlowReconciler reconciler = new FlowReconciler(router, system.scheduler(), client, validator,
         reporter, io, new TemplateResolver(new ClusterTemplates(client)));
 
@@ -163,8 +174,12 @@ public final class Controller implements AutoCloseable {
         "triggers", Props.empty());
     TriggerReconciler triggers = new TriggerReconciler(triggerRouter, events);
 
-    // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache.
+    // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache. The semaphore
+    // sizes too, so that the first requests carry them.
+    SemaphoreInformer semaphoreInformer = SemaphoreInformer.start(client, settings.cluster().namespaces(),
+        settings.periods().resync().toMillis(), locks, () -> metrics.informerRelisted("configmaps"));
     jobHub.synced().get(60, TimeUnit.SECONDS);
+    awaitSynced(semaphoreInformer::hasSynced, Duration.ofSeconds(60), "the jobflow-semaphores ConfigMap informer");
     FlowInformer flowInformer = FlowInformer.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),
         reconciler, () -> metrics.informerRelisted("jobflows"));
     ScheduleInformer scheduleInformer = ScheduleInformer.start(client, settings.cluster().namespaces(),
@@ -231,6 +246,7 @@ public final class Controller implements AutoCloseable {
         ? config.getDuration("jobflow.controller.shutdown-unready-delay") : Duration.ZERO;
     registerShutdown(system, router, stopping, unreadyDelay, () -> {
       flowInformer.close();
+      semaphoreInformer.close();
       scheduleInformer.close();
       triggerInformer.close();
     }, jobHub, statusWriter, client, io, timers, metricsServer);
@@ -239,6 +255,17 @@ public final class Controller implements AutoCloseable {
         webhook == null ? "off" : webhook.port(), triggerServer == null ? "off" : triggerServer.port(),
         metricsServer == null ? "off" : metricsServer.port(), settings.journal(), clusterSettings);
     return controller;
+  }
+
+  private static void awaitSynced(java.util.function.BooleanSupplier synced, Duration limit, String what)
+      throws InterruptedException, java.util.concurrent.TimeoutException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!synced.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new java.util.concurrent.TimeoutException(what + " did not sync within " + limit.toSeconds() + "s");
+      }
+      Thread.sleep(20); // start-up only: fabric8 informers offer no future for their first list
+    }
   }
 
   /** One H2 file serves one process: several replicas need a journal they can share. */

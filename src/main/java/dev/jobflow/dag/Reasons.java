@@ -5,6 +5,10 @@ public final class Reasons {
   private Reasons() {}
 
   /** An attempt ran longer than its step's timeout. */
+  /** The flow waits for a lock (spec.synchronization, a queue limit) before its first step starts. */
+  public static final String WAITING_FOR_LOCK = "WaitingForLock";
+  /** The flow holds the lock it waited for. */
+  public static final String LOCK_GRANTED = "LockGranted";
   public static final String STEP_TIMED_OUT = "StepTimedOut";
   /** The flow ran longer than its timeout. */
   public static final String FLOW_TIMED_OUT = "FlowTimedOut";
@@ -24,6 +28,12 @@ public final class Reasons {
   public static final String JOB_CONFLICT = "JobConflict";
   /** The API server refused the attempt's Job (400, 403, 422) on every try: its message says why. */
   public static final String JOB_REJECTED = "JobRejected";
+  /** The journal knew the flow but not some of its Jobs: it was restored from a backup older than the cluster. */
+  public static final String JOURNAL_BEHIND = "JournalBehind";
+  /** The journal did not know the flow at all although its Jobs exist: the journal was lost (or emptied). */
+  public static final String JOURNAL_LOST = "JournalLost";
+  /** The attempt's Job was gone but a later attempt's Job existed: it ended in history the journal lost. */
+  public static final String ATTEMPT_SUPERSEDED = "AttemptSuperseded";
   /** The flow failed because a step failed. */
   public static final String STEP_FAILED = "StepFailed";
   /** The flow failed because a finally step failed. */

@@ -51,6 +51,18 @@ public sealed interface FlowCommand extends JsonSerializable {
   /** Replies with the full status: summary and every step. */
   record GetStatus(ActorRef<FlowStatusUpdate> replyTo) implements FlowCommand {}
 
+  // ---- from locks (through the controller's lock port) ----
+
+  /**
+   * The lock says this flow holds {@code lock}: granted, granted again to a flow that asked again, or a lock asking
+   * its holder to confirm. A running flow that asked for it records the grant (once); a flow that finished, was
+   * deleted, or does not want it gives it back.
+   */
+  record LockGranted(FlowLock lock) implements FlowCommand {}
+
+  /** The flow waits for {@code lock} at {@code position} (1: next) of {@code waiters}; shown in its status. */
+  record LockWaiting(FlowLock lock, int position, int waiters, int capacity) implements FlowCommand {}
+
   // ---- from step actors ----
 
   /**
@@ -75,6 +87,16 @@ public sealed interface FlowCommand extends JsonSerializable {
    * (rolling restart, rebalance). No more commands will come to this incarnation; stop.
    */
   record Stop() implements FlowCommand {}
+
+  /**
+   * Jobs of this flow exist that the journal never recorded (see {@link HistoryGap}), found when the flow recovered or
+   * was accepted: record it once.
+   */
+  record LostHistoryFound(boolean acceptedAnew, java.util.List<String> jobs) implements FlowCommand {
+    public LostHistoryFound {
+      jobs = java.util.List.copyOf(jobs);
+    }
+  }
 
   /** The step actor of this Job stopped (its attempt reported, or it deleted the Job). */
   record StepActorStopped(String job) implements FlowCommand {}

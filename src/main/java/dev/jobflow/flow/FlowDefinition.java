@@ -34,12 +34,17 @@ import java.util.Map;
  *     none (and in events written before conditions existed)
  * @param maxItemsCap the controller's fan-out cap when the flow was accepted ({@link FanOutLimits}); null before it
  *     was recorded (then {@link FanOutLimits#DEFAULT_MAX_ITEMS_CAP} applies, as it did)
+ * @param priority {@code spec.priority}: higher starts first when a lock or queue limit holds flows back; null (0)
+ *     when unset, and in events written before priorities existed
+ * @param synchronization the mutex or semaphore of {@code spec.synchronization}, null for none
+ * @param createdAt the JobFlow's creationTimestamp (which of two flows of one priority is older), null when unknown
  */
 public record FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                              FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                              Map<String, String> parameters, List<StepDefinition> steps,
                              List<StepDefinition> finallySteps, TemplateSource template, Map<String, String> labels,
-                             Integer maxItemsCap)
+                             Integer maxItemsCap, Integer priority, FlowLock synchronization,
+                             java.time.Instant createdAt)
     implements JsonSerializable {
   public FlowDefinition {
     labels = labels == null || labels.isEmpty() ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
@@ -49,13 +54,14 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     failurePolicy = failurePolicy == null ? FailurePolicy.FailFast : failurePolicy;
   }
 
-  /** A definition without a recorded fan-out cap (the default applies). */
+  /** A definition without a recorded fan-out cap, priority, synchronization or creation time (as written before
+   * they existed). */
   public FlowDefinition(String namespace, String name, String uid, long generation, Integer parallelism,
                         FailurePolicy failurePolicy, Duration timeout, boolean suspend, ShutdownPolicy shutdown,
                         Map<String, String> parameters, List<StepDefinition> steps, List<StepDefinition> finallySteps,
                         TemplateSource template, Map<String, String> labels) {
     this(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown, parameters, steps,
-        finallySteps, template, labels, null);
+        finallySteps, template, labels, null, null, null, null);
   }
 
   /** A definition whose steps are its own (no template), without labels. */
@@ -76,18 +82,29 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
 
   public FlowDefinition withTemplate(TemplateSource source) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, source, labels, maxItemsCap);
+        parameters, steps, finallySteps, source, labels, maxItemsCap, priority, synchronization, createdAt);
   }
 
   /** As accepted under these limits: the cap is recorded, so a replay applies the cap that applied then. */
   public FlowDefinition withLimits(FanOutLimits limits) {
     return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
-        parameters, steps, finallySteps, template, labels, limits.maxItemsCap());
+        parameters, steps, finallySteps, template, labels, limits.maxItemsCap(), priority, synchronization, createdAt);
   }
 
   /** The fan-out limits this flow runs under. */
   public FanOutLimits limits() {
     return FanOutLimits.ofCap(maxItemsCap);
+  }
+
+  /** The same flow with this priority and lock (tests, and flows read from a JobFlow). */
+  public FlowDefinition withLocking(Integer priority, FlowLock synchronization, java.time.Instant createdAt) {
+    return new FlowDefinition(namespace, name, uid, generation, parallelism, failurePolicy, timeout, suspend, shutdown,
+        parameters, steps, finallySteps, template, labels, maxItemsCap, priority, synchronization, createdAt);
+  }
+
+  /** {@code spec.priority}, 0 when unset. */
+  public int effectivePriority() {
+    return priority == null ? 0 : priority;
   }
 
   /**
@@ -102,7 +119,7 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     }
     return new FlowDefinition(namespace, name, uid, generation, parallelism, accepted.failurePolicy, accepted.timeout,
         suspend, shutdown, accepted.parameters, accepted.steps, accepted.finallySteps, accepted.template, accepted.labels,
-        accepted.maxItemsCap);
+        accepted.maxItemsCap, accepted.priority, accepted.synchronization, accepted.createdAt);
   }
 
   public FlowId id() {
@@ -125,7 +142,22 @@ public record FlowDefinition(String namespace, String name, String uid, long gen
     return new FlowDefinition(meta.getNamespace(), meta.getName(), meta.getUid(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(), spec.getParallelism(), spec.effectiveFailurePolicy(),
         duration("spec.timeout", spec.getTimeout()), spec.isSuspended(), spec.getShutdown(), params,
-        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels());
+        steps("spec.steps", spec.getSteps()), steps("spec.finally", spec.getFinallySteps()), null, meta.getLabels(), null,
+        spec.getPriority(), synchronization(meta.getNamespace(), spec.getSynchronization()),
+        meta.getCreationTimestamp() == null ? null : java.time.Instant.parse(meta.getCreationTimestamp()));
+  }
+
+  /** The lock of {@code spec.synchronization}, null for none; throws naming the field when it is unusable. */
+  private static FlowLock synchronization(String namespace, dev.jobflow.api.Synchronization sync) {
+    if (sync == null) {
+      return null;
+    }
+    String problem = dev.jobflow.api.Synchronization.problem(sync);
+    if (problem != null) {
+      throw new IllegalArgumentException("spec.synchronization: " + problem);
+    }
+    return sync.getMutex() != null ? FlowLock.mutex(namespace, sync.getMutex())
+        : FlowLock.semaphore(namespace, sync.getSemaphore());
   }
 
   /** The graph the scheduler runs; throws naming the step when names, dependencies or conditions are unusable. */

@@ -77,7 +77,13 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
    * @param health hears of the engine's own work (journal latency, live actors)
    */
   public record Dependencies(EngineSettings settings, JobRuntime runtime, FlowListener listener, EngineHealth health,
-                             Clock clock) {}
+                             Clock clock, FlowLocks locks) {
+    /** Without locks: every flow starts at once. */
+    public Dependencies(EngineSettings settings, JobRuntime runtime, FlowListener listener, EngineHealth health,
+                        Clock clock) {
+      this(settings, runtime, listener, health, clock, FlowLocks.NONE);
+    }
+  }
 
   private final String uid;
   private final ActorContext<FlowCommand> context;
@@ -99,6 +105,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
   /** The latest stamped approval decisions the controller saw on the JobFlow; sent again after every restart. */
   private Map<String, dev.jobflow.api.ApprovalDecision> seenDecisions = Map.of();
+  /** Where the flow waits in each lock's queue, as the lock last said (in memory: shown in the status only). */
+  private final Map<FlowLock, FlowCommand.LockWaiting> lockWaits = new HashMap<>();
 
   /** When the current recovery began. A restart never runs this constructor again: PreRestart resets it. */
   private long startedNanos = System.nanoTime();
@@ -283,6 +291,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
           return Effect().none();
         })
         .onCommand(ApprovalTimeoutDue.class, () -> Effect().none())
+        .onCommand(FlowCommand.LockGranted.class, this::onLockGranted)
+        .onCommand(FlowCommand.LockWaiting.class, this::onLockWaiting)
         .onCommand(FlowCommand.Stop.class, (state, cmd) -> {
           // A flow in flight is handed off (rolling restart, rebalance): its step actors stop with it, and its next
           // incarnation adopts their Jobs. A done flow passivated: let its last deletions finish first.
@@ -290,6 +300,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
           stopOrdered = true;
           return children.isEmpty() || isRunning(state) ? Effect().stop() : Effect().none();
         })
+        .onCommand(FlowCommand.LostHistoryFound.class, (state, cmd) ->
+            state.historyLost() != null || !state.isAccepted() || state.isDeleted() ? Effect().none()
+                : persistThenAct(state, Recording.of(HistoryGap.lost(cmd.acceptedAnew(), cmd.jobs(), meta()))))
         .onCommand(StepActorStopped.class, (state, cmd) -> {
           if (children.remove(cmd.job()) != null) {
             deps.health().actorStopped(true);
@@ -364,6 +377,87 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     }
   }
 
+  // ---- locks ------------------------------------------------------------------------------------
+
+  /**
+   * The lock says we hold it. Recorded once by a running flow that asked; a flow that is done gives back what it
+   * still has; a lock we never asked for (or gave back already) is given back again, idempotently.
+   */
+  private Effect<FlowEvent, FlowState> onLockGranted(FlowState state, FlowCommand.LockGranted cmd) {
+    FlowLock lock = cmd.lock();
+    lockWaits.remove(lock);
+    if (isRunning(state) && state.isRequested(lock)) {
+      return persistThenAct(state, Recording.of(new FlowEvent.FlowLockGranted(meta(), lock)));
+    }
+    if (isRunning(state) && state.holds(lock)) {
+      return Effect().none();
+    }
+    if (!state.locksToRelease().isEmpty()) {
+      return passivateIfDone(state);
+    }
+    deps.locks().release(lock, uid);
+    return state.isAccepted() ? Effect().none() : passivate();
+  }
+
+  private Effect<FlowEvent, FlowState> onLockWaiting(FlowState state, FlowCommand.LockWaiting cmd) {
+    if (!isRunning(state) || !state.isRequested(cmd.lock())) {
+      return Effect().none();
+    }
+    lockWaits.put(cmd.lock(), cmd);
+    return Effect().none().thenRun(s -> deps.listener().statusChanged(new FlowStatusUpdate(s.definition().id(),
+        summary(s), List.of(), false)));
+  }
+
+  /**
+   * Before a round's first step starts, the flow holds every lock it needs, taken one at a time in their order:
+   * the next one missing is asked for (the request stored first), and nothing starts until it is granted.
+   *
+   * @return the effect that asks or waits; null when the flow holds all it needs
+   */
+  private Effect<FlowEvent, FlowState> awaitLocks(FlowState state) {
+    if (state.roundStarted()) {
+      return null;
+    }
+    FlowDefinition def = state.definition();
+    FlowLock next = deps.locks().required(def).stream().filter(l -> !state.holds(l)).findFirst().orElse(null);
+    if (next == null) {
+      return null;
+    }
+    if (state.isRequested(next)) {
+      return Effect().none(); // asked; the answer comes as LockGranted
+    }
+    FlowEvent asked = new FlowEvent.FlowLockRequested(meta(), next, def.effectivePriority());
+    return persistThenAct(state, Recording.of(asked)).thenRun(s -> deps.locks().request(next, holder(s)));
+  }
+
+  /** A done flow gives back every lock it holds or asked for, the release stored first; none left: no effect. */
+  private Effect<FlowEvent, FlowState> releaseLocks(FlowState state) {
+    List<FlowLock> locks = state.locksToRelease();
+    List<FlowEvent> released = locks.stream().<FlowEvent>map(l -> new FlowEvent.FlowLockReleased(meta(), l,
+        state.holds(l))).toList();
+    return persistThenAct(state, Recording.of(released)).thenRun(s -> {
+      locks.forEach(l -> deps.locks().release(l, uid));
+      lockWaits.clear();
+    });
+  }
+
+  private FlowLocks.Holder holder(FlowState state) {
+    FlowDefinition def = state.definition();
+    return new FlowLocks.Holder(uid, def.namespace(), def.name(), def.effectivePriority(), def.createdAt());
+  }
+
+  /** The flow's summary, with its place in the queue of the lock it waits for. */
+  private FlowSummary summary(FlowState state) {
+    FlowSummary summary = state.summary();
+    FlowLock lock = state.waitingForLock();
+    FlowCommand.LockWaiting at = lock == null ? null : lockWaits.get(lock);
+    if (at == null || !Reasons.WAITING_FOR_LOCK.equals(summary.reason())) {
+      return summary;
+    }
+    return summary.waitingForLock("waiting for " + lock.describe() + ": position " + at.position() + " of "
+        + at.waiters() + " (" + at.capacity() + " may hold it at once)");
+  }
+
   // ---- step actor reports ------------------------------------------------------------------------
 
   /** What each report of a running attempt records; reports of attempts no longer current are ignored. */
@@ -433,7 +527,19 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     } else {
       timers.startSingleTimer(WAKE_TIMER, new Wake(), Duration.between(now, decision.wakeAt()));
     }
+    if (startsWork(decision)) {
+      Effect<FlowEvent, FlowState> waiting = awaitLocks(state);
+      if (waiting != null) {
+        return waiting;
+      }
+    }
     return persistThenAct(state, Recording.of(state, decision, meta()));
+  }
+
+  /** Decisions that begin the work of a round (a step's condition, list or attempt): they wait for the locks. */
+  private static boolean startsWork(Decision decision) {
+    return decision instanceof Decision.StartAttempts || decision instanceof Decision.EvaluateConditions
+        || decision instanceof Decision.ExpandSteps;
   }
 
   /** A finished or deleted flow decides nothing more: it stops once its Job deletions are done. */
@@ -470,6 +576,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     TreeSet<Integer> changed = new TreeSet<>();
     for (FlowEvent event : recorded.events()) {
       deps.listener().eventRecorded(id, event);
+      if (event instanceof FlowEvent.FlowAccepted) {
+        lookForLostHistory(state, true);
+      }
       if (event.step() != null && state.dag().graph().contains(event.step())) {
         var step = state.dag().graph().step(state.dag().graph().indexOf(event.step()));
         changed.add(step.index());
@@ -484,7 +593,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     for (int step : changed) {
       views.add(state.stepView(step));
     }
-    deps.listener().statusChanged(new FlowStatusUpdate(id, state.summary(), views, false));
+    deps.listener().statusChanged(new FlowStatusUpdate(id, summary(state), views, false));
     awaitApprovals(state);
     reconsiderSoon();
   }
@@ -511,10 +620,17 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (!state.isAccepted()) {
       return;
     }
+    if (!state.isDeleted()) {
+      lookForLostHistory(state, false);
+    }
     state.terminatedJobs().forEach(job -> terminate(state, job));
     DagState dag = state.dag();
     for (int step : dag.runningSteps()) {
       startAttempt(state, new Attempt(step, dag.attempts(step)));
+    }
+    if (isRunning(state)) {
+      // Asked before the crash, not granted yet (or granted while we were down): ask again; the lock answers alike.
+      state.locksRequested().forEach(lock -> deps.locks().request(lock, holder(state)));
     }
     deps.listener().statusChanged(fullStatus(state));
     awaitApprovals(state);
@@ -522,6 +638,23 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       deps.listener().resumed(state.definition().id());
     }
     reconsiderSoon();
+  }
+
+  /**
+   * Before anything is decided: Jobs of attempts the journal never started mean it lost events (restored from an older
+   * backup, or lost). Said once, in status and an Event; the flow then adopts those Jobs by name as it goes.
+   */
+  private void lookForLostHistory(FlowState state, boolean acceptedAnew) {
+    if (state.historyLost() != null) {
+      return;
+    }
+    FlowDefinition def = state.definition();
+    List<String> unknown = HistoryGap.unknownJobs(state, deps.runtime().jobsOf(def.namespace(), def.uid()));
+    if (!unknown.isEmpty()) {
+      context.getLog().warn("{}: the journal lost history ({} Job(s) it never recorded: {})", def.id(), unknown.size(),
+          unknown);
+      context.getSelf().tell(new FlowCommand.LostHistoryFound(acceptedAnew, unknown));
+    }
   }
 
   private void startAttempt(FlowState state, Attempt attempt) {
@@ -574,6 +707,9 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   private Effect<FlowEvent, FlowState> passivateIfDone(FlowState state) {
     boolean done = state.isFinished() || state.isDeleted();
+    if (done && !state.locksToRelease().isEmpty()) {
+      return releaseLocks(state); // then Reconsider comes back here
+    }
     if (!done || !children.isEmpty()) {
       return Effect().none();
     }
@@ -597,7 +733,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   private FlowStatusUpdate fullStatus(FlowState state) {
     FlowId id = state.isAccepted() ? state.definition().id() : new FlowId(null, null, uid);
-    return new FlowStatusUpdate(id, state.summary(), state.allSteps(), true);
+    return new FlowStatusUpdate(id, state.isAccepted() ? summary(state) : state.summary(), state.allSteps(), true);
   }
 
   private EventMeta meta() {

@@ -87,6 +87,14 @@ public sealed interface FlowEvent extends JsonSerializable {
     R flowRetried(FlowRetried e);
 
     R stepExpanded(StepExpanded e);
+
+    R flowHistoryLost(FlowHistoryLost e);
+
+    R flowLockRequested(FlowLockRequested e);
+
+    R flowLockGranted(FlowLockGranted e);
+
+    R flowLockReleased(FlowLockReleased e);
   }
 
   /**
@@ -274,6 +282,31 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.flowDeleted(this);
+    }
+  }
+
+  /**
+   * The cluster holds Jobs of this flow that its journal never recorded: the journal was restored from a backup older
+   * than the cluster ({@code reason} JournalBehind), or the flow was unknown to it and was accepted anew (JournalLost).
+   * The flow goes on from what the journal knows, adopting those Jobs by their deterministic names as it reaches their
+   * attempts; the history between the backup and the restore is gone for good.
+   *
+   * @param jobs the Jobs found that the journal did not know, by name
+   */
+  record FlowHistoryLost(EventMeta meta, String reason, String message, java.util.List<String> jobs)
+      implements FlowEvent {
+    public FlowHistoryLost {
+      jobs = jobs == null ? java.util.List.of() : java.util.List.copyOf(jobs);
+    }
+
+    @Override
+    public FlowHistoryLost withMeta(EventMeta m) {
+      return new FlowHistoryLost(m, reason, message, jobs);
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowHistoryLost(this);
     }
   }
 
@@ -509,6 +542,73 @@ public sealed interface FlowEvent extends JsonSerializable {
     @Override
     public <R> R accept(Handler<R> handler) {
       return handler.stepExpanded(this);
+    }
+  }
+
+  // ---- locks (spec.synchronization and queue limits) ----
+
+  /**
+   * The flow would start, and asked for {@code lock} (its mutex or semaphore, or a queue limit's slot): it starts no
+   * step until {@link FlowLockGranted} for it is stored. Asked again after a restart until then.
+   */
+  record FlowLockRequested(EventMeta meta, FlowLock lock, int priority) implements FlowEvent {
+    @Override
+    public FlowLockRequested withMeta(EventMeta m) {
+      return new FlowLockRequested(m, lock, priority);
+    }
+
+    @Override
+    public String reason() {
+      return dev.jobflow.dag.Reasons.WAITING_FOR_LOCK;
+    }
+
+    @Override
+    public String message() {
+      return "waiting for " + lock.describe();
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowLockRequested(this);
+    }
+  }
+
+  /** The flow holds {@code lock} now; once it holds every lock it needs, its steps start. */
+  record FlowLockGranted(EventMeta meta, FlowLock lock) implements FlowEvent {
+    @Override
+    public FlowLockGranted withMeta(EventMeta m) {
+      return new FlowLockGranted(m, lock);
+    }
+
+    @Override
+    public String message() {
+      return "holds " + lock.describe();
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowLockGranted(this);
+    }
+  }
+
+  /**
+   * The flow finished (or was deleted) and gave {@code lock} back ({@code held}), or withdrew its request while it
+   * waited. Stored before the lock is told; a lock that does not hear of it asks the flow again (LockCheck).
+   */
+  record FlowLockReleased(EventMeta meta, FlowLock lock, boolean held) implements FlowEvent {
+    @Override
+    public FlowLockReleased withMeta(EventMeta m) {
+      return new FlowLockReleased(m, lock, held);
+    }
+
+    @Override
+    public String message() {
+      return (held ? "released " : "no longer waits for ") + lock.describe();
+    }
+
+    @Override
+    public <R> R accept(Handler<R> handler) {
+      return handler.flowLockReleased(this);
     }
   }
 }

@@ -14,10 +14,32 @@ import java.util.List;
  *     written before the chain existed
  * @param lastRetry the latest retry of the flow, null when none (and in snapshots written before retries existed)
  * @param retries how many times the flow was retried, null when never
+ * @param historyLost the sign that the journal lost part of the flow's history, null when none (and in snapshots
+ *     written before it was looked for)
+ * @param locks the locks asked for and held, null when none and no step started (and in snapshots written before
+ *     locks existed)
  */
 public record FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
                            List<String> terminatedJobs, boolean deleted, String lastHash,
-                           FlowEvent.FlowRetried lastRetry, Integer retries) implements JsonSerializable {
+                           FlowEvent.FlowRetried lastRetry, Integer retries, FlowEvent.FlowHistoryLost historyLost,
+                           Locks locks)
+    implements JsonSerializable {
+
+  /** The flow's locks: asked for (not granted yet), held, and whether a step started in this round. */
+  public record Locks(List<FlowLock> requested, List<FlowLock> held, boolean roundStarted)
+      implements JsonSerializable {
+    public Locks {
+      requested = requested == null ? List.of() : List.copyOf(requested);
+      held = held == null ? List.of() : List.copyOf(held);
+    }
+  }
+
+  /** A snapshot as written before lost history and locks were looked for. */
+  public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,
+                      List<String> terminatedJobs, boolean deleted, String lastHash, FlowEvent.FlowRetried lastRetry,
+                      Integer retries) {
+    this(definition, observedGeneration, dag, invalid, terminatedJobs, deleted, lastHash, lastRetry, retries, null, null);
+  }
 
   /** A snapshot as written before retries existed. */
   public FlowSnapshot(FlowDefinition definition, long observedGeneration, DagSnapshot dag, String invalid,

@@ -59,11 +59,19 @@ public final class FlowState {
   /** The latest retry of the flow (its request is handled: the same one again is no new request), null when none. */
   private FlowEvent.FlowRetried lastRetry;
   private int retries;
+  /** When Jobs of this flow turned up that the journal never recorded (a restored or lost journal), else null. */
+  private FlowEvent.FlowHistoryLost historyLost;
   // The hash chain's head (HashChain): the last event, hashed only when needed, so a
   // recovery replaying many events hashes one.
   private FlowEvent lastEvent;
   private String lastHash;
   private boolean restored;
+  /** Locks asked for and not granted yet, in the order asked. */
+  private final Set<FlowLock> locksRequested = new LinkedHashSet<>();
+  /** Locks held (granted, not released). */
+  private final Set<FlowLock> locksHeld = new LinkedHashSet<>();
+  /** Whether a step attempt started since the flow was accepted or last retried: then it takes no new lock. */
+  private boolean roundStarted;
 
   /** A flow not seen yet. */
   public static FlowState empty() {
@@ -144,6 +152,7 @@ public final class FlowState {
 
     @Override
     public FlowState stepAttemptStarted(StepAttemptStarted e) {
+      roundStarted = true;
       dag.onAttemptStarted(index(e.step()), e.attempt(), e.meta().at());
       return FlowState.this;
     }
@@ -197,6 +206,13 @@ public final class FlowState {
       dag = dev.jobflow.dag.RetryPlan.apply(dag, e.steps(), e.meta().at());
       lastRetry = e;
       retries++;
+      roundStarted = false; // a new round takes its locks again
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+      historyLost = e;
       return FlowState.this;
     }
 
@@ -221,6 +237,28 @@ public final class FlowState {
 
     @Override
     public FlowState stepRejected(FlowEvent.StepRejected e) {
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState flowLockRequested(FlowEvent.FlowLockRequested e) {
+      if (!locksHeld.contains(e.lock())) {
+        locksRequested.add(e.lock());
+      }
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState flowLockGranted(FlowEvent.FlowLockGranted e) {
+      locksRequested.remove(e.lock());
+      locksHeld.add(e.lock());
+      return FlowState.this;
+    }
+
+    @Override
+    public FlowState flowLockReleased(FlowEvent.FlowLockReleased e) {
+      locksRequested.remove(e.lock());
+      locksHeld.remove(e.lock());
       return FlowState.this;
     }
   };
@@ -310,6 +348,11 @@ public final class FlowState {
 
   public boolean isDeleted() {
     return deleted;
+  }
+
+  /** The first sign that the journal lost part of this flow's history, null when none was found. */
+  public FlowEvent.FlowHistoryLost historyLost() {
+    return historyLost;
   }
 
   /** Why the accepted spec cannot run, null when it can. */
@@ -461,6 +504,45 @@ public final class FlowState {
     return a.timeout() == null || p.attemptStartedAt() == null ? null : p.attemptStartedAt().plus(a.timeout());
   }
 
+  // ---- locks ----
+
+  /** Locks asked for and not granted yet. */
+  public Set<FlowLock> locksRequested() {
+    return Set.copyOf(locksRequested);
+  }
+
+  public Set<FlowLock> locksHeld() {
+    return Set.copyOf(locksHeld);
+  }
+
+  public boolean isRequested(FlowLock lock) {
+    return locksRequested.contains(lock);
+  }
+
+  public boolean holds(FlowLock lock) {
+    return locksHeld.contains(lock);
+  }
+
+  /** Whether a step attempt started in this round (since acceptance or the last retry): no new lock is taken then. */
+  public boolean roundStarted() {
+    return roundStarted;
+  }
+
+  /** The lock the flow waits for, null when it waits for none. */
+  public FlowLock waitingForLock() {
+    return isFinished() || isDeleted() || locksRequested.isEmpty() ? null : locksRequested.iterator().next();
+  }
+
+  /** What a finished or deleted flow still has to give back (held, or still asked for); empty while it runs. */
+  public List<FlowLock> locksToRelease() {
+    if (!isFinished() && !isDeleted()) {
+      return List.of();
+    }
+    List<FlowLock> out = new ArrayList<>(locksHeld);
+    out.addAll(locksRequested);
+    return out;
+  }
+
   public FlowSummary summary() {
     Map<StepPhase, Integer> counts = new EnumMap<>(StepPhase.class);
     for (StepPhase p : StepPhase.values()) {
@@ -475,8 +557,12 @@ public final class FlowState {
       reason = "Suspended";
       message = "spec.suspend is true: no new steps start";
     }
-    return new FlowSummary(phase(), observedGeneration, dag.graph().size(), dag.finishedCount(), counts,
-        dag.flowStartedAt(), dag.flowFinishedAt(), reason, message, retries, lastRetry, dag.instanceCounts());
+    FlowSummary summary = new FlowSummary(phase(), observedGeneration, dag.graph().size(), dag.finishedCount(),
+        counts, dag.flowStartedAt(), dag.flowFinishedAt(), reason, message, retries, lastRetry, historyLost,
+        dag.instanceCounts());
+    FlowLock waiting = waitingForLock();
+    return waiting == null || roundStarted || dag.isSuspended() ? summary
+        : summary.waitingForLock("waiting for " + waiting.describe());
   }
 
   /** The status of one step, by index. */
@@ -529,7 +615,14 @@ public final class FlowState {
 
   public FlowSnapshot toSnapshot() {
     return new FlowSnapshot(definition, observedGeneration, dag == null ? null : dag.snapshot(), invalid,
-        List.copyOf(terminatedJobs), deleted, chainHead(null), lastRetry, retries == 0 ? null : retries);
+        List.copyOf(terminatedJobs), deleted, chainHead(null), lastRetry, retries == 0 ? null : retries, historyLost,
+        locksRequested.isEmpty() && locksHeld.isEmpty() && roundStarted == anyStepMoved(dag) ? null
+            : new FlowSnapshot.Locks(List.copyOf(locksRequested), List.copyOf(locksHeld), roundStarted));
+  }
+
+  /** Whether any step left Pending: what a snapshot without lock bookkeeping tells about the round. */
+  private static boolean anyStepMoved(DagState dag) {
+    return dag != null && dag.count(StepPhase.Pending) < dag.graph().size();
   }
 
   public static FlowState fromSnapshot(FlowSnapshot snap) {
@@ -548,8 +641,17 @@ public final class FlowState {
     s.deleted = snap.deleted();
     s.lastRetry = snap.lastRetry();
     s.retries = snap.retries() == null ? 0 : snap.retries();
+    s.historyLost = snap.historyLost();
     s.restored = true;
     s.lastHash = snap.lastHash();
+    if (snap.locks() != null) {
+      s.locksRequested.addAll(snap.locks().requested());
+      s.locksHeld.addAll(snap.locks().held());
+      s.roundStarted = snap.locks().roundStarted();
+    } else {
+      // Written before locks existed, or nothing to say beyond what the steps tell: it started if a step moved.
+      s.roundStarted = anyStepMoved(s.dag);
+    }
     return s;
   }
 }

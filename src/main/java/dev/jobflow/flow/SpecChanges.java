@@ -54,6 +54,12 @@ final class SpecChanges {
     if (was.failurePolicy() != now.failurePolicy()) {
       fields.add("spec.failurePolicy");
     }
+    if (was.effectivePriority() != now.effectivePriority()) {
+      fields.add("spec.priority");
+    }
+    if (!Objects.equals(was.synchronization(), now.synchronization())) {
+      fields.add("spec.synchronization");
+    }
     return fields;
   }
 }

@@ -34,6 +34,7 @@ public final class JournalSettings {
   private final int maxConnections;
   private final PersistFailureBackoff persistFailureBackoff;
   private final Duration healthTimeout;
+  private final boolean groupCommit;
 
   private JournalSettings(Config base) {
     Config j = base.getConfig(SECTION);
@@ -48,6 +49,7 @@ public final class JournalSettings {
     this.maxConnections = j.getInt("max-connections");
     this.persistFailureBackoff = PersistFailureBackoff.fromConfig(j.getConfig("persist-failure-backoff"));
     this.healthTimeout = j.getDuration("health-timeout");
+    this.groupCommit = j.getBoolean("group-commit");
     if (!this.url.isEmpty()) {
       JournalDialect.of(this.url); // refuse unsupported URLs now, not when the first flow writes
     }
@@ -87,6 +89,10 @@ public final class JournalSettings {
 
   public JournalSettings withCreateSchema(boolean create) {
     return with("create-schema", create);
+  }
+
+  public JournalSettings withGroupCommit(boolean on) {
+    return with("group-commit", on);
   }
 
   private JournalSettings with(String key, Object value) {
@@ -153,6 +159,11 @@ public final class JournalSettings {
     return healthTimeout;
   }
 
+  /** True when batches of events are written by {@link GroupCommitJournalDao}, false: by the plugin's own DAO. */
+  public boolean groupCommit() {
+    return groupCommit;
+  }
+
   /** The URL with any password in it masked, for messages and logs. */
   public String displayUrl() {
     return redact(jdbcUrl());
@@ -194,6 +205,9 @@ public final class JournalSettings {
         .withValue("akka.persistence.journal.plugin", ConfigValueFactory.fromAnyRef("jdbc-journal"))
         .withValue("akka.persistence.snapshot-store.plugin", ConfigValueFactory.fromAnyRef("jdbc-snapshot-store"))
         .withValue(SHARED_DB, ConfigValueFactory.fromMap(slick));
+    if (groupCommit) {
+      overlay = overlay.withValue("jdbc-journal.dao", ConfigValueFactory.fromAnyRef(GroupCommitJournalDao.class.getName()));
+    }
     return overlay.withFallback(base).resolve();
   }
 

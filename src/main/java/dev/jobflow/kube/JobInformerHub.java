@@ -35,6 +35,7 @@ public final class JobInformerHub implements AutoCloseable {
     void close();
   }
 
+  private static final String BY_FLOW_UID = "flow-uid";
   private final List<SharedIndexInformer<Job>> informers = new ArrayList<>();
   private final List<CompletableFuture<Void>> started = new ArrayList<>();
   private final Map<String, List<JobListener>> listeners = new ConcurrentHashMap<>();
@@ -66,6 +67,12 @@ public final class JobInformerHub implements AutoCloseable {
   }
 
   private void add(SharedIndexInformer<Job> informer) {
+    // Indexed by flow uid, so a recovering flow finds its Jobs without scanning every Job (10,000 flows recover).
+    informer.addIndexers(Map.of(BY_FLOW_UID, job -> {
+      String uid = job.getMetadata().getLabels() == null ? null
+          : job.getMetadata().getLabels().get(JobflowLabels.FLOW_UID);
+      return uid == null ? List.of() : List.of(uid);
+    }));
     informer.exceptionHandler((started, error) -> {
       onRelist.run();
       log.info("job watch broke ({}); relisting", error.getMessage());
@@ -110,6 +117,15 @@ public final class JobInformerHub implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The cached Jobs of the flow with this uid, in every watched namespace. */
+  public List<Job> cachedOfFlow(String flowUid) {
+    List<Job> out = new ArrayList<>();
+    for (SharedIndexInformer<Job> informer : informers) {
+      out.addAll(informer.getIndexer().byIndex(BY_FLOW_UID, flowUid));
+    }
+    return out;
   }
 
   /** Follows one Job: its cached state is delivered at once when known, then every change. */

@@ -2,6 +2,8 @@ package dev.jobflow.kube;
 
 import akka.Done;
 import dev.jobflow.step.AttemptSpec;
+import dev.jobflow.step.AttemptSupersededException;
+import dev.jobflow.step.ExistingJob;
 import dev.jobflow.step.JobConflictException;
 import dev.jobflow.step.JobRejectedException;
 import dev.jobflow.step.JobHandle;
@@ -59,6 +61,10 @@ public final class KubeJobRuntime implements JobRuntime {
     Job existing = hub.cached(id.namespace(), id.jobName());
     if (existing != null) {
       return adopt(existing, id, attempt.job());
+    }
+    String later = AttemptSupersededException.laterJob(attempt, jobsOf(id.namespace(), id.flowUid()));
+    if (later != null) {
+      throw new AttemptSupersededException(attempt.job(), later);
     }
     Job job = JobFactory.build(id, attempt.template(), attempt.parameters(), attempt.stepValues());
     try {
@@ -144,6 +150,28 @@ public final class KubeJobRuntime implements JobRuntime {
       var selected = jobUid == null ? pods.withLabel("job-name", key.name()) : pods.withLabel("controller-uid", jobUid);
       return TerminationMessages.results(selected.list().getItems());
     }, io);
+  }
+
+  @Override
+  public java.util.List<ExistingJob> jobsOf(String namespace, String flowUid) {
+    java.util.List<ExistingJob> out = new java.util.ArrayList<>();
+    for (Job job : hub.cachedOfFlow(flowUid)) {
+      var meta = job.getMetadata();
+      var labels = meta.getLabels();
+      Integer attempt = attemptOf(labels.get(JobflowLabels.ATTEMPT));
+      if (namespace.equals(meta.getNamespace()) && labels.get(JobflowLabels.STEP) != null && attempt != null) {
+        out.add(new ExistingJob(meta.getName(), labels.get(JobflowLabels.STEP), attempt));
+      }
+    }
+    return out;
+  }
+
+  private static Integer attemptOf(String label) {
+    try {
+      return label == null ? null : Integer.valueOf(label);
+    } catch (NumberFormatException e) {
+      return null; // not a label this controller wrote
+    }
   }
 
   @Override

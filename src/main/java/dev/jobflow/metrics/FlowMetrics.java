@@ -117,6 +117,12 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
       return null;
     }
 
+    // Seen in status and Events; not a rate anyone alerts on (it happens once per restore).
+    @Override
+    public Void flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+      return null;
+    }
+
     @Override
     public Void flowDeleted(FlowEvent.FlowDeleted e) {
       return null;
@@ -178,6 +184,22 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
 
     @Override
     public Void stepExpanded(FlowEvent.StepExpanded e) {
+      return null;
+    }
+
+    // Lock holders and waiters are the lock entities' gauges; a flow's own lock events count nothing here.
+    @Override
+    public Void flowLockRequested(FlowEvent.FlowLockRequested e) {
+      return null;
+    }
+
+    @Override
+    public Void flowLockGranted(FlowEvent.FlowLockGranted e) {
+      return null;
+    }
+
+    @Override
+    public Void flowLockReleased(FlowEvent.FlowLockReleased e) {
       return null;
     }
 

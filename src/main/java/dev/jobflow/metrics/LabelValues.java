@@ -30,8 +30,9 @@ public final class LabelValues {
   public static final Set<String> KUBE_RESOURCES = Set.of("jobflows", "jobflows/status", "jobs", "events", "leases",
       "pods", "tokenreviews", "subjectaccessreviews", "customresourcedefinitions", "jobflowtemplates", "cronjobflows",
       "jobflowtriggers", "jobflowtriggers/status", "secrets",
-      "cronjobflows/status");
-  public static final Set<String> INFORMER_RESOURCES = Set.of("jobflows", "jobs", "cronjobflows", "jobflowtriggers");
+      "cronjobflows/status", "configmaps");
+  public static final Set<String> INFORMER_RESOURCES = Set.of("jobflows", "jobs", "cronjobflows", "jobflowtriggers",
+      "configmaps");
   public static final Set<String> TRIGGER_REJECT_REASONS = Set.of("UnknownTrigger", "Unauthenticated", "Forbidden",
       "TooLarge", "BadPayload", "InvalidTrigger", "RateLimited", "FlowRefused", "Unavailable", "Timeout", "Error");
   public static final Set<String> TRIGGER_FILTERS = Set.of("status", "labels", "labelsMatch", "expression");

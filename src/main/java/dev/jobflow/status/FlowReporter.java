@@ -98,6 +98,8 @@ public final class FlowReporter implements FlowListener {
 
   /** The Kubernetes Event for a journal event, or null when kubectl users need not hear of it. */
   record KubeEvent(Type type, String reason, String message) {
+    /** The reason of the Event (and the type of the status condition) of a flow whose journal lost history. */
+    static final String HISTORY_LOST = FlowStatusProjection.HISTORY_LOST;
     static final FlowEvent.Handler<KubeEvent> OF = new FlowEvent.Handler<>() {
       @Override
       public KubeEvent flowAccepted(FlowEvent.FlowAccepted e) {
@@ -155,6 +157,11 @@ public final class FlowReporter implements FlowListener {
       }
 
       @Override
+      public KubeEvent flowHistoryLost(FlowEvent.FlowHistoryLost e) {
+        return new KubeEvent(Type.Warning, HISTORY_LOST, e.message());
+      }
+
+      @Override
       public KubeEvent flowDeleted(FlowEvent.FlowDeleted e) {
         return null; // nobody can describe a deleted JobFlow
       }
@@ -209,6 +216,21 @@ public final class FlowReporter implements FlowListener {
       @Override
       public KubeEvent stepExpanded(FlowEvent.StepExpanded e) {
         return new KubeEvent(Type.Normal, "StepExpanded", "step " + e.step() + ": " + e.message());
+      }
+
+      @Override
+      public KubeEvent flowLockRequested(FlowEvent.FlowLockRequested e) {
+        return new KubeEvent(Type.Normal, Reasons.WAITING_FOR_LOCK, e.message());
+      }
+
+      @Override
+      public KubeEvent flowLockGranted(FlowEvent.FlowLockGranted e) {
+        return new KubeEvent(Type.Normal, Reasons.LOCK_GRANTED, e.message());
+      }
+
+      @Override
+      public KubeEvent flowLockReleased(FlowEvent.FlowLockReleased e) {
+        return null; // the flow's finish says it; the audit trail has the release
       }
 
       @Override

@@ -33,6 +33,9 @@ public final class FlowStatusProjection {
   private static final List<StepPhase> LISTED_ORDER = List.of(StepPhase.Failed, StepPhase.Running, StepPhase.Retrying,
       StepPhase.Cancelled, StepPhase.Skipped, StepPhase.Pending);
 
+  /** The condition of a flow whose journal lost part of its history (restored from an older backup, or lost). */
+  public static final String HISTORY_LOST = "HistoryLost";
+
   private final int fullListLimit;
   private final Map<String, StepView> steps = new LinkedHashMap<>();
   private final Map<String, Condition> conditions = new HashMap<>();
@@ -95,6 +98,10 @@ public final class FlowStatusProjection {
       status.setLastRetry(retry(summary.lastRetry()));
     }
     List<Condition> conditions = conditions(summary);
+    if (summary.historyLost() != null) { // only flows whose journal lost history carry it: True for good
+      var lost = summary.historyLost();
+      conditions.add(condition(HISTORY_LOST, true, lost.reason(), lost.message(), summary.observedGeneration()));
+    }
     if (approvalRequested) { // only flows that asked for an approval carry the condition
       conditions.add(waitingForApproval(waiting, summary.observedGeneration()));
     }

@@ -153,6 +153,10 @@ public final class StepActor {
       return report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), null,
           Reasons.JOB_CONFLICT, conflict.getMessage(), settings.clock().instant(), null));
     }
+    if (failed.error() instanceof AttemptSupersededException superseded) {
+      return report(new StepOutcome.Failed(attempt.step(), attempt.attempt(), attempt.job().name(), null,
+          Reasons.ATTEMPT_SUPERSEDED, superseded.getMessage(), settings.clock().instant(), null));
+    }
     createFailures++;
     if (failed.error() instanceof JobRejectedException rejected) {
       // A quota or a policy webhook may change its mind soon, so a few tries; never for ever: the step's own

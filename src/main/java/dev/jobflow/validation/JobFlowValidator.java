@@ -128,6 +128,7 @@ public final class JobFlowValidator {
 
   private void checkFlowSpec(JobFlowSpec spec, List<Problem> problems) {
     BoundsRules.checkFlow(spec, problems);
+    SynchronizationRules.check(spec, problems);
     ParameterRules parameters = new ParameterRules();
     parameters.checkDeclarations(spec.getParameters(), problems);
     if (spec.usesTemplate()) {

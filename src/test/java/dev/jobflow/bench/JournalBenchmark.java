@@ -5,6 +5,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import com.typesafe.config.Config;
 import dev.jobflow.journal.CounterEntity;
 import dev.jobflow.journal.JournalDialect;
 import dev.jobflow.journal.TestJournal;
@@ -18,7 +19,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -29,9 +32,16 @@ import java.util.stream.Stream;
 /**
  * Events persisted per second by many concurrent entities (each persisting one event at a time, as a flow
  * does), on H2 and on PostgreSQL, next to the raw rate of batched JDBC inserts of the same rows (same
- * payload, same tag) into the same database in the same run: the ceiling the journal can approach.
+ * payload, same tag) into the same database in the same run: the ceiling the journal can approach. The
+ * entities run twice per round, once through akka-persistence-jdbc's own DAO ({@code jobflow.journal.group-commit
+ * = off}, the write path before) and once through {@link dev.jobflow.journal.GroupCommitJournalDao} (the default),
+ * each in its own actor system and pool on the same database. Phases alternate over {@code rounds}; the median
+ * of each is printed, with the load average, because the machine is shared.
  *
- * <p>{@code bin/bench JournalBenchmark [entities=200] [eventsPerEntity=50] [rawConnections=4]}
+ * <p>{@code bin/bench JournalBenchmark [entities=200] [eventsPerEntity=50] [rawConnections=4] [rounds=3]};
+ * {@code JOBFLOW_BENCH_JOURNAL_CONFIG} (HOCON) is laid over both systems' config, to try settings, and
+ * {@code JOBFLOW_BENCH_JOURNAL_DIALECTS} (e.g. {@code POSTGRESQL}) picks the databases. Next to each rate: this
+ * process's CPU time per event, the cost that decides the rate when the cores are shared.
  */
 public final class JournalBenchmark {
   private static final int RAW_BATCH = 400; // akka-persistence-jdbc's jdbc-journal.batchSize
@@ -41,12 +51,21 @@ public final class JournalBenchmark {
     int entities = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int perEntity = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     int rawConnections = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-    System.out.printf("JournalBenchmark: %d entities x %d events each (tagged), %d cores%n",
-        entities, perEntity, Runtime.getRuntime().availableProcessors());
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    String extra = System.getenv().getOrDefault("JOBFLOW_BENCH_JOURNAL_CONFIG", "");
+    System.out.printf("JournalBenchmark: %d entities x %d events each (tagged), %d rounds, %d cores, load %s%n",
+        entities, perEntity, rounds, Runtime.getRuntime().availableProcessors(), loadAverage());
+    if (!extra.isBlank()) {
+      System.out.println("extra config: " + extra.replace('\n', ' '));
+    }
+    String dialects = System.getenv().getOrDefault("JOBFLOW_BENCH_JOURNAL_DIALECTS", "H2,POSTGRESQL");
     for (JournalDialect dialect : JournalDialect.values()) {
+      if (!List.of(dialects.toUpperCase().split(",")).contains(dialect.name())) {
+        continue;
+      }
       Path tmp = Files.createTempDirectory("journal-bench");
-      try (TestJournal journal = TestJournal.open(dialect, tmp)) {
-        run(dialect, journal, entities, perEntity, rawConnections);
+      try (TestJournal journal = TestJournal.open(dialect, tmp, extra)) {
+        run(dialect, journal, entities, perEntity, rawConnections, rounds);
       } catch (RuntimeException e) {
         if (e.getClass().getName().contains("opentest4j")) { // PostgreSQL unreachable: TestJournal skipped it
           System.out.printf("%-10s skipped: %s%n", dialect, e.getMessage());
@@ -59,30 +78,89 @@ public final class JournalBenchmark {
     }
   }
 
-  private static void run(JournalDialect dialect, TestJournal journal, int entities, int perEntity, int rawConnections)
-      throws Exception {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", journal.akkaConfig());
+  private static void run(JournalDialect dialect, TestJournal journal, int entities, int perEntity, int rawConnections,
+      int rounds) throws Exception {
+    long events = (long) entities * perEntity;
+    Config groupCommit = journal.akkaConfig();
+    Config plugin = journal.settings().withGroupCommit(false).akkaConfig();
+    ActorSystem<Void> before = ActorSystem.create(Behaviors.empty(), "bench-plugin-dao", plugin);
+    ActorSystem<Void> after = ActorSystem.create(Behaviors.empty(), "bench-group-commit", groupCommit);
     try {
-      persistFromEntities(system, journal, "warmup-", Math.min(entities, 50), 20);
-      long events = (long) entities * perEntity;
-      long t0 = System.nanoTime();
-      persistFromEntities(system, journal, "flow-", entities, perEntity);
-      double entitySeconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("%-10s entities:  %,d events in %.2f s = %,.0f events/s%n",
-          dialect, events, entitySeconds, events / entitySeconds);
-
-      SampleRow row = sampleRow(journal);
-      for (int connections : new int[] {1, rawConnections}) {
-        long r0 = System.nanoTime();
-        rawInserts(journal, row, "raw" + connections + "-", entities, perEntity, connections);
-        double rawSeconds = (System.nanoTime() - r0) / 1e9;
-        System.out.printf("%-10s raw JDBC:  %,d rows in %.2f s = %,.0f rows/s (batches of %d, %d connection%s;"
-                + " entities reach %.0f%% of it)%n", dialect, events, rawSeconds, events / rawSeconds, RAW_BATCH,
-            connections, connections == 1 ? "" : "s", 100 * rawSeconds / entitySeconds);
+      persistFromEntities(before, journal, "warmup-a-", Math.min(entities, 50), 20);
+      persistFromEntities(after, journal, "warmup-b-", Math.min(entities, 50), 20);
+      SampleRow row = sampleRow(journal, "warmup-b-0");
+      Map<String, List<Double>> rates = new LinkedHashMap<>();
+      Map<String, Double> cpuSeconds = new LinkedHashMap<>();
+      for (int round = 0; round < rounds; round++) {
+        for (int connections : new int[] {1, rawConnections}) {
+          String prefix = "raw" + connections + "-r" + round + "-";
+          rates.computeIfAbsent("raw" + connections, k -> new ArrayList<>()).add(events / seconds(cpuSeconds,
+              "raw" + connections, () -> rawInserts(journal, row, prefix, entities, perEntity, connections)));
+        }
+        String r = "-r" + round + "-";
+        rates.computeIfAbsent("plugin", k -> new ArrayList<>()).add(events / seconds(cpuSeconds, "plugin", () ->
+            persistFromEntities(before, journal, "before" + r, entities, perEntity)));
+        rates.computeIfAbsent("group", k -> new ArrayList<>()).add(events / seconds(cpuSeconds, "group", () ->
+            persistFromEntities(after, journal, "after" + r, entities, perEntity)));
       }
+      double raw1 = median(rates.get("raw1"));
+      double rawN = median(rates.get("raw" + rawConnections));
+      double perEvent = 1e6 / (events * (double) rounds); // CPU seconds per phase -> microseconds per event
+      System.out.printf("%-10s raw JDBC, 1 connection:     %,8.0f rows/s   %-15s %4.0f us CPU/row (batches of %d"
+          + " rows + tags, one commit each)%n", dialect, raw1, spread(rates.get("raw1")),
+          cpuSeconds.get("raw1") * perEvent, RAW_BATCH);
+      System.out.printf("%-10s raw JDBC, %d connections:    %,8.0f rows/s   %-15s %4.0f us CPU/row%n", dialect,
+          rawConnections, rawN, spread(rates.get("raw" + rawConnections)), cpuSeconds.get("raw" + rawConnections) * perEvent);
+      for (String path : List.of("plugin", "group")) {
+        double rate = median(rates.get(path));
+        System.out.printf("%-10s entities, %-16s %,8.0f events/s %-15s %4.0f us CPU/event = %3.0f%% of 1 connection,"
+                + " %3.0f%% of %d%n", dialect, path.equals("plugin") ? "plugin's DAO:" : "group commit:", rate,
+            spread(rates.get(path)), cpuSeconds.get(path) * perEvent, 100 * rate / raw1, 100 * rate / rawN, rawConnections);
+      }
+      System.out.printf("%-10s load average now %s%n", dialect, loadAverage());
     } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get();
+      for (ActorSystem<Void> system : List.of(before, after)) {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get();
+      }
+    }
+  }
+
+  private interface Phase {
+    void run() throws Exception;
+  }
+
+  /** Wall-clock seconds of the phase; its CPU seconds (this process, all threads) are added to {@code cpu}. */
+  private static double seconds(Map<String, Double> cpu, String name, Phase phase) throws Exception {
+    long c0 = processCpuNanos();
+    long t0 = System.nanoTime();
+    phase.run();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    cpu.merge(name, (processCpuNanos() - c0) / 1e9, Double::sum);
+    return wall;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String spread(List<Double> values) {
+    return String.format("(%,.0f-%,.0f)", values.stream().mapToDouble(d -> d).min().orElse(0),
+        values.stream().mapToDouble(d -> d).max().orElse(0));
+  }
+
+  private static String loadAverage() {
+    try {
+      return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).trim().split(" ")).subList(0, 3));
+    } catch (IOException e) {
+      return String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 
@@ -108,11 +186,11 @@ public final class JournalBenchmark {
   /** One stored event, to insert byte-for-byte the same rows by hand. */
   private record SampleRow(String writer, String adapterManifest, int serId, String serManifest, byte[] payload) {}
 
-  private static SampleRow sampleRow(TestJournal journal) throws Exception {
+  private static SampleRow sampleRow(TestJournal journal, String persistenceId) throws Exception {
     try (Connection c = journal.connect(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT " + cols(journal, "writer", "adapter_manifest", "event_ser_id",
              "event_ser_manifest", "event_payload") + " FROM " + journal.table("event_journal") + " WHERE "
-             + journal.column("persistence_id") + " = 'flow-0' AND " + journal.column("sequence_number") + " = 1")) {
+             + journal.column("persistence_id") + " = '" + persistenceId + "' AND " + journal.column("sequence_number") + " = 1")) {
       rs.next();
       return new SampleRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getBytes(5));
     }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import dev.jobflow.api.FlowPhase;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.JobFlowYaml;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,14 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three controller processes from the built jar in one cluster (seed nodes on loopback), one emulator, one PostgreSQL
- * journal, 100 flows. One controller is killed with SIGKILL mid-run (or all three are restarted one by one, as a
- * rolling update does): every flow still Succeeds, each Job is created exactly once, and no persistence id is ever
- * written by two writers at once (per persistence id, the journal's writers form contiguous runs in sequence order).
+ * journal. One controller is killed with SIGKILL mid-run (or all three are restarted one by one, as a rolling update
+ * does, each while flows submitted just before it are running): every flow still Succeeds, each Job is created
+ * exactly once, and no persistence id is ever written by two writers at once (per persistence id, the journal's
+ * writers form contiguous runs in sequence order).
+ *
+ * <p>The suite runs 30 flows, which already puts running flows on every replica (100 shards spread over three); the
+ * full form ({@link ItScale}: {@code -Djobflow.it.full=true}) runs the 100 flows of issue 19.
+ *
+ * <p>On a machine so loaded that a JVM stalls for longer than the failure detector's pause, the Split Brain Resolver
+ * downs a replica that is only slow, and a downed replica exits: {@link ControllerCluster} starts it again, as the
+ * kubelet would its pod, and the checks must hold all the same (the run prints such exits). The test waits for facts
+ * (flows running, a flow in flight on the victim, every replica ready before the next stop), never for a time.
  */
 class ReplicasIT {
-  private static final int FLOWS = 100;
+  private static final int FLOWS = ItScale.pick(30, 100);
   /** ControllerKillIT's chain: first, then second (fails once, retried), then third: 4 Jobs per flow. */
   private static final int JOBS_PER_FLOW = 4;
+  /** Events are stored as Jackson CBOR (conf/application.conf); their meta names the writing instance. */
+  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
 
   @TempDir
   Path dir;
@@ -47,6 +61,10 @@ class ReplicasIT {
 
   @AfterEach
   void stop() {
+    if (cluster != null) {
+      System.out.println("replicas that exited by themselves (downed while stalled) and were started again: "
+          + cluster.unplannedExits());
+    }
     if (created != null) {
       created.close();
     }
@@ -57,8 +75,9 @@ class ReplicasIT {
 
   @Test
   void aKilledReplicasFlowsFinishOnTheOthers() throws Exception {
-    submitFlows();
-    awaitSomeRunning(10);
+    submitFlows(0, FLOWS);
+    awaitSomeRunning(0, FLOWS, 10);
+    awaitFlowInFlightOn("replica-1");
     cluster.kill(1);
     awaitEverySucceeded();
     assertEveryJobCreatedOnce();
@@ -67,9 +86,14 @@ class ReplicasIT {
 
   @Test
   void aRollingRestartOfEveryReplicaLosesNoFlow() throws Exception {
-    submitFlows();
-    awaitSomeRunning(10);
+    // A wave of flows before each restart, so that every replica stops while flows are in flight.
     for (int i = 0; i < 3; i++) {
+      int from = FLOWS * i / 3;
+      int to = FLOWS * (i + 1) / 3;
+      submitFlows(from, to);
+      awaitSomeRunning(from, to, (to - from) / 3);
+      // Every other replica up before this one goes: a rolling update stops the next pod only once the last is ready.
+      cluster.awaitAllReady();
       cluster.stop(i);
       cluster.restart(i);
     }
@@ -78,8 +102,8 @@ class ReplicasIT {
     assertWritersFormContiguousRuns();
   }
 
-  private void submitFlows() throws Exception {
-    for (int f = 0; f < FLOWS; f++) {
+  private void submitFlows(int from, int to) throws Exception {
+    for (int f = from; f < to; f++) {
       cluster.client().resources(JobFlow.class).inNamespace("default")
           .resource(JobFlowYaml.read(String.format(ControllerKillIT.FLOWS, f))).create();
     }
@@ -89,10 +113,49 @@ class ReplicasIT {
     return cluster.client().resources(JobFlow.class).inNamespace("default").list().getItems();
   }
 
-  private void awaitSomeRunning(int n) {
-    Awaitility.await(n + " flows running").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> flows().stream()
+  /** Waits until {@code n} of the flows {@code from} (inclusive) to {@code to} (exclusive) are Running. */
+  private void awaitSomeRunning(int from, int to, int n) {
+    Set<String> names = new HashSet<>();
+    for (int f = from; f < to; f++) {
+      names.add("chain-" + f);
+    }
+    Awaitility.await(n + " of chain-" + from + ".." + (to - 1) + " running").atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> flows().stream().filter(f -> names.contains(f.getMetadata().getName()))
             .filter(f -> f.getStatus() != null && f.getStatus().getPhase() == FlowPhase.Running).count() >= n);
+  }
+
+  /**
+   * Waits until a Running flow's latest journal event was written by {@code instance} (the writer in the event's
+   * meta): its entity lives there, so killing it moves a flow in flight. Shards go to the replicas whose regions the
+   * coordinator knows when they are first used, and a replica that had just joined may get none at first.
+   */
+  private void awaitFlowInFlightOn(String instance) {
+    Awaitility.await("a running flow on " + instance).atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(500)).until(() -> {
+          Set<String> running = new HashSet<>();
+          for (JobFlow f : flows()) {
+            if (f.getStatus() != null && f.getStatus().getPhase() == FlowPhase.Running) {
+              running.add("JobFlow|" + f.getMetadata().getUid());
+            }
+          }
+          return lastWriters().entrySet().stream()
+              .anyMatch(e -> running.contains(e.getKey()) && instance.equals(e.getValue()));
+        });
+  }
+
+  /** Per persistence id, the controller instance that wrote its latest event. */
+  private Map<String, String> lastWriters() throws Exception {
+    Map<String, String> out = new HashMap<>();
+    try (Connection c = cluster.journal().connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT e.persistence_id, e.event_payload FROM event_journal e JOIN"
+             + " (SELECT persistence_id, max(sequence_number) AS m FROM event_journal GROUP BY persistence_id) l"
+             + " ON e.persistence_id = l.persistence_id AND e.sequence_number = l.m")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), CBOR.readTree(rs.getBytes(2)).path("meta").path("writer").asText());
+      }
+    }
+    return out;
   }
 
   private void awaitEverySucceeded() {
@@ -111,7 +174,7 @@ class ReplicasIT {
   }
 
   private void assertEveryJobCreatedOnce() {
-    Awaitility.await("the watch saw every Job").atMost(Duration.ofSeconds(30))
+    Awaitility.await("the watch saw every Job").atMost(Duration.ofSeconds(60))
         .until(() -> created.all().size() == FLOWS * JOBS_PER_FLOW);
     created.all().forEach((name, n) -> assertEquals(1, n, "Job " + name + " was created " + n + " times"));
   }

@@ -274,4 +274,47 @@ class FlowRecoveryTest extends EntityHarness {
     out.sort(null);
     return out;
   }
+
+  @Test
+  void jobsTheRestoredJournalNeverRecordedAreReportedOnceAndAdopted() {
+    ActorRef<FlowCommand> entity = spawn("u-behind");
+    entity.tell(new SpecSeen(flow("behind", "u-behind").step("a").step("b", "a").build()));
+    await("a started", () -> runtime.job("behind-a-1") != null);
+    awaitEvents("u-behind", 3);
+    testKit.stop(entity);
+    // The journal is "restored" to here while the cluster ran on: a succeeded and b's Job started.
+    runtime.set("data", "behind-a-1", JobState.Succeeded, null, null);
+    runtime.plantJob(new JobKey("data", "behind-b-1"), "u-behind", "b", 1, JobState.Active);
+    ActorRef<FlowCommand> again = spawn("u-behind");
+    awaitEvent("u-behind", FlowEvent.FlowHistoryLost.class);
+    FlowEvent.FlowHistoryLost lost = last("u-behind", FlowEvent.FlowHistoryLost.class);
+    assertEquals(dev.jobflow.dag.Reasons.JOURNAL_BEHIND, lost.reason());
+    assertEquals(List.of("behind-b-1"), lost.jobs());
+    await("b adopted", () -> runtime.createCalls("behind-b-1") == 1);
+    runtime.set("data", "behind-b-1", JobState.Succeeded, null, null);
+    awaitEvent("u-behind", FlowSucceeded.class);
+    testKit.stop(again);
+    spawn("u-behind");
+    await("recovered again", () -> observer.passivated.stream().filter(id -> id.uid().equals("u-behind")).count() >= 2);
+    assertEquals(1, events("u-behind").stream().filter(e -> e instanceof FlowEvent.FlowHistoryLost).count(),
+        "said once");
+    assertEquals(0, runtime.creations("behind-b-1"), "the Job of the lost history was adopted, not created");
+    assertEquals(1, runtime.creations("behind-a-1"));
+  }
+
+  @Test
+  void anAttemptWhoseJobIsGoneWhileALaterAttemptsJobExistsEndsAndTheLaterOneIsAdopted() {
+    // The journal was lost: attempt 1's Job was deleted long ago (its timeout), attempt 2's Job succeeded.
+    runtime.plantJob(new JobKey("data", "sup-a-2"), "u-sup", "a", 2, JobState.Succeeded);
+    ActorRef<FlowCommand> entity = spawn("u-sup");
+    entity.tell(new SpecSeen(flow("sup", "u-sup").retried("a", 2, Duration.ofSeconds(30)).build()));
+    awaitEvent("u-sup", FlowEvent.StepRetryScheduled.class);
+    assertEquals(dev.jobflow.dag.Reasons.ATTEMPT_SUPERSEDED, last("u-sup", FlowEvent.StepRetryScheduled.class).reason());
+    assertEquals(dev.jobflow.dag.Reasons.JOURNAL_LOST, last("u-sup", FlowEvent.FlowHistoryLost.class).reason());
+    clock.advance(Duration.ofSeconds(30));
+    entity.tell(new FlowCommand.Wake());
+    awaitEvent("u-sup", FlowSucceeded.class);
+    assertEquals(0, runtime.creations("sup-a-1"), "attempt 1 is not run again");
+    assertEquals(0, runtime.creations("sup-a-2"), "attempt 2's Job adopted");
+  }
 }

@@ -20,6 +20,9 @@ import dev.jobflow.dag.Reasons;
 import dev.jobflow.flow.FlowEvent.EventMeta;
 import dev.jobflow.schedule.ScheduleEvent;
 import dev.jobflow.schedule.ScheduleState;
+import dev.jobflow.lock.LockEvent;
+import dev.jobflow.lock.LockQueue;
+import dev.jobflow.lock.LockState;
 import dev.jobflow.trigger.TriggerEvent;
 import dev.jobflow.trigger.TriggerState;
 import java.io.InputStream;
@@ -211,6 +214,9 @@ class GoldenFilesTest {
     s.put("FlowRetried", new FlowEvent.FlowRetried(META, "2", "transform", "alice@example.com",
         T.minusSeconds(2), List.of("transform", "load", "notify")));
     s.put("FlowSnapshot.retried", retriedSnapshot());
+    s.put("FlowHistoryLost", new FlowEvent.FlowHistoryLost(META, Reasons.JOURNAL_BEHIND,
+        "the journal does not know 2 Job(s) of this flow", List.of("nightly-etl-load-1", "nightly-etl-transform-2")));
+    s.put("FlowSnapshot.historyLost", historyLostSnapshot());
     TriggerEvent.EventMeta tat = new TriggerEvent.EventMeta(T, "jobflow-controller-7d9f/1");
     String fp = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     s.put("AlertAccepted", new TriggerEvent.AlertAccepted(tat, fp, "disk-9f86d081-1", "DiskFull",
@@ -220,6 +226,24 @@ class GoldenFilesTest {
     s.put("TriggeredFlowFailed", new TriggerEvent.TriggeredFlowFailed(tat, "disk-9f86d081-1", fp, "FlowRefused",
         "JobFlow disk-9f86d081-1 was refused: template clean-disk not found"));
     s.put("TriggerDeleted", new TriggerEvent.TriggerDeleted(tat));
+    // Locks (spec.priority, spec.synchronization): the definition's optional fields, the flow's and the lock's events.
+    FlowLock mutex = FlowLock.mutex("data", "warehouse-load");
+    s.put("FlowAccepted.locks", new FlowEvent.FlowAccepted(META, definition().withLocking(10,
+        FlowLock.semaphore("data", "gpu"), T.minusSeconds(30))));
+    s.put("FlowLockRequested", new FlowEvent.FlowLockRequested(META, mutex, 10));
+    s.put("FlowLockGranted", new FlowEvent.FlowLockGranted(META, FlowLock.namespaceQueue("data")));
+    s.put("FlowLockReleased", new FlowEvent.FlowLockReleased(META, FlowLock.controllerQueue(), true));
+    s.put("FlowSnapshot.locks", lockedSnapshot());
+    LockEvent.EventMeta lat = new LockEvent.EventMeta(T, "jobflow-controller-7d9f/1");
+    String holder = "6f1c2b9e-0d7a-4c38-9d55-2f0a8c1e7b42";
+    s.put("LockRequested", new LockEvent.LockRequested(lat, holder, 10, T.minusSeconds(30), "nightly-etl"));
+    s.put("LockGranted", new LockEvent.LockGranted(lat, holder));
+    s.put("LockReleased", new LockEvent.LockReleased(lat, holder, true, "FlowDone"));
+    s.put("LockResized", new LockEvent.LockResized(lat, 3));
+    s.put("LockState", new LockState(new LockQueue(2,
+        List.of(new LockQueue.Request(holder, 10, T.minusSeconds(30), "nightly-etl", T.minusSeconds(20))),
+        List.of(new LockQueue.Request("7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", 0, T.minusSeconds(10), "hourly",
+            T.minusSeconds(5)))), true, T.minusSeconds(20)));
     s.put("TriggerState", new TriggerState(1, Map.of(fp, new TriggerState.Recent("disk-9f86d081-1", T)),
         Map.of("disk-9f86d081-1", new TriggerState.Pending(fp, "DiskFull", Map.of("host", "db-1"), T)), List.of(T),
         0, "disk-9f86d081-1", T, false));
@@ -243,6 +267,17 @@ class GoldenFilesTest {
         s.deleted());
   }
 
+  /** A flow that holds one lock and waits for the next, before its first step. */
+  static FlowSnapshot lockedSnapshot() {
+    FlowState state = FlowState.empty();
+    FlowDefinition d = definition().withLocking(10, FlowLock.mutex("data", "warehouse-load"), T.minusSeconds(30));
+    state.apply(new FlowEvent.FlowAccepted(META, d));
+    state.apply(new FlowEvent.FlowLockRequested(META, d.synchronization(), 10));
+    state.apply(new FlowEvent.FlowLockGranted(META, d.synchronization()));
+    state.apply(new FlowEvent.FlowLockRequested(META, FlowLock.namespaceQueue("data"), 10));
+    return state.toSnapshot();
+  }
+
   /** A flow retried once, running its second round: a step with attempts of the round before, the latest retry. */
   static FlowSnapshot retriedSnapshot() {
     FlowState state = FlowState.empty();
@@ -257,9 +292,20 @@ class GoldenFilesTest {
     return state.toSnapshot();
   }
 
+  /** A flow recovered from a journal restored from an older backup: the Jobs it did not know are recorded. */
+  static FlowSnapshot historyLostSnapshot() {
+    FlowState state = FlowState.empty();
+    state.apply(new FlowEvent.FlowAccepted(META, definition()));
+    state.apply(new FlowEvent.StepAttemptStarted(META, "extract", 1, "nightly-etl-extract-1"));
+    state.apply(new FlowEvent.FlowHistoryLost(META, Reasons.JOURNAL_BEHIND, "the journal does not know 1 Job(s)",
+        List.of("nightly-etl-transform-1")));
+    return state.toSnapshot();
+  }
+
   @Test
   void everyEventTypeHasAGoldenSample() {
-    Set<String> types = java.util.stream.Stream.of(FlowEvent.class, ScheduleEvent.class, TriggerEvent.class)
+    Set<String> types = java.util.stream.Stream.of(FlowEvent.class, ScheduleEvent.class, TriggerEvent.class,
+            LockEvent.class)
         .flatMap(c -> Arrays.stream(c.getPermittedSubclasses())).map(Class::getSimpleName)
         .collect(Collectors.toSet());
     assertTrue(samples().keySet().containsAll(types), "missing samples for " + types.stream()
@@ -289,6 +335,11 @@ class GoldenFilesTest {
     assertEquals(snap, FlowState.fromSnapshot(snap).toSnapshot());
     FlowSnapshot fan = fanOutSnapshot();
     assertEquals(fan, FlowState.fromSnapshot(fan).toSnapshot());
+    FlowSnapshot lost = historyLostSnapshot();
+    assertEquals(lost, FlowState.fromSnapshot(lost).toSnapshot());
+    FlowSnapshot locked = lockedSnapshot();
+    assertEquals(locked, FlowState.fromSnapshot(locked).toSnapshot());
+    assertEquals(FlowLock.namespaceQueue("data"), FlowState.fromSnapshot(locked).waitingForLock());
   }
 
   private static byte[] read(String name) throws Exception {

@@ -34,6 +34,17 @@ class JournalSettingsTest {
   }
 
   @Test
+  void groupCommitIsTheDefaultWritePathAndCanBeSwitchedOff() {
+    Config plain = shipped("application.conf", Map.of());
+    assertEquals(GroupCommitJournalDao.class.getName(),
+        JournalSettings.fromConfig(plain).akkaConfig().getString("jdbc-journal.dao"));
+    JournalSettings off = JournalSettings.fromConfig(shipped("application.conf", Map.of("JOBFLOW_JOURNAL_GROUP_COMMIT", "off")));
+    assertFalse(off.groupCommit());
+    assertEquals("akka.persistence.jdbc.journal.dao.DefaultJournalDao", off.akkaConfig().getString("jdbc-journal.dao"),
+        "off: the plugin's own DAO");
+  }
+
+  @Test
   void defaultsToAnH2FileUnderTheDataDir() {
     JournalSettings s = JournalSettings.fromConfig(shipped("application.conf", Map.of()));
     assertTrue(s.isEmbedded());

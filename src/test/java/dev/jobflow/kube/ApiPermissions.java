@@ -69,6 +69,12 @@ public final class ApiPermissions {
    */
   public static final Permission SECRETS = new Permission("", "secrets", Set.of("get"));
 
+  /**
+   * The semaphores' sizes: an informer on the ConfigMap {@code jobflow-semaphores} of each watched namespace (a field
+   * selector on its name; RBAC cannot narrow list/watch by name, so the ConfigMaps of those namespaces are readable).
+   */
+  public static final Permission CONFIGMAPS = new Permission("", "configmaps", Set.of("list", "watch"));
+
   /** The status subresource written by the StatusWriter (merge patches; update on conflict retries). */
   public static final Permission JOBFLOW_STATUS = new Permission("jobflow.dev", "jobflows/status",
       Set.of("get", "update", "patch"));
@@ -107,7 +113,7 @@ public final class ApiPermissions {
   /** The controller's permissions, in the order of the ClusterRole's rules. */
   public static final List<Permission> CONTROLLER = List.of(
       JOBFLOWS, JOBFLOW_STATUS, JOBFLOW_FINALIZERS, JOBFLOW_TEMPLATES, CRONJOBFLOWS, CRONJOBFLOW_STATUS,
-      CRONJOBFLOW_FINALIZERS, JOBFLOW_TRIGGERS, JOBFLOW_TRIGGER_STATUS, JOBFLOW_TRIGGER_FINALIZERS, SECRETS, JOBS,
+      CRONJOBFLOW_FINALIZERS, JOBFLOW_TRIGGERS, JOBFLOW_TRIGGER_STATUS, JOBFLOW_TRIGGER_FINALIZERS, SECRETS, CONFIGMAPS, JOBS,
       EVENTS, TOKEN_REVIEWS, SUBJECT_ACCESS_REVIEWS, PODS, POD_LOGS);
 
   /** The standalone admission webhook's: it reads the templates that flows and schedules name, nothing else. */

@@ -96,6 +96,10 @@ public final class InMemoryJobRuntime implements JobRuntime {
         job = existing;
         adopted = true;
       } else {
+        String later = AttemptSupersededException.laterJob(a, jobsOf(a.job().namespace(), a.flowUid()));
+        if (later != null) {
+          return CompletableFuture.failedFuture(new AttemptSupersededException(a.job(), later));
+        }
         creations.computeIfAbsent(a.job().name(), k -> new AtomicInteger()).incrementAndGet();
         // The uid follows from the name, so two runtimes holding "the same" Job agree (crash tests compare them).
         String uid = UUID.nameUUIDFromBytes(a.job().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
@@ -137,6 +141,17 @@ public final class InMemoryJobRuntime implements JobRuntime {
         }
       }
     };
+  }
+
+  @Override
+  public List<ExistingJob> jobsOf(String namespace, String flowUid) {
+    synchronized (lock) {
+      List<ExistingJob> out = new ArrayList<>();
+      jobs.values().stream()
+          .filter(j -> j.key().namespace().equals(namespace) && flowUid.equals(j.flowUid()))
+          .forEach(j -> out.add(new ExistingJob(j.key().name(), j.step(), j.attempt())));
+      return out;
+    }
   }
 
   @Override
@@ -186,6 +201,13 @@ public final class InMemoryJobRuntime implements JobRuntime {
       jobs.put(key, job);
     }
     notify(key, observe(key, job));
+  }
+
+  /** Puts a Job of this flow's attempt that no create call made: history a lost journal no longer knows. */
+  public void plantJob(JobKey key, String flowUid, String step, int attempt, JobState state) {
+    synchronized (lock) {
+      jobs.put(key, new Job(key, flowUid, step, attempt, UUID.randomUUID().toString(), state, null, null));
+    }
   }
 
   /** Puts a Job that belongs to someone else under this name. */
