@@ -38,6 +38,9 @@ public final class InMemoryJournal extends AsyncWriteJournal {
   private record Stored(long seqNr, byte[] bytes, int serializerId, String manifest, String writerUuid) {}
 
   private final Map<String, List<Stored>> byId = new ConcurrentHashMap<>();
+  /** Events and their serialized bytes written by every instance of this journal in the process (benchmarks). */
+  static final java.util.concurrent.atomic.AtomicLong EVENTS = new java.util.concurrent.atomic.AtomicLong();
+  static final java.util.concurrent.atomic.AtomicLong BYTES = new java.util.concurrent.atomic.AtomicLong();
   private final Serialization serialization;
 
   public InMemoryJournal() {
@@ -55,7 +58,10 @@ public final class InMemoryJournal extends AsyncWriteJournal {
         PersistentRepr repr = it.next();
         Object event = repr.payload() instanceof Tagged t ? t.payload() : repr.payload();
         Serializer serializer = serialization.findSerializerFor(event);
-        list.add(new Stored(repr.sequenceNr(), serializer.toBinary(event), serializer.identifier(),
+        byte[] bytes = serializer.toBinary(event);
+        EVENTS.incrementAndGet();
+        BYTES.addAndGet(bytes.length);
+        list.add(new Stored(repr.sequenceNr(), bytes, serializer.identifier(),
             Serializers.manifestFor(serializer, event), repr.writerUuid()));
       }
       results.add(Optional.empty());
