@@ -98,6 +98,12 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   /** The entity type it is sharded as (null when not sharded): where to ask for a successor. */
   private final EntityTypeKey<FlowCommand> typeKey;
   private boolean passivationRequested;
+  /**
+   * A Reconsider is on its way: one decides on everything stored before it, so no second is sent. Without this, a
+   * burst of outcomes (a fan-out's instances ending together) queued one per write; stashed behind a write, those that
+   * decide nothing are unstashed one inside the other by Akka, and a few thousand overflowed the stack.
+   */
+  private boolean reconsiderQueued;
   private boolean stopOrdered;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
@@ -219,6 +225,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
           // supervisor stops its children. The next recovery's time includes the backoff.
           released();
           startedNanos = System.nanoTime();
+          reconsiderQueued = false; // a stashed Reconsider is dropped with the stash; recovery sends a new one
         })
         .onSignal(PostStop.instance(), state -> {
           released();
@@ -247,13 +254,19 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
           return passivate();
         })
         .onCommand(Wake.class, () -> Effect().none())
-        .onCommand(Reconsider.class, () -> Effect().none());
+        .onCommand(Reconsider.class, () -> {
+          reconsiderQueued = false;
+          return Effect().none();
+        });
     builder.forState(FlowEntity::isRunning)
         .onCommand(SpecSeen.class, this::onSpecSeenWhileRunning)
         .onCommand(Deleted.class, this::onDeleted)
         .onCommand(AttemptReported.class, (state, cmd) -> cmd.outcome().accept(new Reports(state)))
         .onCommand(Wake.class, (state, cmd) -> decide(state))
-        .onCommand(Reconsider.class, (state, cmd) -> decide(state))
+        .onCommand(Reconsider.class, (state, cmd) -> {
+          reconsiderQueued = false;
+          return decide(state);
+        })
         .onCommand(ApprovalsSeen.class, (state, cmd) -> {
           seenDecisions = cmd.decisions();
           return persistThenAct(state, Approvals.decided(state, seenDecisions, meta()));
@@ -271,7 +284,10 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         });
     builder.forState(state -> state.isFinished() || state.isDeleted())
         .onCommand(Wake.class, (state, cmd) -> settle(state))
-        .onCommand(Reconsider.class, (state, cmd) -> settle(state));
+        .onCommand(Reconsider.class, (state, cmd) -> {
+          reconsiderQueued = false;
+          return settle(state);
+        });
     builder.forAnyState()
         .onCommand(GetStatus.class, (state, cmd) -> Effect().none().thenRun(s -> cmd.replyTo().tell(fullStatus(s))))
         .onCommand(AttemptReported.class, (state, cmd) -> ignoreLate(cmd.outcome()))
@@ -543,6 +559,13 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     return passivateIfDone(state);
   }
 
+  private void reconsiderSoon() {
+    if (!reconsiderQueued) {
+      reconsiderQueued = true;
+      context.getSelf().tell(new Reconsider());
+    }
+  }
+
   /** Persist, then act: the events linked into the flow's hash chain are stored first, the side effects follow. */
   private EffectBuilder<FlowEvent, FlowState> persistThenAct(FlowState state, Recording recording) {
     if (recording.events().isEmpty()) {
@@ -583,7 +606,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     }
     deps.listener().statusChanged(new FlowStatusUpdate(id, summary(state), views, false));
     awaitApprovals(state);
-    context.getSelf().tell(new Reconsider());
+    reconsiderSoon();
   }
 
   /**
@@ -625,7 +648,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     if (isRunning(state)) {
       deps.listener().resumed(state.definition().id());
     }
-    context.getSelf().tell(new Reconsider());
+    reconsiderSoon();
   }
 
   /**
