@@ -64,8 +64,11 @@ class ControllerLocksTest {
           && types.indexOf("FlowLockGranted") < types.indexOf("StepAttemptStarted")
           && types.indexOf("FlowSucceeded") < types.indexOf("FlowLockReleased"), name + ": " + types);
     }
-    assertTrue(harness.client().v1().events().inNamespace("default").list().getItems().stream()
-        .anyMatch(e -> "WaitingForLock".equals(e.getReason()) && "mutex-c".equals(e.getInvolvedObject().getName())));
+    // Events are written after the fact, folded over a second: wait for it.
+    org.awaitility.Awaitility.await("WaitingForLock Event of mutex-c").atMost(Duration.ofSeconds(30))
+        .until(() -> harness.client().v1().events().inNamespace("default").list().getItems().stream()
+            .anyMatch(e -> "WaitingForLock".equals(e.getReason())
+                && "mutex-c".equals(e.getInvolvedObject().getName())));
   }
 
   @Test
