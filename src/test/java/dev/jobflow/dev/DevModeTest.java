@@ -63,6 +63,8 @@ class DevModeTest {
         metadata: {name: works}
         spec:
           parameters: [{name: word, value: hello}]
+          # A mutex so the lock panels' and the stuck-queue alert's series are exported too.
+          synchronization: {mutex: demo}
           steps:
             - name: write
               template: {template: {spec: {containers: [{name: main, image: busybox, command: [sh, -c, "echo {{params.word}} > word.txt && cat word.txt"]}]}}}
@@ -120,7 +122,8 @@ class DevModeTest {
 
     URI metrics = URI.create("http://127.0.0.1:" + dev.controller().metricsPort() + "/metrics");
     MetricNamesInUse inUse = MetricNamesInUse.fromDashboardsAndRules(Path.of(System.getProperty("jobflow.project.dir", ".")));
-    Scrape scrape = Scrape.until(metrics, s -> inUse.missingFrom(s).isEmpty(), Duration.ofSeconds(30));
+    Scrape scrape = Scrape.until(metrics, s -> inUse.missingFrom(s).isEmpty(), Duration.ofSeconds(30),
+        s -> "metrics used by dashboards or alerts but not exported: " + inUse.missingFrom(s));
     assertEquals(Map.of(), inUse.missingFrom(scrape), "metrics used by dashboards or alerts but not exported");
   }
 

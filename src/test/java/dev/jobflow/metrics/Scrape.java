@@ -40,11 +40,20 @@ public record Scrape(String text, String contentType) {
    */
   public static Scrape until(URI uri, Predicate<Scrape> ready, Duration timeout)
       throws IOException, InterruptedException {
+    return until(uri, ready, timeout, last -> "last:\n" + last.text);
+  }
+
+  /**
+   * As {@link #until(URI, Predicate, Duration)}, but the failure says {@code whyNot} of the last scrape, which is
+   * shorter and more to the point than the whole scrape.
+   */
+  public static Scrape until(URI uri, Predicate<Scrape> ready, Duration timeout,
+      java.util.function.Function<Scrape, String> whyNot) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Scrape last = of(uri);
     while (!ready.test(last)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("scrape of " + uri + " never became ready within " + timeout + "; last:\n" + last.text);
+        throw new AssertionError("scrape of " + uri + " never became ready within " + timeout + "; " + whyNot.apply(last));
       }
       Thread.sleep(50);
       last = of(uri);
