@@ -68,6 +68,18 @@ abstract class EntityHarness {
     return testKit.spawn(FlowEntity.create(uid, deps()));
   }
 
+  /**
+   * Spawns the entity with {@code first} already in its mailbox, as the shard delivers the message that starts it. A
+   * finished flow recovered without a command stops on its own, so a command told after {@code spawn} returned may
+   * find it gone on a loaded machine.
+   */
+  ActorRef<FlowCommand> spawn(String uid, FlowCommand first) {
+    return testKit.spawn(Behaviors.setup(ctx -> {
+      ctx.getSelf().tell(first);
+      return FlowEntity.create(uid, deps());
+    }));
+  }
+
   static String pid(String uid) {
     return FlowEntity.persistenceId(uid).id();
   }
@@ -122,7 +134,11 @@ abstract class EntityHarness {
   }
 
   void awaitEvent(String uid, Class<? extends FlowEvent> type) {
-    await(type.getSimpleName() + " in " + uid, () -> events(uid).stream().anyMatch(type::isInstance));
+    try {
+      await(type.getSimpleName() + " in " + uid, () -> events(uid).stream().anyMatch(type::isInstance));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "; the flow's events: " + decisions(events(uid)), e);
+    }
   }
 
   void awaitEvents(String uid, int n) {

@@ -43,8 +43,8 @@ class FanOutRetryTest extends EntityHarness {
   }
 
   private List<String> retry(String uid, String request, String step) {
-    ActorRef<FlowCommand> again = spawn(uid);
-    again.tell(new SpecSeen(definition(uid), new RetryRequest(request, step, "alice@example.com", null)));
+    ActorRef<FlowCommand> again = spawn(uid,
+        new SpecSeen(definition(uid), new RetryRequest(request, step, "alice@example.com", null)));
     awaitEvent(uid, FlowEvent.FlowSucceeded.class);
     TestProbe<Object> probe = testKit.createTestProbe();
     probe.expectTerminated(again, Duration.ofSeconds(10));

@@ -39,8 +39,8 @@ class FlowRetryEntityTest extends EntityHarness {
     probe.expectTerminated(entity, Duration.ofSeconds(10));
     assertEquals(FlowPhase.Failed, replayed(uid).phase());
 
-    ActorRef<FlowCommand> again = spawn(uid);
-    again.tell(new SpecSeen(definition(uid), new RetryRequest("1", null, "alice@example.com", ASKED)));
+    ActorRef<FlowCommand> again = spawn(uid,
+        new SpecSeen(definition(uid), new RetryRequest("1", null, "alice@example.com", ASKED)));
     awaitEvent(uid, FlowEvent.FlowSucceeded.class);
     FlowRetried retried = last(uid, FlowRetried.class);
     assertEquals("alice@example.com", retried.requestedBy());
@@ -71,8 +71,7 @@ class FlowRetryEntityTest extends EntityHarness {
     awaitEvent(uid, FlowEvent.FlowFailed.class);
     probe.expectTerminated(entity, Duration.ofSeconds(10)); // one entity per flow at a time, as the router keeps it
     RetryRequest request = new RetryRequest("1", null, "bob", ASKED);
-    entity = spawn(uid);
-    entity.tell(new SpecSeen(definition(uid), request));
+    entity = spawn(uid, new SpecSeen(definition(uid), request));
     awaitEvent(uid, FlowEvent.FlowSucceeded.class);
     probe.expectTerminated(entity, Duration.ofSeconds(10));
     int stored = events(uid).size();
@@ -93,8 +92,7 @@ class FlowRetryEntityTest extends EntityHarness {
     entity.tell(new SpecSeen(definition(uid)));
     awaitEvent(uid, FlowEvent.FlowFailed.class);
     probe.expectTerminated(entity, Duration.ofSeconds(10));
-    entity = spawn(uid);
-    entity.tell(new SpecSeen(definition(uid), new RetryRequest("r1", "extract", null, null)));
+    entity = spawn(uid, new SpecSeen(definition(uid), new RetryRequest("r1", "extract", null, null)));
     await("load's first Job", () -> runtime.job("etl-load-1") != null);
     testKit.stop(entity);
     ActorRef<FlowCommand> recovered = spawn(uid);
