@@ -69,13 +69,15 @@ abstract class EntityHarness {
   }
 
   /**
-   * Spawns the entity with {@code first} already in its mailbox, as the shard delivers the message that starts it. A
+   * Spawns the entity with the commands {@code first} already in its mailbox, as the shard delivers the message that starts it. A
    * finished flow recovered without a command stops on its own, so a command told after {@code spawn} returned may
    * find it gone on a loaded machine.
    */
-  ActorRef<FlowCommand> spawn(String uid, FlowCommand first) {
+  ActorRef<FlowCommand> spawn(String uid, FlowCommand... first) {
     return testKit.spawn(Behaviors.setup(ctx -> {
-      ctx.getSelf().tell(first);
+      for (FlowCommand command : first) {
+        ctx.getSelf().tell(command);
+      }
       return FlowEntity.create(uid, deps());
     }));
   }

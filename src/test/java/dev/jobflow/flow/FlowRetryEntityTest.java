@@ -75,9 +75,8 @@ class FlowRetryEntityTest extends EntityHarness {
     awaitEvent(uid, FlowEvent.FlowSucceeded.class);
     probe.expectTerminated(entity, Duration.ofSeconds(10));
     int stored = events(uid).size();
-    ActorRef<FlowCommand> third = spawn(uid);
-    third.tell(new SpecSeen(definition(uid), request));
-    third.tell(new SpecSeen(definition(uid), new RetryRequest("2", null, "bob", ASKED)));
+    ActorRef<FlowCommand> third = spawn(uid, new SpecSeen(definition(uid), request),
+        new SpecSeen(definition(uid), new RetryRequest("2", null, "bob", ASKED)));
     assertEquals(stored, eventsAfterCommandsHandled(third, uid).size(),
         "the same request again, and any request on a Succeeded flow, records nothing");
   }
