@@ -26,6 +26,16 @@ class SpecChangesTest {
   }
 
   @Test
+  void aStartedFlowKeepsItsPriorityAndLock() throws Exception {
+    // Its place in a lock's queue was taken by these: changing them would let a flow jump or leave a queue unseen.
+    assertEquals(List.of("spec.priority", "spec.synchronization.mutex"), SpecChanges.immutableChanges(
+        json("{'priority':1,'synchronization':{'mutex':'db'}}"),
+        json("{'priority':100,'synchronization':{'mutex':'other'}}")));
+    assertEquals(List.of("spec.synchronization"), SpecChanges.immutableChanges(
+        json("{'synchronization':{'semaphore':'gpu'}}"), json("{}")));
+  }
+
+  @Test
   void aListOfAnotherLengthIsOneChangeOfTheList() throws Exception {
     assertEquals(List.of("spec.steps"),
         SpecChanges.immutableChanges(json("{'steps':[{'name':'a'}]}"), json("{'steps':[{'name':'a'},{'name':'b'}]}")));
