@@ -75,11 +75,13 @@ public final class FlowReconciler implements FlowInformer.Listener {
       }
       return;
     }
+    if (!Finalizers.has(flow)) {
+      // Before the settled check: a quick flow finishes while a status write makes this patch conflict, and a
+      // settled flow's next events would otherwise never add it, leaving a flow that can vanish unjournaled.
+      io.execute(() -> addFinalizer(flow));
+    }
     if (isSettled(flow) && reporter.isCurrent(flow)) {
       return; // a resync of a finished flow whose status is ours: waking its entity would only replay its journal
-    }
-    if (!Finalizers.has(flow)) {
-      io.execute(() -> addFinalizer(flow));
     }
     List<Problem> problems = validator.validate(flow);
     if (problems.isEmpty() && flow.getSpec().usesTemplate()) {
@@ -169,8 +171,13 @@ public final class FlowReconciler implements FlowInformer.Listener {
    */
   @Override
   public void onStatusOrMetadata(JobFlow flow) {
-    if (!Finalizers.isBeingDeleted(flow) && !reporter.isCurrent(flow)) {
+    if (Finalizers.isBeingDeleted(flow)) {
+      return;
+    }
+    if (!reporter.isCurrent(flow)) {
       onFlow(flow);
+    } else if (!Finalizers.has(flow)) {
+      io.execute(() -> addFinalizer(flow)); // lost to a write that raced it, or removed by hand: not before a resync
     }
   }
 
@@ -219,7 +226,12 @@ public final class FlowReconciler implements FlowInformer.Listener {
 
   private void addFinalizer(JobFlow flow) {
     try {
-      Finalizers.add(client, flow);
+      // A conflict means the flow changed between read and write (its status, mostly): read it again, a few times;
+      // its next informer event tries again after that.
+      for (int tries = 0; tries < 3 && !Finalizers.add(client, flow); tries++) {
+        log.debug("finalizer patch of {}/{} conflicted; trying again", flow.getMetadata().getNamespace(),
+            flow.getMetadata().getName());
+      }
     } catch (RuntimeException e) {
       log.warn("could not add finalizer to {}/{}: {}", flow.getMetadata().getNamespace(),
           flow.getMetadata().getName(), e.getMessage());

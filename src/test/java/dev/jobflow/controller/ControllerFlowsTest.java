@@ -62,6 +62,22 @@ class ControllerFlowsTest {
   }
 
   @Test
+  void aFinishedFlowThatLostItsFinalizerGetsItBack() throws Exception {
+    harness.submit(flow("unguarded", "", step("a", List.of(), "50ms", "Succeeded"), null));
+    harness.awaitPhase("unguarded", FlowPhase.Succeeded);
+    harness.await("unguarded", f -> f.getMetadata().getFinalizers().contains("jobflow.dev/journal"),
+        Duration.ofSeconds(30));
+    // As when the first patch lost a race with a status write: the flow is settled, and its status is current.
+    harness.client().resources(JobFlow.class).inNamespace("default").withName("unguarded")
+        .edit(f -> {
+          f.getMetadata().setFinalizers(List.of());
+          return f;
+        });
+    harness.await("unguarded", f -> f.getMetadata().getFinalizers().contains("jobflow.dev/journal"),
+        Duration.ofSeconds(30));
+  }
+
+  @Test
   void retriesUntilAnAttemptSucceeds() throws Exception {
     harness.submit(flow("retry", "",
         step("flaky", List.of(), "50ms", "Failed,Failed,Succeeded",
