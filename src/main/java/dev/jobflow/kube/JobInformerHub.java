@@ -36,6 +36,7 @@ public final class JobInformerHub implements AutoCloseable {
   }
 
   private static final String BY_FLOW_UID = "flow-uid";
+  private static final String BY_FLOW_STEP = "flow-uid-step";
   private final List<SharedIndexInformer<Job>> informers = new ArrayList<>();
   private final List<CompletableFuture<Void>> started = new ArrayList<>();
   private final Map<String, List<JobListener>> listeners = new ConcurrentHashMap<>();
@@ -68,10 +69,17 @@ public final class JobInformerHub implements AutoCloseable {
 
   private void add(SharedIndexInformer<Job> informer) {
     // Indexed by flow uid, so a recovering flow finds its Jobs without scanning every Job (10,000 flows recover).
+    // And by flow uid and step, so a create's check for a later attempt reads only that step's Jobs: scanning the
+    // flow's Jobs on every create made a 100,000-instance fan-out quadratic.
     informer.addIndexers(Map.of(BY_FLOW_UID, job -> {
       String uid = job.getMetadata().getLabels() == null ? null
           : job.getMetadata().getLabels().get(JobflowLabels.FLOW_UID);
       return uid == null ? List.of() : List.of(uid);
+    }, BY_FLOW_STEP, job -> {
+      Map<String, String> labels = job.getMetadata().getLabels();
+      String uid = labels == null ? null : labels.get(JobflowLabels.FLOW_UID);
+      String step = labels == null ? null : labels.get(JobflowLabels.STEP);
+      return uid == null || step == null ? List.of() : List.of(flowStepKey(uid, step));
     }));
     informer.exceptionHandler((started, error) -> {
       onRelist.run();
@@ -126,6 +134,19 @@ public final class JobInformerHub implements AutoCloseable {
       out.addAll(informer.getIndexer().byIndex(BY_FLOW_UID, flowUid));
     }
     return out;
+  }
+
+  /** The cached Jobs of one step of the flow with this uid (every attempt), in every watched namespace. */
+  public List<Job> cachedOfStep(String flowUid, String step) {
+    List<Job> out = new ArrayList<>();
+    for (SharedIndexInformer<Job> informer : informers) {
+      out.addAll(informer.getIndexer().byIndex(BY_FLOW_STEP, flowStepKey(flowUid, step)));
+    }
+    return out;
+  }
+
+  private static String flowStepKey(String flowUid, String step) {
+    return flowUid + "/" + step;
   }
 
   /** Follows one Job: its cached state is delivered at once when known, then every change. */

@@ -62,7 +62,8 @@ public final class KubeJobRuntime implements JobRuntime {
     if (existing != null) {
       return adopt(existing, id, attempt.job());
     }
-    String later = AttemptSupersededException.laterJob(attempt, jobsOf(id.namespace(), id.flowUid()));
+    String later = AttemptSupersededException.laterJob(attempt,
+        existing(id.namespace(), hub.cachedOfStep(id.flowUid(), id.step())));
     if (later != null) {
       throw new AttemptSupersededException(attempt.job(), later);
     }
@@ -154,8 +155,12 @@ public final class KubeJobRuntime implements JobRuntime {
 
   @Override
   public java.util.List<ExistingJob> jobsOf(String namespace, String flowUid) {
+    return existing(namespace, hub.cachedOfFlow(flowUid));
+  }
+
+  private static java.util.List<ExistingJob> existing(String namespace, java.util.List<Job> jobs) {
     java.util.List<ExistingJob> out = new java.util.ArrayList<>();
-    for (Job job : hub.cachedOfFlow(flowUid)) {
+    for (Job job : jobs) {
       var meta = job.getMetadata();
       var labels = meta.getLabels();
       Integer attempt = attemptOf(labels.get(JobflowLabels.ATTEMPT));

@@ -31,6 +31,8 @@ public final class InMemoryJobRuntime implements JobRuntime {
 
   private final Object lock = new Object();
   private final Map<JobKey, Job> jobs = new HashMap<>();
+  /** The keys of each flow's Jobs by step, so a create's later-attempt check does not scan every Job. */
+  private final Map<String, Map<String, List<JobKey>>> byFlowStep = new HashMap<>();
   private final Map<JobKey, List<Consumer<JobObservation>>> watchers = new HashMap<>();
   private final Map<String, AtomicInteger> createCalls = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
@@ -96,7 +98,7 @@ public final class InMemoryJobRuntime implements JobRuntime {
         job = existing;
         adopted = true;
       } else {
-        String later = AttemptSupersededException.laterJob(a, jobsOf(a.job().namespace(), a.flowUid()));
+        String later = AttemptSupersededException.laterJob(a, jobsOfStep(a.job().namespace(), a.flowUid(), a.step()));
         if (later != null) {
           return CompletableFuture.failedFuture(new AttemptSupersededException(a.job(), later));
         }
@@ -110,7 +112,7 @@ public final class InMemoryJobRuntime implements JobRuntime {
           job = job.with(end, end == JobState.Failed ? "BackoffLimitExceeded" : null,
               end == JobState.Failed ? "Job has reached the specified backoff limit" : null);
         }
-        jobs.put(a.job(), job);
+        put(job);
         adopted = false;
       }
     }
@@ -154,12 +156,35 @@ public final class InMemoryJobRuntime implements JobRuntime {
     }
   }
 
+  private List<ExistingJob> jobsOfStep(String namespace, String flowUid, String step) {
+    synchronized (lock) {
+      List<ExistingJob> out = new ArrayList<>();
+      for (JobKey key : byFlowStep.getOrDefault(flowUid, Map.of()).getOrDefault(step, List.of())) {
+        Job j = jobs.get(key);
+        if (j != null && key.namespace().equals(namespace)) {
+          out.add(new ExistingJob(key.name(), j.step(), j.attempt()));
+        }
+      }
+      return out;
+    }
+  }
+
+  private void put(Job job) {
+    if (jobs.put(job.key(), job) == null) {
+      byFlowStep.computeIfAbsent(job.flowUid(), f -> new HashMap<>())
+          .computeIfAbsent(job.step(), s -> new ArrayList<>()).add(job.key());
+    }
+  }
+
   @Override
   public CompletionStage<Done> delete(JobKey key) {
     deletions.computeIfAbsent(key.name(), k -> new AtomicInteger()).incrementAndGet();
     Job gone;
     synchronized (lock) {
       gone = jobs.remove(key);
+      if (gone != null) {
+        byFlowStep.getOrDefault(gone.flowUid(), Map.of()).getOrDefault(gone.step(), new ArrayList<>()).remove(key);
+      }
     }
     if (gone != null) {
       notify(key, observe(key, null));
@@ -206,14 +231,14 @@ public final class InMemoryJobRuntime implements JobRuntime {
   /** Puts a Job of this flow's attempt that no create call made: history a lost journal no longer knows. */
   public void plantJob(JobKey key, String flowUid, String step, int attempt, JobState state) {
     synchronized (lock) {
-      jobs.put(key, new Job(key, flowUid, step, attempt, UUID.randomUUID().toString(), state, null, null));
+      put(new Job(key, flowUid, step, attempt, UUID.randomUUID().toString(), state, null, null));
     }
   }
 
   /** Puts a Job that belongs to someone else under this name. */
   public void plantForeignJob(JobKey key) {
     synchronized (lock) {
-      jobs.put(key, new Job(key, "someone-else", "other", 1, UUID.randomUUID().toString(), JobState.Active, null, null));
+      put(new Job(key, "someone-else", "other", 1, UUID.randomUUID().toString(), JobState.Active, null, null));
     }
   }
 
