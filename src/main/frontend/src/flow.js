@@ -1,10 +1,11 @@
 // A flow's page: its phase and actions, the live DAG (or the audit tab), and the step panel.
 import { follow, getJson, post } from './api.js';
 import { announce, between, el } from './dom.js';
-import { draw, layout, visibleGraph } from './graph.js';
+import { addInstance, draw, fanOutsOf, layout, parentOf, visibleGraph } from './graph.js';
 import { badge } from './phases.js';
 import { showAudit } from './audit.js';
 import { showStep } from './step.js';
+import { showFanOut } from './fanout.js';
 
 const ACTIONS = [
   { name: 'suspend', label: 'Suspend', when: (f) => !f.suspend && !finished(f) },
@@ -21,6 +22,9 @@ export function showFlow({ main, refused }, namespace, name, tab) {
   const base = `namespaces/${encodeURIComponent(namespace)}/jobflows/${encodeURIComponent(name)}`;
   const link = `#/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
   const steps = new Map();
+  // Fan-out step -> its instances' names: they are listed in the step's panel, never drawn one by one.
+  const instances = new Map();
+  let fanOuts = new Set();
   const expanded = new Set();
   let flow = null;
   let version = -1;
@@ -96,10 +100,12 @@ export function showFlow({ main, refused }, namespace, name, tab) {
       if (node.kind === 'fanout' || node.kind === 'rank') {
         expanded.add(node.id);
         redraw(node.members[0]);
+      } else if (node.fanOut) {
+        selectFanOut(node.id);
       } else {
         select(node.id);
       }
-    });
+    }, instances);
     canvas.dataset.rendered = String(graph.nodes.length);
     if (focusId) {
       view.focus(graph.owner.get(focusId));
@@ -118,13 +124,28 @@ export function showFlow({ main, refused }, namespace, name, tab) {
     }, fail });
   }
 
+  function selectFanOut(stepName) {
+    openStep = stepName;
+    panel.hidden = false;
+    showFanOut(panel, { step: stepName, instances: () => instances.get(stepName), steps, open: select, close: () => {
+      panel.cleanup?.();
+      panel.hidden = true;
+      openStep = null;
+      view?.focus(stepName);
+    } });
+  }
+
+  function remember(s) {
+    steps.set(s.name, s);
+    addInstance(instances, s.name, fanOuts);
+  }
+
   function apply(doc, complete) {
     if (complete) {
       steps.clear();
+      instances.clear();
     }
-    for (const s of doc.steps) {
-      steps.set(s.name, s);
-    }
+    doc.steps.forEach(remember);
     Object.assign(flow, {
       phase: doc.phase, progress: doc.progress, counts: doc.counts, startedAt: doc.startedAt,
       finishedAt: doc.finishedAt, message: doc.message, reason: doc.reason,
@@ -134,7 +155,7 @@ export function showFlow({ main, refused }, namespace, name, tab) {
     if (view) {
       view.update(complete ? [...graph.owner.keys()] : doc.steps.map((s) => s.name));
     }
-    if (openStep && doc.steps.some((s) => s.name === openStep)) {
+    if (openStep && doc.steps.some((s) => s.name === openStep || s.name.startsWith(`${openStep}-`))) {
       panel.dispatchEvent(new CustomEvent('step-changed'));
     }
   }
@@ -146,7 +167,8 @@ export function showFlow({ main, refused }, namespace, name, tab) {
       fail(e);
       return;
     }
-    flow.steps.forEach((s) => steps.set(s.name, s));
+    fanOuts = fanOutsOf(flow.graph);
+    flow.steps.forEach(remember);
     version = flow.version;
     renderSummary();
     if (tab === 'audit') {
@@ -171,15 +193,29 @@ export function showFlow({ main, refused }, namespace, name, tab) {
     }, fail);
   })();
 
-  function find(stepName) {
+  function openNode(id) {
+    if (fanOuts.has(id)) {
+      selectFanOut(id);
+    } else {
+      select(id);
+    }
+  }
+
+  /** Shows a step of the spec (expanding what hides it) and opens it; an instance opens in its fan-out's place. */
+  function find(stepName, open = openNode) {
     if (!flow.graph.nodes.some((n) => n.id === stepName)) {
-      announce(`no step ${stepName}`);
+      const parent = steps.has(stepName) ? parentOf(stepName, fanOuts) : null;
+      if (parent) {
+        find(parent, () => select(stepName));
+      } else {
+        announce(`no step ${stepName}`);
+      }
       return;
     }
     let owner = graph.owner.get(stepName);
     if (owner === stepName) {
       view.focus(stepName);
-      select(stepName);
+      open(stepName);
       return;
     }
     // A fan-out inside a collapsed rank needs two expansions.
@@ -187,7 +223,7 @@ export function showFlow({ main, refused }, namespace, name, tab) {
       expanded.add(owner);
       owner = visibleGraph(flow.graph, expanded).owner.get(stepName);
     }
-    redraw(stepName).then(() => select(stepName));
+    redraw(stepName).then(() => open(stepName));
   }
 
   return () => {

@@ -35,7 +35,7 @@ export function visibleGraph(model, expanded, limit = RANK_COLLAPSE_LIMIT) {
       nodes.get(fan).members.push(n.id);
     } else {
       owner.set(n.id, n.id);
-      nodes.set(n.id, { id: n.id, kind: n.kind, label: n.id, members: [n.id] });
+      nodes.set(n.id, { id: n.id, kind: n.kind, label: n.id, members: [n.id], fanOut: Boolean(n.fanOut) });
     }
   }
   let edges = mapEdges(model.edges, owner);
@@ -69,7 +69,34 @@ export function visibleGraph(model, expanded, limit = RANK_COLLAPSE_LIMIT) {
     }
     edges = mapEdges(model.edges, owner);
   }
-  return { nodes: [...nodes.values()], edges, owner };
+  return { nodes: [...nodes.values()], edges, owner, fanOuts: fanOutsOf(model) };
+}
+
+/** The ids of the spec's fan-out steps. */
+export function fanOutsOf(model) {
+  return new Set(model.nodes.filter((n) => n.fanOut).map((n) => n.id));
+}
+
+/**
+ * The fan-out step a step name is an instance of (`<step>-<index>`), or null. The split is unique: the index is
+ * the digits after the last dash, and only a fan-out step of the spec has instances.
+ */
+export function parentOf(name, fanOuts) {
+  const m = /^(.*)-(\d+)$/.exec(name);
+  return m && fanOuts.has(m[1]) ? m[1] : null;
+}
+
+/** Adds a step name to its fan-out's instances (`instances`: Map(fan-out step -> Set(names))); false if none. */
+export function addInstance(instances, name, fanOuts) {
+  const parent = parentOf(name, fanOuts);
+  if (!parent) {
+    return false;
+  }
+  if (!instances.has(parent)) {
+    instances.set(parent, new Set());
+  }
+  instances.get(parent).add(name);
+  return true;
 }
 
 function mapEdges(edges, owner) {
@@ -147,7 +174,7 @@ function svg(tag, attrs = {}) {
   return node;
 }
 
-function counts(members, steps) {
+export function counts(members, steps) {
   const c = {};
   for (const m of members) {
     const phase = steps.get(m)?.phase || 'Pending';
@@ -167,10 +194,11 @@ function groupPhase(c) {
 }
 
 /**
- * Draws a laid-out graph into `container`; `steps` is a Map(step name -> status). `onOpen(node)` runs on click,
- * Enter or Space. Returns `{update(stepNames), focus(nodeId), element}`.
+ * Draws a laid-out graph into `container`; `steps` is a Map(step name -> status); `instances` is a
+ * Map(fan-out step -> Set(instance names)), read at each paint. `onOpen(node)` runs on click, Enter or Space.
+ * Returns `{update(stepNames), focus(nodeId), element}`.
  */
-export function draw(container, graph, placed, steps, onOpen) {
+export function draw(container, graph, placed, steps, onOpen, instances = new Map()) {
   const root = svg('svg', {
     class: 'dag', role: 'group', 'aria-label': 'flow graph: arrow keys move between steps, Enter opens one',
     viewBox: `0 0 ${Math.max(placed.width, 1)} ${Math.max(placed.height, 1)}`,
@@ -209,7 +237,7 @@ export function draw(container, graph, placed, steps, onOpen) {
     g.addEventListener('click', () => onOpen(n));
     g.addEventListener('focus', () => { current = n.id; });
     elements.set(n.id, g);
-    paint(g, n, steps);
+    paint(g, n, steps, instances);
     nodeLayer.append(g);
   }
   root.append(nodeLayer);
@@ -296,19 +324,31 @@ export function draw(container, graph, placed, steps, onOpen) {
     focus,
     /** Repaints the nodes that show these steps. */
     update(stepNames) {
-      const ids = new Set(stepNames.map((s) => graph.owner.get(s)).filter(Boolean));
+      const ids = new Set(stepNames.map((s) => graph.owner.get(s) ?? graph.owner.get(parentOf(s, graph.fanOuts)))
+        .filter(Boolean));
       for (const id of ids) {
-        paint(elements.get(id), byId.get(id), steps);
+        paint(elements.get(id), byId.get(id), steps, instances);
       }
     },
   };
 }
 
-function paint(g, n, steps) {
+function paint(g, n, steps, instances) {
   let phase;
   let state;
   let label;
-  if (n.kind === 'fanout' || n.kind === 'rank') {
+  const members = n.fanOut ? instances.get(n.id) : null;
+  if (members && members.size) {
+    // A fan-out step of the spec: its own phase, its instances as counts (they are never nodes: there may be
+    // 100,000 of them). Enter opens the list of instances.
+    const c = counts(members, steps);
+    phase = (steps.get(n.id) || {}).phase || groupPhase(c);
+    const present = STEP_PHASES.filter((p) => c[p]);
+    state = present.map((p) => `${symbol(p)}${c[p]}`).join(' ');
+    label = `${n.id} · ${members.size} instances`;
+    g.setAttribute('aria-label', `fan-out step ${n.id}: ${phase}, ${members.size} instances: `
+      + `${present.map((p) => `${c[p]} ${p}`).join(', ')}. Enter lists them.`);
+  } else if (n.kind === 'fanout' || n.kind === 'rank') {
     const c = counts(n.members, steps);
     phase = groupPhase(c);
     const present = STEP_PHASES.filter((p) => c[p]);
@@ -326,10 +366,10 @@ function paint(g, n, steps) {
     g.setAttribute('aria-label', `${n.kind === 'finally' ? 'finally step' : 'step'} ${n.id}: ${phase}`
       + (s.attempts ? `, ${s.attempts} attempt${s.attempts > 1 ? 's' : ''}` : ''));
   }
-  g.setAttribute('class', `node phase-${phase} kind-${n.kind}`);
+  g.setAttribute('class', `node phase-${phase} kind-${n.kind}${n.fanOut ? ' fan-out' : ''}`);
   g.setAttribute('data-phase', phase);
   const rect = svg('rect', { width: NODE_W, height: NODE_H, rx: 6 });
-  const back = n.kind === 'fanout' || n.kind === 'rank'
+  const back = n.kind === 'fanout' || n.kind === 'rank' || n.fanOut
     ? svg('rect', { class: 'stack', x: 4, y: -4, width: NODE_W, height: NODE_H, rx: 6 }) : null;
   const name = svg('text', { class: 'name', x: 10, y: 18 });
   name.textContent = label.length > 26 ? `${label.slice(0, 25)}…` : label;

@@ -135,7 +135,9 @@ final class UiJson {
 
   /**
    * Nodes and edges to lay out. A node's {@code kind} is {@code step} or {@code finally}; {@code group} names the
-   * node a fan-out's members collapse into (null: none). An edge's {@code kind} says why it exists:
+   * node a fan-out's members collapse into (null: none); {@code fanOut} is true for a step of the spec that fans out:
+   * its instances ({@code <step>-<index>} in the steps) are not nodes of their own, whatever their number, and the
+   * page draws them as that node's counts and lists them in its panel. An edge's {@code kind} says why it exists:
    * {@code dependency} ({@code dependsOn}, a bare name in {@code depends}), {@code conditional} (a result named in
    * {@code depends}, or a target with a {@code when}; {@code label} says which) or {@code finally} (the DAG's end to a
    * finally step).
@@ -144,8 +146,15 @@ final class UiJson {
     FlowGraph g = FlowGraph.of(flow);
     ObjectNode doc = MAPPER.createObjectNode();
     ArrayNode nodes = doc.putArray("nodes");
+    Set<String> fanOuts = new HashSet<>();
+    if (flow.getSpec() != null) {
+      flow.getSpec().getSteps().stream().filter(s -> !s.fanOutSources().isEmpty()).forEach(s -> fanOuts.add(s.getName()));
+    }
     for (FlowGraph.Node n : g.steps()) {
-      nodes.addObject().put("id", n.label()).put("kind", "step").putNull("group");
+      ObjectNode node = nodes.addObject().put("id", n.label()).put("kind", "step").putNull("group");
+      if (fanOuts.contains(n.label())) {
+        node.put("fanOut", true);
+      }
     }
     for (FlowGraph.Node n : g.finallySteps()) {
       nodes.addObject().put("id", n.label()).put("kind", "finally").putNull("group");
