@@ -354,14 +354,14 @@ public final class EndToEndBenchmark {
 
   // ---- processes, metrics, CPU -----------------------------------------------------------------
 
-  private Process startEmulator(String name, Path kubeconfig) throws IOException {
+  Process startEmulator(String name, Path kubeconfig) throws IOException {
     Path data = dir.resolve(name + "-data");
     return start(List.of("emulator", "--port", "0", "--kubeconfig-out", kubeconfig.toString(), "--executor", "simulate",
         "--data-dir", data.toString()), dir.resolve(name + ".log"),
         System.getenv().getOrDefault("JOBFLOW_BENCH_EMULATOR_OPTS", "-Xmx512m"));
   }
 
-  private Process start(List<String> args, Path log, String javaOpts) throws IOException {
+  Process start(List<String> args, Path log, String javaOpts) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String opt : javaOpts.trim().split("\\s+")) {
@@ -374,7 +374,7 @@ public final class EndToEndBenchmark {
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  private static KubernetesClient clientFor(Path kubeconfig, Process emulator) throws Exception {
+  static KubernetesClient clientFor(Path kubeconfig, Process emulator) throws Exception {
     awaitFile(kubeconfig, emulator);
     Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
     config.setRequestTimeout(60_000);
@@ -392,7 +392,7 @@ public final class EndToEndBenchmark {
     }
   }
 
-  private static int awaitMetricsPort(Path log, Process controller) throws Exception {
+  static int awaitMetricsPort(Path log, Process controller) throws Exception {
     Pattern port = Pattern.compile("metrics (\\d+)");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline && controller.isAlive()) {
@@ -440,7 +440,7 @@ public final class EndToEndBenchmark {
     return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
   }
 
-  private static void stop(Process p) throws InterruptedException {
+  static void stop(Process p) throws InterruptedException {
     p.destroy();
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -448,7 +448,7 @@ public final class EndToEndBenchmark {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
