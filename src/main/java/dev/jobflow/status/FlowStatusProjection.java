@@ -38,6 +38,14 @@ public final class FlowStatusProjection {
 
   private final int fullListLimit;
   private final Map<String, StepView> steps = new LinkedHashMap<>();
+  // Kept as updates arrive, so a render reads at most LISTED_LIMIT steps, not all of them: a 100,000-instance
+  // fan-out renders once per update, and scanning every step each time made the controller quadratic in the steps.
+  /** The steps not Succeeded, by phase, each in the order it entered that phase. */
+  private final Map<StepPhase, LinkedHashMap<String, StepView>> notSucceeded = new java.util.EnumMap<>(StepPhase.class);
+  /** Steps waiting for an approval now. */
+  private final Map<String, StepView> waitingForApproval = new LinkedHashMap<>();
+  /** Steps that are, or were, approval steps that waited (they carry the approval condition). */
+  private final java.util.Set<String> approvalSteps = new java.util.HashSet<>();
   private final Map<String, Condition> conditions = new HashMap<>();
   /** How an approval step ends: a step with one of these reasons was an approval step that waited. */
   private static final java.util.Set<String> DECIDED = java.util.Set.of(Reasons.APPROVED, Reasons.REJECTED,
@@ -51,11 +59,35 @@ public final class FlowStatusProjection {
   public synchronized JobFlowStatus apply(FlowStatusUpdate update) {
     if (update.complete()) {
       steps.clear();
+      notSucceeded.clear();
+      waitingForApproval.clear();
+      approvalSteps.clear();
     }
     for (StepView step : update.steps()) {
-      steps.put(step.name(), step);
+      put(step);
     }
     return render(update.summary());
+  }
+
+  private void put(StepView view) {
+    String name = view.name();
+    StepView old = steps.put(name, view);
+    if (old != null && old.phase() != view.phase() && notSucceeded.containsKey(old.phase())) {
+      notSucceeded.get(old.phase()).remove(name);
+    }
+    if (view.phase() != StepPhase.Succeeded) {
+      notSucceeded.computeIfAbsent(view.phase(), p -> new LinkedHashMap<>()).put(name, view);
+    }
+    if (view.waitingForApproval()) {
+      waitingForApproval.put(name, view);
+    } else {
+      waitingForApproval.remove(name);
+    }
+    if (view.waitingForApproval() || (view.reason() != null && DECIDED.contains(view.reason()))) {
+      approvalSteps.add(name);
+    } else {
+      approvalSteps.remove(name);
+    }
   }
 
   private JobFlowStatus render(FlowSummary summary) {
@@ -76,14 +108,8 @@ public final class FlowStatusProjection {
     status.setFanOut(fanOut(summary));
     boolean bounded = summary.totalSteps() > fullListLimit;
     Map<String, StepStatus> out = new LinkedHashMap<>();
-    List<StepView> waiting = new ArrayList<>();
-    boolean approvalRequested = false;
-    for (StepView view : steps.values()) {
-      if (view.waitingForApproval() && !summary.phase().isFinished()) {
-        waiting.add(view);
-      }
-      approvalRequested |= view.waitingForApproval() || (view.reason() != null && DECIDED.contains(view.reason()));
-    }
+    List<StepView> waiting = summary.phase().isFinished() ? List.of() : List.copyOf(waitingForApproval.values());
+    boolean approvalRequested = !approvalSteps.isEmpty();
     if (bounded) {
       int omitted = listTelling(out);
       status.setStepsOmitted(omitted == 0 ? null : omitted);
@@ -110,31 +136,23 @@ public final class FlowStatusProjection {
   }
 
   /**
-   * The steps not Succeeded, at most {@link #LISTED_LIMIT}, in the order of {@link #LISTED_ORDER} and then of the
-   * flow; one pass over the steps. Returns how many were left out.
+   * The steps not Succeeded, at most {@link #LISTED_LIMIT}, in the order of {@link #LISTED_ORDER} and then in the
+   * order each entered its phase; reads no more steps than it lists. Returns how many were left out.
    */
   private int listTelling(Map<String, StepStatus> out) {
-    Map<StepPhase, List<StepView>> byPhase = new java.util.EnumMap<>(StepPhase.class);
-    int notSucceeded = 0;
-    for (StepView view : steps.values()) {
-      if (view.phase() == StepPhase.Succeeded) {
-        continue;
-      }
-      notSucceeded++;
-      List<StepView> bucket = byPhase.computeIfAbsent(view.phase(), p -> new ArrayList<>());
-      if (bucket.size() < LISTED_LIMIT) {
-        bucket.add(view);
-      }
+    int total = 0;
+    for (Map<String, StepView> bucket : notSucceeded.values()) {
+      total += bucket.size();
     }
     for (StepPhase phase : LISTED_ORDER) {
-      for (StepView view : byPhase.getOrDefault(phase, List.of())) {
+      for (StepView view : notSucceeded.getOrDefault(phase, new LinkedHashMap<>()).values()) {
         if (out.size() == LISTED_LIMIT) {
-          return notSucceeded - out.size();
+          return total - out.size();
         }
         out.put(view.name(), step(view));
       }
     }
-    return notSucceeded - out.size();
+    return total - out.size();
   }
 
   /**

@@ -239,7 +239,7 @@ public final class FanOutEmulatorBenchmark {
       String template = "      template: {template: {metadata: {annotations: {sim.jobflow.dev/duration: 10ms}},"
           + " spec: {restartPolicy: Never, containers: [{name: main, image: busybox}]}}}\n";
       return "apiVersion: jobflow.dev/v1alpha1\nkind: JobFlow\nmetadata: {name: " + name + "}\nspec:\n  steps:\n"
-          + "    - name: shard\n      withSequence: {count: " + instances + "}\n      parallelism: " + parallelism + "\n"
+          + "    - name: shard\n      withSequence: {count: " + instances + "}\n      maxItems: " + instances + "\n      parallelism: " + parallelism + "\n"
           + template + "    - name: merge\n      dependsOn: [shard]\n" + template;
     }
   }

@@ -142,6 +142,38 @@ class StatusAndEventsTest {
   }
 
   @Test
+  void deltasMoveStepsInAndOutOfTheListAsTheirPhaseChanges() {
+    FlowStatusProjection projection = new FlowStatusProjection(500);
+    FlowId id = new FlowId("default", "moves", "uid-moves");
+    List<StepView> all = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      all.add(step("s" + i, StepPhase.Pending));
+    }
+    JobFlowStatus start = projection.apply(update(id, 1000, 0, all, true));
+    assertEquals(1000 - FlowStatusProjection.LISTED_LIMIT, start.getStepsOmitted());
+
+    projection.apply(update(id, 1000, 0, List.of(step("s900", StepPhase.Running)), false));
+    JobFlowStatus failed = projection.apply(update(id, 1000, 0, List.of(step("s901", StepPhase.Failed)), false));
+    assertEquals(List.of("s901", "s900", "s0"), failed.getSteps().keySet().stream().limit(3).toList(),
+        "failed, then running, then pending");
+    assertEquals(1000 - FlowStatusProjection.LISTED_LIMIT, failed.getStepsOmitted());
+
+    JobFlowStatus retried = projection.apply(update(id, 1000, 1,
+        List.of(step("s901", StepPhase.Retrying), step("s900", StepPhase.Succeeded)), false));
+    assertEquals(List.of("s901", "s0"), retried.getSteps().keySet().stream().limit(2).toList());
+    assertNull(retried.getSteps().get("s900"), "a succeeded step leaves the list");
+    assertEquals(999 - FlowStatusProjection.LISTED_LIMIT, retried.getStepsOmitted());
+
+    List<StepView> done = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      done.add(step("s" + i, StepPhase.Succeeded));
+    }
+    JobFlowStatus end = projection.apply(update(id, 1000, 1000, done, false));
+    assertTrue(end.getSteps().isEmpty(), end.getSteps().keySet().toString());
+    assertNull(end.getStepsOmitted());
+  }
+
+  @Test
   void statusWritesAreCoalescedAndTheLatestWins() throws Exception {
     JobFlow flow = create("coalesced");
     AtomicInteger writes = new AtomicInteger();
