@@ -98,6 +98,9 @@ public sealed interface FlowCommand extends JsonSerializable {
     }
   }
 
-  /** The step actor of this Job stopped (its attempt reported, or it deleted the Job). */
+  /**
+   * The last live step actor stopped, this Job's (its attempt reported, or it deleted the Job): the entity may stop.
+   * Sent by the entity to itself, once per time its children run out, never once per child.
+   */
   record StepActorStopped(String job) implements FlowCommand {}
 }

@@ -11,6 +11,7 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityContext;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
+import akka.actor.typed.Terminated;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.RecoveryFailed;
 import akka.persistence.typed.SnapshotAdapter;
@@ -107,6 +108,13 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   private boolean stopOrdered;
   /** Live step actors by Job name: side-effect bookkeeping, rebuilt on recovery, never persisted. */
   private final Map<String, ActorRef<StepActor.Command>> children = new HashMap<>();
+  /**
+   * The Job of each live child, to know which stopped. Children are watched with the Terminated signal, not a message:
+   * signals are not stashed behind a write. A message per stopped child was, and thousands of them in a row (a
+   * fan-out's instances ending together) are unstashed by Akka 2.8 one inside the other (akka/akka-core#29933, fixed
+   * only in 2.9), which overflowed the stack. The entity hears of it as a command only when the last child stopped.
+   */
+  private final Map<ActorRef<Void>, String> jobOfChild = new HashMap<>();
   /** The latest stamped approval decisions the controller saw on the JobFlow; sent again after every restart. */
   private Map<String, dev.jobflow.api.ApprovalDecision> seenDecisions = Map.of();
   /** Where the flow waits in each lock's queue, as the lock last said (in memory: shown in the status only). */
@@ -227,6 +235,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
           startedNanos = System.nanoTime();
           reconsiderQueued = false; // a stashed Reconsider is dropped with the stash; recovery sends a new one
         })
+        .onSignal(Terminated.class, (state, stopped) -> childStopped(stopped.getRef().unsafeUpcast()))
         .onSignal(PostStop.instance(), state -> {
           released();
           deps.health().actorStopped(false);
@@ -242,6 +251,26 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     // Children stop with their entity, and with each restart of it.
     children.values().forEach(c -> deps.health().actorStopped(true));
     children.clear();
+    jobOfChild.clear();
+  }
+
+  private void childStopped(ActorRef<Void> child) {
+    String job = jobOfChild.remove(child);
+    if (job == null || !child.equals(children.get(job))) {
+      return;
+    }
+    children.remove(job);
+    deps.health().actorStopped(true);
+    if (children.isEmpty()) {
+      context.getSelf().tell(new StepActorStopped(job));
+    }
+  }
+
+  private void watchChild(String job, ActorRef<StepActor.Command> child) {
+    context.watch(child);
+    children.put(job, child);
+    jobOfChild.put(child.unsafeUpcast(), job);
+    deps.health().actorStarted(true);
   }
 
   @Override
@@ -314,12 +343,8 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
         .onCommand(FlowCommand.LostHistoryFound.class, (state, cmd) ->
             state.historyLost() != null || !state.isAccepted() || state.isDeleted() ? Effect().none()
                 : persistThenAct(state, Recording.of(HistoryGap.lost(cmd.acceptedAnew(), cmd.jobs(), meta()))))
-        .onCommand(StepActorStopped.class, (state, cmd) -> {
-          if (children.remove(cmd.job()) != null) {
-            deps.health().actorStopped(true);
-          }
-          return stopOrdered && children.isEmpty() ? Effect().stop() : passivateIfDone(state);
-        });
+        .onCommand(StepActorStopped.class, (state, cmd) ->
+            stopOrdered && children.isEmpty() ? Effect().stop() : passivateIfDone(state));
     return builder.build();
   }
 
@@ -690,9 +715,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     ActorRef<StepOutcome> reports = context.messageAdapter(StepOutcome.class, AttemptReported::new);
     ActorRef<StepActor.Command> child = context.spawn(StepActor.create(spec, deps.runtime(), reports, stepSettings),
         "attempt-" + job);
-    context.watchWith(child, new StepActorStopped(job));
-    children.put(job, child);
-    deps.health().actorStarted(true);
+    watchChild(job, child);
   }
 
   /** Deletes the Job: through its step actor when it runs, else with a deleter (after a restart). */
@@ -707,9 +730,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     }
     ActorRef<StepActor.Command> deleter = context.spawn(
         StepActor.deleting(new JobKey(state.definition().namespace(), job), deps.runtime()), "delete-" + job);
-    context.watchWith(deleter, new StepActorStopped(job));
-    children.put(job, deleter);
-    deps.health().actorStarted(true);
+    watchChild(job, deleter);
   }
 
   private static String jobName(FlowState state, Attempt attempt) {

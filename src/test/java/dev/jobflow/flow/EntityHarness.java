@@ -34,13 +34,18 @@ abstract class EntityHarness {
       .withFallback(ClusterSettings.clusterOfOne().akkaConfig())
       .withFallback(ConfigFactory.load());
   // One actor system per test class (PER_CLASS lifecycle), shut down after it; a cluster of one, as the controller.
-  final ActorTestKit testKit = ActorTestKit.create(getClass().getSimpleName(), CONFIG);
+  final ActorTestKit testKit = ActorTestKit.create(getClass().getSimpleName(), config());
   {
     ClusterNode.join(testKit.system(), ClusterSettings.clusterOfOne());
   }
   final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
   final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
   static final String WRITER = "controller-test-1";
+
+  /** The actor system's settings; a test class may change them. */
+  Config config() {
+    return CONFIG;
+  }
 
   MutableClock clock;
   InMemoryJobRuntime runtime;
