@@ -46,7 +46,7 @@ public final class Emulator implements AutoCloseable {
   private Emulator(EmulatorOptions options) {
     this.options = options;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
-    this.store = new EmulatorStore(new WatchHub(options.watchHistory()));
+    this.store = new EmulatorStore(new WatchHub(options.watchHistory(), options.watchHistoryBytes()));
     store.useWebhooks(options.webhooks());
     this.server = new ApiServer(vertx, store, (ns, job) -> options.executor() == EmulatorOptions.ExecutorKind.PROCESS
         ? ProcessExecutor.logFile(options.dataDir(), ns, job) : null, reviews, faults);
@@ -128,6 +128,11 @@ public final class Emulator implements AutoCloseable {
   /** How many watches are open now (tests use it to know an informer is connected). */
   public int openWatches() {
     return store.hub.watchCount();
+  }
+
+  /** How many changes a watch may resume from now: its history, bounded by count and by size. */
+  public int resumableChanges() {
+    return store.hub.retained();
   }
 
   /**

@@ -130,12 +130,14 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
       ObjectNode gone = (ObjectNode) previous.deepCopy();
       // A real API server gives the deletion its own resourceVersion; informers rely on it.
       ((ObjectNode) gone.path("metadata")).put("resourceVersion", String.valueOf(requestResourceVersion()));
-      hub.publish(new WatchHub.Change(rv(gone), "DELETED", group, plural, namespace, gone, () -> previous));
+      hub.publish(new WatchHub.Change(rv(gone), "DELETED", group, plural, namespace, gone, 2L * existing.length(),
+          () -> previous));
       collectGarbage(gone, group, plural);
     } else {
       Supplier<JsonNode> previous = existing == null ? null : () -> read(existing);
+      long size = newState.length() + (existing == null ? 0 : existing.length());
       hub.publish(new WatchHub.Change(rv(now), existing == null ? "ADDED" : "MODIFIED", group, plural,
-          namespace, now, previous));
+          namespace, now, size, previous));
     }
   }
 

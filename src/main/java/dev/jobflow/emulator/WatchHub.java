@@ -25,7 +25,8 @@ final class WatchHub {
   /**
    * One stored change. {@code object} is the new state, or the last state for DELETED; {@code previous} the state
    * before, read only when a watch's filter needs it. Each kind of event it makes is written once, however many
-   * watches it goes to. Used under the hub's lock only.
+   * watches it goes to, and let go once they all have it: what stays in the history is the tree and the previous
+   * state's source, {@code size} characters of JSON. Used under the hub's lock only.
    */
   static final class Change {
     final long resourceVersion;
@@ -34,18 +35,20 @@ final class WatchHub {
     final String plural;
     final String namespace;
     final JsonNode object;
-    private Supplier<JsonNode> previousSource;
+    final long size;
+    private final Supplier<JsonNode> previousSource;
     private JsonNode previous;
-    private final Map<String, String> events = new HashMap<>(4);
+    private Map<String, String> events;
 
     Change(long resourceVersion, String type, String group, String plural, String namespace, JsonNode object,
-           Supplier<JsonNode> previous) {
+           long size, Supplier<JsonNode> previous) {
       this.resourceVersion = resourceVersion;
       this.type = type;
       this.group = group;
       this.plural = plural;
       this.namespace = namespace;
       this.object = object;
+      this.size = size;
       this.previousSource = previous;
     }
 
@@ -55,19 +58,27 @@ final class WatchHub {
 
     /** The state before the change; null for an ADDED. */
     JsonNode previous() {
-      if (previousSource != null) {
+      if (previous == null && previousSource != null) {
         previous = previousSource.get();
-        previousSource = null;
       }
       return previous;
     }
 
     boolean hasPrevious() {
-      return previousSource != null || previous != null;
+      return previousSource != null;
     }
 
     String event(String eventType) {
+      if (events == null) {
+        events = new HashMap<>(4);
+      }
       return events.computeIfAbsent(eventType, t -> WatchHub.event(t, object));
+    }
+
+    /** Lets go of what was made for the watches just served; they are rebuilt if a resumed watch needs them. */
+    void release() {
+      events = null;
+      previous = null;
     }
   }
 
@@ -142,6 +153,8 @@ final class WatchHub {
   }
 
   private final int capacity;
+  private final long maxSize;
+  private long size;
   private final Deque<Change> history = new ArrayDeque<>();
   private final Set<Subscription> subscriptions = new CopyOnWriteArraySet<>();
   private final Set<Follower> followers = new CopyOnWriteArraySet<>();
@@ -150,19 +163,28 @@ final class WatchHub {
   private record Follower(String group, String plural, Consumer<Change> observer) {}
   private long evictedUpTo;
 
-  WatchHub(int capacity) {
+  /**
+   * @param capacity how many changes a watch may resume from
+   * @param maxSize how many characters of JSON they may hold together; the newest change stays whatever its size
+   */
+  WatchHub(int capacity, long maxSize) {
     this.capacity = capacity;
+    this.maxSize = maxSize;
   }
 
   /** Records a change and sends it to every matching watch. Called under the store's write lock. */
   synchronized void publish(Change change) {
     history.addLast(change);
-    while (history.size() > capacity) {
-      evictedUpTo = history.removeFirst().resourceVersion();
+    size += change.size;
+    while (history.size() > capacity || (size > maxSize && history.size() > 1)) {
+      Change evicted = history.removeFirst();
+      size -= evicted.size;
+      evictedUpTo = evicted.resourceVersion();
     }
     for (Subscription s : subscriptions) {
       s.offer(change);
     }
+    change.release();
     for (Follower f : followers) {
       if (f.group.equals(change.group) && f.plural.equals(change.plural)) {
         f.observer.accept(change);
@@ -194,6 +216,7 @@ final class WatchHub {
     for (Change c : history) {
       if (c.resourceVersion() > fromResourceVersion) {
         s.offer(c);
+        c.release();
       }
     }
     subscriptions.add(s);
@@ -212,6 +235,7 @@ final class WatchHub {
       if (forgetBefore >= 0) {
         evictedUpTo = forgetBefore;
         history.clear();
+        size = 0;
       }
     }
     open.forEach(s -> s.onDrop.run());
@@ -219,6 +243,11 @@ final class WatchHub {
 
   int watchCount() {
     return subscriptions.size();
+  }
+
+  /** How many changes a watch may resume from now. */
+  synchronized int retained() {
+    return history.size();
   }
 
   static String event(String type, JsonNode object) {

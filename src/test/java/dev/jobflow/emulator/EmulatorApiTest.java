@@ -268,6 +268,39 @@ class EmulatorApiTest {
   }
 
   @Test
+  void theWatchHistoryIsBoundedByTheSizeOfWhatItHoldsNotOnlyByItsCount() throws Exception {
+    String big = "x".repeat(10_000);
+    try (Emulator small = Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.NONE)
+        .withWatchHistoryBytes(35_000))) {
+      List<String> versions = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        versions.add(small.client().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("b" + i)
+            .endMetadata().addToData("k", big).build()).create().getMetadata().getResourceVersion());
+      }
+      assertEquals(3, small.resumableChanges(), "three creates of ~10,000 characters fit in 35,000");
+
+      BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+      Watcher<ConfigMap> watcher = new Watcher<>() {
+        @Override
+        public void eventReceived(Action action, ConfigMap cm) {
+          seen.add(action + " " + cm.getMetadata().getName());
+        }
+
+        @Override
+        public void onClose(WatcherException cause) {
+          seen.add(cause.isHttpGone() ? "gone" : "closed " + cause.getMessage());
+        }
+      };
+      try (Watch tooOld = small.client().configMaps().withResourceVersion(versions.get(5)).watch(watcher)) {
+        assertEquals("gone", seen.poll(10, TimeUnit.SECONDS), "b6 is no longer in the history");
+      }
+      try (Watch recent = small.client().configMaps().withResourceVersion(versions.get(8)).watch(watcher)) {
+        assertEquals("ADDED b9", seen.poll(10, TimeUnit.SECONDS), "the last change is still replayed");
+      }
+    }
+  }
+
+  @Test
   void informersListAndFollow() throws Exception {
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     client.batch().v1().jobs().inNamespace("inf").resource(job("before", null)).create();
