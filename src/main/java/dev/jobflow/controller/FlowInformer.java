@@ -3,6 +3,7 @@ package dev.jobflow.controller;
 import dev.jobflow.api.ApprovalAnnotations;
 import dev.jobflow.api.JobFlow;
 import dev.jobflow.api.RetryRequest;
+import dev.jobflow.kube.InformerPages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -48,10 +49,10 @@ public final class FlowInformer implements AutoCloseable {
     FlowInformer fi = new FlowInformer();
     var resources = client.resources(JobFlow.class);
     if (namespaces.isEmpty()) {
-      fi.informers.add(resources.inAnyNamespace().runnableInformer(resyncMillis));
+      fi.informers.add(resources.inAnyNamespace().withLimit(InformerPages.SIZE).runnableInformer(resyncMillis));
     } else {
       for (String ns : namespaces) {
-        fi.informers.add(resources.inNamespace(ns).runnableInformer(resyncMillis));
+        fi.informers.add(resources.inNamespace(ns).withLimit(InformerPages.SIZE).runnableInformer(resyncMillis));
       }
     }
     for (SharedIndexInformer<JobFlow> informer : fi.informers) {

@@ -194,17 +194,26 @@ final class ApiServer implements AutoCloseable {
         QueryParameters query = new QueryParameters(req);
         Predicate<JsonNode> labels;
         Predicate<JsonNode> fields;
+        long limit;
+        ListContinue from;
         try {
           query.resourceVersion();
           query.timeoutSeconds(0);
           labels = Selectors.labels(query.labelSelector());
           fields = Selectors.fields(query.fieldSelector());
+          limit = query.limit();
+          from = query.continueFrom();
         } catch (IllegalArgumentException e) {
           return ApiStatus.failure(400, "BadRequest", e.getMessage());
         }
+        if (name == null && type != null) {
+          Predicate<JsonNode> selected = labels == Selectors.ANY && fields == Selectors.ANY ? null : labels.and(fields);
+          return new MockResponse().setResponseCode(200)
+              .setBody(listBody(type, store.page(path, selected, limit, from), accept(req)));
+        }
         r = store.handleGet(path);
         if (r.code() == 200 && name == null) {
-          r.setBody(filterList(type, EmulatorStore.read(EmulatorStore.body(r)), labels, fields, accept(req)));
+          r.setBody(filterList(EmulatorStore.read(EmulatorStore.body(r)), labels, fields));
         } else if (r.code() == 200 && tables.wanted(accept(req))) {
           r.setBody(tables.of(type, List.of(EmulatorStore.read(EmulatorStore.body(r))), "").toString());
         }
@@ -308,8 +317,29 @@ final class ApiServer implements AutoCloseable {
     }
   }
 
-  private String filterList(ResourceType type, JsonNode list, Predicate<JsonNode> labels, Predicate<JsonNode> fields,
-                            String accept) {
+  /** A page of a list as the API server writes it: {@code <Kind>List}, or a Table for kubectl. */
+  private String listBody(ResourceType type, EmulatorStore.ListPage page, String accept) {
+    String rv = String.valueOf(page.resourceVersion());
+    String next = page.next() == null ? null : page.next().encode();
+    if (tables.wanted(accept)) {
+      ObjectNode table = tables.of(type, page.items().stream().map(EmulatorStore::read).toList(), rv);
+      if (next != null) {
+        ((ObjectNode) table.path("metadata")).put("continue", next);
+      }
+      return table.toString();
+    }
+    StringBuilder out = new StringBuilder(64 + page.items().stream().mapToInt(String::length).sum());
+    out.append("{\"kind\":\"").append(type.kind()).append("List\",\"apiVersion\":\"").append(type.apiVersion())
+        .append("\",\"metadata\":{\"resourceVersion\":\"").append(rv).append('"');
+    if (next != null) {
+      out.append(",\"continue\":\"").append(next).append('"');
+    }
+    out.append("},\"items\":[").append(String.join(",", page.items())).append("]}");
+    return out.toString();
+  }
+
+  /** A list of a resource the emulator has no type for (fabric8 answers those paths), filtered by the selectors. */
+  private static String filterList(JsonNode list, Predicate<JsonNode> labels, Predicate<JsonNode> fields) {
     ArrayNode kept = ((ObjectNode) list).putArray("kept");
     for (JsonNode item : list.path("items")) {
       if (labels.test(item) && fields.test(item)) {
@@ -319,15 +349,6 @@ final class ApiServer implements AutoCloseable {
     ObjectNode out = (ObjectNode) list;
     out.remove("kept");
     out.set("items", kept);
-    String rv = list.path("metadata").path("resourceVersion").asText();
-    if (type != null) {
-      if (tables.wanted(accept)) {
-        java.util.List<JsonNode> rows = new java.util.ArrayList<>();
-        kept.forEach(rows::add);
-        return tables.of(type, rows, rv).toString();
-      }
-      out.put("kind", type.kind() + "List").put("apiVersion", type.apiVersion());
-    }
     ((ObjectNode) out.path("metadata")).remove("selfLink");
     return EmulatorStore.write(out);
   }

@@ -510,6 +510,48 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
         items.stream().map(Map.Entry::getValue).toList(), String.valueOf(lastResourceVersion.get())));
   }
 
+  /** One page of a list: the stored JSON of its objects, the resourceVersion it reports, and where the next begins. */
+  record ListPage(List<String> items, long resourceVersion, ListContinue next) {}
+
+  /**
+   * The objects a list path and a selector match, in a real API server's order (namespace, then name), at most
+   * {@code limit} of them (0: all) from where {@code from} stopped. Only the objects a page may hold are parsed,
+   * and only for a selector: a restarted controller reads 100,000 Jobs in pages, each a few keys sorted and 500
+   * objects copied, not one reply of hundreds of megabytes.
+   */
+  ListPage page(String path, java.util.function.Predicate<JsonNode> selected, long limit, ListContinue from) {
+    return reading(() -> {
+      AttributeSet query = getKey(path);
+      List<ListedKey> keys = new ArrayList<>();
+      for (AttributeSet key : index.candidates(query)) {
+        if (key.matches(query)) {
+          ListedKey listed = new ListedKey(key, Objects.requireNonNullElse(attr(key, NAMESPACE), ""),
+              Objects.requireNonNullElse(attr(key, NAME), ""));
+          if (from == null || from.precedes(listed.namespace, listed.name)) {
+            keys.add(listed);
+          }
+        }
+      }
+      keys.sort(java.util.Comparator.comparing(ListedKey::namespace).thenComparing(ListedKey::name));
+      long rv = from != null ? from.resourceVersion() : lastResourceVersion.get();
+      List<String> items = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        ListedKey k = keys.get(i);
+        String object = map.get(k.key);
+        if (object == null || (selected != null && !selected.test(read(object)))) {
+          continue;
+        }
+        items.add(object);
+        if (limit > 0 && items.size() == limit && i + 1 < keys.size()) {
+          return new ListPage(items, rv, new ListContinue(rv, k.namespace, k.name));
+        }
+      }
+      return new ListPage(items, rv, null);
+    });
+  }
+
+  private record ListedKey(AttributeSet key, String namespace, String name) {}
+
   /**
    * A DELETE of one object finds it through the index, as fabric8's delete would by its scan: without finalizers
    * it goes, with them it is marked (deletionTimestamp, a new resourceVersion) until they are removed.

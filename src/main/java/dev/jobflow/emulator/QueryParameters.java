@@ -70,6 +70,25 @@ final class QueryParameters {
     }
   }
 
+  /** {@code limit}: how many objects one page of a list holds; 0 (absent, empty or not positive) is all of them. */
+  long limit() {
+    String v = req.getParam("limit");
+    if (v == null || v.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      throw new Invalid("limit: invalid value \"" + v + "\": must be an integer");
+    }
+  }
+
+  /** {@code continue}: where the list goes on, null for its first page. */
+  ListContinue continueFrom() {
+    String v = req.getParam("continue");
+    return v == null || v.isEmpty() ? null : ListContinue.decode(v);
+  }
+
   /** {@code labelSelector}, null when absent. */
   String labelSelector() {
     return req.getParam("labelSelector");

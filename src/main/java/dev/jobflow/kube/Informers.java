@@ -26,10 +26,10 @@ final class Informers {
       java.util.function.Consumer<T> seen, java.util.function.Consumer<T> gone) {
     List<SharedIndexInformer<T>> started = new ArrayList<>();
     if (namespaces.isEmpty()) {
-      started.add(select.apply(resources.inAnyNamespace()).runnableInformer(resyncMillis));
+      started.add(select.apply(resources.inAnyNamespace()).withLimit(InformerPages.SIZE).runnableInformer(resyncMillis));
     } else {
       for (String ns : namespaces) {
-        started.add(select.apply(resources.inNamespace(ns)).runnableInformer(resyncMillis));
+        started.add(select.apply(resources.inNamespace(ns)).withLimit(InformerPages.SIZE).runnableInformer(resyncMillis));
       }
     }
     for (SharedIndexInformer<T> informer : started) {

@@ -54,11 +54,13 @@ public final class JobInformerHub implements AutoCloseable {
     JobInformerHub hub = new JobInformerHub(onRelist);
     if (namespaces.isEmpty()) {
       hub.add(client.batch().v1().jobs().inAnyNamespace()
-          .withLabel(JobflowLabels.MANAGED_BY, JobflowLabels.MANAGED_BY_VALUE).runnableInformer(resyncMillis));
+          .withLabel(JobflowLabels.MANAGED_BY, JobflowLabels.MANAGED_BY_VALUE).withLimit(InformerPages.SIZE)
+          .runnableInformer(resyncMillis));
     } else {
       for (String ns : namespaces) {
         hub.add(client.batch().v1().jobs().inNamespace(ns)
-            .withLabel(JobflowLabels.MANAGED_BY, JobflowLabels.MANAGED_BY_VALUE).runnableInformer(resyncMillis));
+            .withLabel(JobflowLabels.MANAGED_BY, JobflowLabels.MANAGED_BY_VALUE).withLimit(InformerPages.SIZE)
+            .runnableInformer(resyncMillis));
       }
     }
     for (SharedIndexInformer<Job> informer : hub.informers) {

@@ -301,6 +301,66 @@ class EmulatorApiTest {
   }
 
   @Test
+  void aListIsServedInPagesThatAllReportTheFirstPagesResourceVersion() throws Exception {
+    var configMaps = client.configMaps().inNamespace("paged");
+    for (String n : List.of("p3", "p1", "p5", "p2", "p4")) {
+      configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName(n).addToLabels("odd",
+          String.valueOf(n.charAt(1) % 2 == 1)).endMetadata().build()).create();
+    }
+    var first = configMaps.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(2L).build());
+    assertEquals(List.of("p1", "p2"), names(first.getItems()));
+    String listed = first.getMetadata().getResourceVersion();
+    assertNotNull(first.getMetadata().getContinue(), "more follow");
+
+    configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName("p6").endMetadata().build()).create();
+    configMaps.withName("p4").delete();
+    var second = configMaps.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(2L)
+        .withContinue(first.getMetadata().getContinue()).build());
+    assertEquals(List.of("p3", "p5"), names(second.getItems()), "it goes on after p2, from the objects as they are");
+    assertEquals(listed, second.getMetadata().getResourceVersion());
+    var last = configMaps.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(2L)
+        .withContinue(second.getMetadata().getContinue()).build());
+    assertEquals(List.of("p6"), names(last.getItems()));
+    assertNull(last.getMetadata().getContinue(), "the last page says there is no more");
+
+    var odd = client.configMaps().inNamespace("paged").withLabel("odd", "true")
+        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(2L).build());
+    assertEquals(List.of("p1", "p3"), names(odd.getItems()), "a page holds objects the selector matches");
+    assertEquals(List.of("p1", "p2", "p3", "p5", "p6"), names(configMaps.list().getItems()), "no limit: all");
+
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    try (Watch w = configMaps.withResourceVersion(listed).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap cm) {
+        seen.add(action + " " + cm.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    })) {
+      assertEquals("ADDED p6", seen.poll(10, TimeUnit.SECONDS), "a watch from the pages' version sees what changed");
+      assertEquals("DELETED p4", seen.poll(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void anInformerWithALimitListsInPages() throws Exception {
+    for (int i = 0; i < 7; i++) {
+      client.batch().v1().jobs().inNamespace("inf-paged").resource(job("j" + i, null)).create();
+    }
+    SharedIndexInformer<Job> informer = client.batch().v1().jobs().inNamespace("inf-paged").withLimit(3L).inform();
+    try {
+      informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertEquals(7, informer.getStore().list().size(), "three pages of 3, 3 and 1");
+      client.batch().v1().jobs().inNamespace("inf-paged").resource(job("j7", null)).create();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> informer.getStore().list().size() == 8);
+    } finally {
+      informer.close();
+    }
+  }
+
+  @Test
   void informersListAndFollow() throws Exception {
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     client.batch().v1().jobs().inNamespace("inf").resource(job("before", null)).create();

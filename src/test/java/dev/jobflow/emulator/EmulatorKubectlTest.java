@@ -16,6 +16,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -162,6 +163,13 @@ class EmulatorKubectlTest {
 
     String jobs = kubectl.run("get", "jobs", "-l", "jobflow.dev/flow=k-delete", "-o", "name").ok().out();
     assertEquals("job.batch/k-delete-extract-1", jobs.trim());
+    String chunked = kubectl.run("get", "jobs", "--chunk-size=1", "-o", "name").ok().out();
+    assertEquals(List.of("job.batch/k-delete-extract-1", "job.batch/k-other-extract-1"),
+        chunked.lines().filter(l -> l.contains("k-delete-extract-1") || l.contains("k-other-extract-1")).toList(),
+        "kubectl follows the pages of a list: " + chunked);
+    String table = kubectl.run("get", "jobs", "--chunk-size=1").ok().out();
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("k-other-extract-1 ")), table);
+    assertEquals(1, table.lines().filter(l -> l.startsWith("NAME")).count(), "one header over all pages: " + table);
     String wide = kubectl.run("get", "jobs", "-l", "jobflow.dev/flow in (k-delete, k-none)").ok().out();
     assertTrue(wide.lines().anyMatch(l -> l.startsWith("k-delete-extract-1 ")), wide);
     assertTrue(wide.lines().noneMatch(l -> l.startsWith("k-other")), wide);

@@ -88,7 +88,9 @@ class EmulatorQueryParametersTest {
         "resourceVersion=-3", "resource version",
         "timeoutSeconds=1.5", "timeoutSeconds",
         "labelSelector=" + URLEncoder.encode("team in a", StandardCharsets.UTF_8), "label selector",
-        "watch=true&fieldSelector=nonsense", "field selector");
+        "watch=true&fieldSelector=nonsense", "field selector",
+        "limit=ten", "limit",
+        "limit=2&continue=e30", "continue key is not valid");
     for (Map.Entry<String, String> e : bad.entrySet()) {
       HttpResponse<String> r = get(e.getKey());
       assertEquals(400, r.statusCode(), e.getKey() + ": " + r.body());
