@@ -57,7 +57,11 @@ final class ApiServer implements AutoCloseable {
   int start(String host, int port) {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
         .setWebSocketSubProtocols(List.of("v4.channel.k8s.io", "v1.channel.k8s.io"))
-        .setHandle100ContinueAutomatically(true));
+        .setHandle100ContinueAutomatically(true)
+        // One frame per watch event, as the API server writes them: Vert.x's default splits events over 64 KiB into
+        // frames, and fabric8 7.4's Vert.x client asks for one frame at a time after its first message, so a watch
+        // stalled at the first large status it got (fabric8io/kubernetes-client#7347) and its events piled up here.
+        .setMaxWebSocketFrameSize(MAX_EVENT_BYTES).setMaxWebSocketMessageSize(MAX_EVENT_BYTES));
     server.requestHandler(this::handle);
     try {
       return server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
@@ -163,6 +167,9 @@ final class ApiServer implements AutoCloseable {
       }
     });
   }
+
+  /** The largest watch event or WebSocket message: well above the largest object etcd stores (1.5 MiB). */
+  static final int MAX_EVENT_BYTES = 64 << 20;
 
   private static final java.util.regex.Pattern SUBRESOURCE = java.util.regex.Pattern.compile(
       "/apis?/.*/namespaces/([^/]+)/([^/]+)/([^/]+)/([^/]+)");

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class WatchStream {
   private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
 
+  /** How many bytes of events may wait for a watch's client: a few hundred of the largest statuses. */
+  static final int MAX_QUEUED_BYTES = 32 << 20;
+
   private final Vertx vertx;
   private final EmulatorStore store;
   private final Tables tables;
@@ -88,7 +91,13 @@ final class WatchStream {
     };
     if (websocket) {
       req.toWebSocket().onFailure(e -> log.debug("watch upgrade failed", e)).onSuccess(ws -> {
-        writer.set(ws::writeTextMessage);
+        ws.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
+        writer.set(event -> {
+          if (unresponsive(ws, path, stop, req.connection())) {
+            return;
+          }
+          ws.writeTextMessage(event);
+        });
         ender.set(() -> {
           if (!ws.isClosed()) {
             ws.close();
@@ -103,8 +112,9 @@ final class WatchStream {
       resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "no-cache, private");
       resp.write("");
+      resp.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
       writer.set(line -> {
-        if (!resp.ended() && !resp.closed()) {
+        if (!resp.ended() && !resp.closed() && !unresponsive(resp, path, stop, req.connection())) {
           resp.write(line + "\n");
         }
       });
@@ -117,6 +127,23 @@ final class WatchStream {
       req.connection().closeHandler(v -> stop.run());
       startWatch(filter, type, asTable, rv, timeout, context, writer, subscription, closed, stop, fault);
     }
+  }
+
+  /**
+   * Whether a watch's client has stopped reading: its unsent events are held in direct memory, and one client
+   * that stopped reading without closing its connection exhausted the emulator's (1 GiB) in a minute. Such a
+   * watch is ended, as the API server ends a watcher that cannot keep up; its client watches again from the
+   * last resourceVersion it saw.
+   */
+  private static boolean unresponsive(io.vertx.core.streams.WriteStream<?> stream, String path, Runnable stop,
+                                      io.vertx.core.http.HttpConnection connection) {
+    if (!stream.writeQueueFull()) {
+      return false;
+    }
+    log.warn("ending a watch of {}: its client has not read {} bytes of events", path, MAX_QUEUED_BYTES);
+    stop.run();
+    connection.close(); // a close frame would wait behind what the client does not read
+    return true;
   }
 
   private void startWatch(WatchHub.Filter filter, ResourceType type, boolean asTable, long rv, long timeout,

@@ -35,7 +35,8 @@ public final class KubeApiMetrics implements Interceptor {
   public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
     Call call = Call.of(request);
     metrics.kubeRequest(call.verb(), call.resource());
-    if (!response.isSuccessful()) {
+    // A watch opens with 101 Switching Protocols: the start of its stream, not a failure.
+    if (!response.isSuccessful() && response.code() != 101) {
       metrics.kubeApiError(call.verb(), call.resource(), response.code());
     }
   }

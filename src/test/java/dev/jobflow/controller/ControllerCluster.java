@@ -57,6 +57,8 @@ public final class ControllerCluster implements AutoCloseable {
     this.javaOptions = List.of(javaOptions.trim().split("\\s+"));
     this.pg = PostgresTestDatabase.create();
     this.kubeconfig = dir.resolve("dev.kubeconfig");
+    // A kubeconfig left by an earlier run names its emulator's port: waiting for the file would find it at once.
+    Files.deleteIfExists(kubeconfig);
     this.emulator = jobflow(dir.resolve("emulator.log"), this.javaOptions, Map.of(), "emulator", "--port", "0",
         "--kubeconfig-out", kubeconfig.toString(), "--executor", "simulate", "--data-dir",
         dir.resolve("emulator").toString());

@@ -361,6 +361,49 @@ class EmulatorApiTest {
   }
 
   @Test
+  void anInformerFollowsEventsLargerThanAWebSocketFrame() throws Exception {
+    var configMaps = client.configMaps().inNamespace("large");
+    configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName("big").endMetadata()
+        .addToData("k", "0".repeat(100_000)).build()).create();
+    SharedIndexInformer<ConfigMap> informer = configMaps.inform();
+    try {
+      for (int i = 1; i <= 3; i++) {
+        String value = String.valueOf(i).repeat(100_000);
+        configMaps.withName("big").edit(c -> new ConfigMapBuilder(c).addToData("k", value).build());
+      }
+      // fabric8's Vert.x client stalls on a message split into frames once it has asked for a second message
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+        ConfigMap seen = informer.getStore().getByKey("large/big");
+        return seen != null && seen.getData().get("k").startsWith("3");
+      });
+    } finally {
+      informer.close();
+    }
+  }
+
+  @Test
+  void aWatchWhoseClientStopsReadingIsEndedBeforeItsEventsExhaustTheEmulatorsMemory() throws Exception {
+    try (Emulator own = Emulator.start(EmulatorOptions.defaults().withExecutor(EmulatorOptions.ExecutorKind.NONE));
+         java.net.Socket stalled = new java.net.Socket()) {
+      var configMaps = own.client().configMaps().inNamespace("stall");
+      configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName("big").endMetadata().build()).create();
+      java.net.URI url = java.net.URI.create(own.url());
+      stalled.setReceiveBufferSize(64 * 1024);
+      stalled.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()));
+      stalled.getOutputStream().write(("GET /api/v1/namespaces/stall/configmaps?watch=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> own.openWatches() == 1);
+      String megabyte = "x".repeat(1 << 20);
+      for (int i = 0; i < 60 && own.openWatches() == 1; i++) { // the client never reads a byte
+        String value = i + megabyte;
+        configMaps.withName("big").edit(c -> new ConfigMapBuilder(c).addToData("k", value).build());
+      }
+      org.awaitility.Awaitility.await("the stalled watch ended").atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> own.openWatches() == 0);
+    }
+  }
+
+  @Test
   void informersListAndFollow() throws Exception {
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     client.batch().v1().jobs().inNamespace("inf").resource(job("before", null)).create();
