@@ -105,8 +105,9 @@ public final class JournalSettings {
       return url;
     }
     // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the file while Akka still flushes writes;
-    // the pool closes it when the actor system terminates.
-    return "jdbc:h2:file:" + h2File() + ";DB_CLOSE_ON_EXIT=FALSE";
+    // the pool closes it when the actor system terminates. WRITE_DELAY=0: a commit is in the file when it returns;
+    // H2's default writes it up to a second later, and a controller killed then lost events it had acknowledged.
+    return "jdbc:h2:file:" + h2File() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
   }
 
   /** True when no URL is configured and the journal is the embedded H2 file under the data dir. */
