@@ -70,6 +70,7 @@ public final class JobInformerHub implements AutoCloseable {
   }
 
   private void add(SharedIndexInformer<Job> informer) {
+    informer.itemStore(new SlimJobStore());
     // Indexed by flow uid, so a recovering flow finds its Jobs without scanning every Job (10,000 flows recover).
     // And by flow uid and step, so a create's check for a later attempt reads only that step's Jobs: scanning the
     // flow's Jobs on every create made a 100,000-instance fan-out quadratic.
