@@ -107,9 +107,8 @@ public final class JournalSettings {
     // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the file while Akka still flushes writes;
     // the pool closes it when the actor system terminates. WRITE_DELAY=0: a commit is in the file when it returns;
     // H2's default writes it up to a second later, and a controller killed then lost events it had acknowledged.
-    // Without that delay H2 no longer compacts the file while it is open (it grows with every commit), so it
-    // compacts for up to 10 s when it closes: MAX_COMPACT_TIME.
-    return "jdbc:h2:file:" + h2File() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=10000";
+    // (Without the delay H2 no longer compacts the file while it is open: docs/persistence.md.)
+    return "jdbc:h2:file:" + h2File() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
   }
 
   /** True when no URL is configured and the journal is the embedded H2 file under the data dir. */

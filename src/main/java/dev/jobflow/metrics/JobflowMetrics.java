@@ -367,6 +367,11 @@ public final class JobflowMetrics {
     for (String resource : LabelValues.INFORMER_RESOURCES) {
       counter(JobflowMetric.INFORMER_RELISTS, TagSet.of("resource", resource));
     }
+    // The controller's two busiest calls, unreachable: a healthy controller has no other error series to show.
+    for (String[] call : new String[][] {{"create", "jobs"}, {"patch", "jobflows/status"}}) {
+      counter(JobflowMetric.KUBE_API_ERRORS, TagSet.builder().add("verb", LabelValues.kubeVerb(call[0]))
+          .add("resource", LabelValues.kubeResource(call[1])).add("code", LabelValues.httpCode(0)).build());
+    }
     for (PersistFailure kind : PersistFailure.values()) {
       counter(JobflowMetric.JOURNAL_PERSIST_FAILURES, TagSet.of("kind", kind.name().toLowerCase()));
     }

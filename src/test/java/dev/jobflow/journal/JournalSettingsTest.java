@@ -52,7 +52,7 @@ class JournalSettingsTest {
     assertEquals(Path.of("./data"), s.dataDir());
     assertTrue(s.createSchema());
     String expectedFile = Path.of("./data").toAbsolutePath().normalize().resolve("journal").toString();
-    assertEquals("jdbc:h2:file:" + expectedFile + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=10000", s.jdbcUrl());
+    assertEquals("jdbc:h2:file:" + expectedFile + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", s.jdbcUrl());
 
     Config akka = s.akkaConfig();
     assertEquals("jdbc-journal", akka.getString("akka.persistence.journal.plugin"));
