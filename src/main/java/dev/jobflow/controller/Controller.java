@@ -136,8 +136,8 @@ public final class Controller implements AutoCloseable {
       public void failed(int code) { metrics.kubeApiError("patch", "jobflows/status", code); }
     });
     EventRecorder events = new EventRecorder(client, io, clock, EventRecorder.Limits.DEFAULT);
-    JobInformerHub jobHub = JobInformerHub.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),
-        () -> metrics.informerRelisted("jobs"));
+    JobInformerHub jobHub = JobInformerHub.start(client, settings.cluster().namespaces(),
+        settings.periods().resync().toMillis(), () -> metrics.informerRelisted("jobs"), settings.periods().quietWatch());
     KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock);
 
     FlowReporter reporter = new FlowReporter(statusWriter, events, settings.status().fullListLimit(), clock);

@@ -83,8 +83,10 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
    *
    * @param resync how often the informers deliver every object again
    * @param ttlSweep how often finished flows are checked against {@code ttlSecondsAfterFinished}
+   * @param quietWatch how long the Job watch may bring no change while a Job runs before a list checks it is not
+   *     silently stuck (zero: never)
    */
-  public record Periods(Duration resync, Duration ttlSweep) {}
+  public record Periods(Duration resync, Duration ttlSweep, Duration quietWatch) {}
 
   /**
    * Reads {@code jobflow.controller} for the HTTP front, status writing and periods, {@code jobflow.trigger} for
@@ -96,7 +98,7 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
     return new ControllerSettings(cluster, journal, webhook,
         new Http(c.getString("http-interface"), c.getInt("http-port"), true),
         new Status(c.getDuration("status-interval"), c.getInt("full-status-limit")),
-        new Periods(c.getDuration("resync"), c.getDuration("ttl-sweep")), true, 1.0,
+        new Periods(c.getDuration("resync"), c.getDuration("ttl-sweep"), c.getDuration("quiet-watch-check")), true, 1.0,
         config.getBoolean("jobflow.trigger.enabled") ? TriggerSettings.fromConfig(config) : null,
         NotifySettings.fromConfig(config));
   }
@@ -110,6 +112,12 @@ public record ControllerSettings(Cluster cluster, JournalSettings journal, Admis
   public ControllerSettings withStatus(Status newStatus) {
     return new ControllerSettings(cluster, journal, webhook, http, newStatus, periods, metricsEnabled,
         scheduleClockSpeed, triggers);
+  }
+
+  /** With the controller's periods as {@code newPeriods} says. */
+  public ControllerSettings withPeriods(Periods newPeriods) {
+    return new ControllerSettings(cluster, journal, webhook, http, status, newPeriods, metricsEnabled,
+        scheduleClockSpeed, triggers, notifications);
   }
 
   /** Without a {@code /metrics} endpoint. */

@@ -238,11 +238,13 @@ class EmulatorApiTest {
       }
     });
     try {
-      assertEquals("ADDED w1", seen.poll(10, TimeUnit.SECONDS), "the change between list and watch is replayed");
+      // Generous bounds: on CI's two loaded cores the first event once took longer than 10 s to arrive.
+      assertEquals("ADDED w1", seen.poll(30, TimeUnit.SECONDS), "the change between list and watch is replayed ("
+          + emulator.openWatches() + " watches open)");
       client.configMaps().withName("w1").edit(c -> new ConfigMapBuilder(c).addToData("k", "v").build());
-      assertEquals("MODIFIED w1", seen.poll(10, TimeUnit.SECONDS));
+      assertEquals("MODIFIED w1", seen.poll(30, TimeUnit.SECONDS));
       client.configMaps().withName("w1").delete();
-      assertEquals("DELETED w1", seen.poll(10, TimeUnit.SECONDS));
+      assertEquals("DELETED w1", seen.poll(30, TimeUnit.SECONDS));
     } finally {
       w.close();
     }

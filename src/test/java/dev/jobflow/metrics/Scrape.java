@@ -106,6 +106,18 @@ public record Scrape(String text, String contentType) {
     return null;
   }
 
+  /** The sum of every sample of {@code name}, whatever its labels; 0 when none is exported. */
+  public double sum(String name) {
+    double total = 0;
+    for (String line : text.split("\n")) {
+      Matcher m = SAMPLE.matcher(line);
+      if (!line.startsWith("#") && m.find() && m.group(1).equals(name)) {
+        total += Double.parseDouble(m.group(3));
+      }
+    }
+    return total;
+  }
+
   /** Every label set exported for {@code name}. */
   public Set<Map<String, String>> series(String name) {
     Set<Map<String, String>> all = new java.util.HashSet<>();
