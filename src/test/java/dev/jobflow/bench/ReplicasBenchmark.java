@@ -36,9 +36,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       the restart, next to the same flows' longest gap before it.</li>
  * </ol>
  *
- * <p>{@code bin/bench-replicas [flows=60] [chains=30]}; flows 0 runs the failover and the rolling restart only. The cluster's timings are production's (heartbeat pause 3 s,
- * stable-after 7 s) unless {@code JOBFLOW_CLUSTER_HEARTBEAT_PAUSE} / {@code JOBFLOW_CLUSTER_STABLE_AFTER} say
- * otherwise; on a machine so loaded that a JVM stalls for seconds, a slow replica may then be downed too, which the
+ * <p>{@code bin/bench-replicas [flows=60] [chains=30]}; flows 0 runs the failover and the rolling restart only. The
+ * cluster's timings are production's (heartbeat pause 3 s, stable-after 5 s, down-removal margin 2 s) unless
+ * {@code JOBFLOW_CLUSTER_HEARTBEAT_PAUSE} / {@code JOBFLOW_CLUSTER_STABLE_AFTER} /
+ * {@code JOBFLOW_CLUSTER_DOWN_REMOVAL_MARGIN} say otherwise; on a machine so loaded that a JVM stalls for seconds, a slow replica may then be downed too, which the
  * figures show as a second, unplanned pause.
  */
 public final class ReplicasBenchmark {
@@ -62,9 +63,14 @@ public final class ReplicasBenchmark {
         EndToEndBenchmark.STEPS_PER_FLOW, EndToEndBenchmark.FAN_OUT, chains, CHAIN_STEP_DURATION,
         Runtime.getRuntime().availableProcessors(), load());
     ReplicasBenchmark bench = new ReplicasBenchmark(dir);
-    Map<String, String> timings = Map.of(
-        "JOBFLOW_CLUSTER_HEARTBEAT_PAUSE", System.getenv().getOrDefault("JOBFLOW_CLUSTER_HEARTBEAT_PAUSE", "3s"),
-        "JOBFLOW_CLUSTER_STABLE_AFTER", System.getenv().getOrDefault("JOBFLOW_CLUSTER_STABLE_AFTER", "7s"));
+    // Production's timings (conf/application.conf) unless the environment overrides them.
+    Map<String, String> timings = new java.util.HashMap<>();
+    for (String name : List.of("JOBFLOW_CLUSTER_HEARTBEAT_PAUSE", "JOBFLOW_CLUSTER_STABLE_AFTER",
+        "JOBFLOW_CLUSTER_DOWN_REMOVAL_MARGIN")) {
+      if (System.getenv(name) != null) {
+        timings.put(name, System.getenv(name));
+      }
+    }
     // The JVM as production runs it (C2, G1), unlike the process tests.
     String javaOptions = System.getenv().getOrDefault("JOBFLOW_REPLICA_JAVA_OPTS", "-Xmx384m");
     List<String> throughput = new ArrayList<>();
