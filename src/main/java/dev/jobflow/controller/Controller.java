@@ -30,6 +30,7 @@ import dev.jobflow.http.AuditRoutes;
 import dev.jobflow.http.HealthRoutes;
 import dev.jobflow.http.HttpFront;
 import dev.jobflow.journal.JournalDialect;
+import dev.jobflow.journal.EmbeddedJournalCompaction;
 import dev.jobflow.journal.JournalHealth;
 import dev.jobflow.journal.JournalServer;
 import dev.jobflow.journal.JournalSettings;
@@ -123,6 +124,10 @@ public final class Controller implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM_NAME, config);
     ClusterNode.join(system, clusterSettings);
     JournalServer journalServer = JournalServer.start(settings.journal());
+    EmbeddedJournalCompaction compaction = EmbeddedJournalCompaction.start(settings.journal());
+    if (compaction != null) {
+      system.getWhenTerminated().thenRun(compaction::close); // after the pool: its connection closes the file last
+    }
     if (journalServer != null) {
       system.getWhenTerminated().thenRun(journalServer::close);
     }

@@ -35,6 +35,7 @@ public final class JournalSettings {
   private final PersistFailureBackoff persistFailureBackoff;
   private final Duration healthTimeout;
   private final boolean groupCommit;
+  private final Duration embeddedCompactionInterval;
 
   private JournalSettings(Config base) {
     Config j = base.getConfig(SECTION);
@@ -50,6 +51,7 @@ public final class JournalSettings {
     this.persistFailureBackoff = PersistFailureBackoff.fromConfig(j.getConfig("persist-failure-backoff"));
     this.healthTimeout = j.getDuration("health-timeout");
     this.groupCommit = j.getBoolean("group-commit");
+    this.embeddedCompactionInterval = j.getDuration("embedded-compaction-interval");
     if (!this.url.isEmpty()) {
       JournalDialect.of(this.url); // refuse unsupported URLs now, not when the first flow writes
     }
@@ -164,6 +166,11 @@ public final class JournalSettings {
   /** True when batches of events are written by {@link GroupCommitJournalDao}, false: by the plugin's own DAO. */
   public boolean groupCommit() {
     return groupCommit;
+  }
+
+  /** How often the embedded H2 file is checked for compaction; zero: never ({@link EmbeddedJournalCompaction}). */
+  public Duration embeddedCompactionInterval() {
+    return embeddedCompactionInterval;
   }
 
   /** The URL with any password in it masked, for messages and logs. */
