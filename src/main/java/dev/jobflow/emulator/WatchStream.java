@@ -25,6 +25,8 @@ final class WatchStream {
 
   /** How many bytes of events may wait for a watch's client: a few hundred of the largest statuses. */
   static final int MAX_QUEUED_BYTES = 32 << 20;
+  /** How long a watch stays open after its ERROR event ({@link #endAfterError}). */
+  static final long ERROR_LINGER_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final EmulatorStore store;
@@ -154,7 +156,7 @@ final class WatchStream {
     if (faultKind == Faults.Kind.GONE_ON_RESUME && rv != 0) {
       writer.get().accept(WatchHub.event("ERROR", EmulatorStore.read(EmulatorStore.body(ApiStatus.failure(410,
           "Expired", "too old resource version: " + rv + " (fault injected)")))));
-      stop.run();
+      endAfterError(stop);
       return;
     }
     if (faultKind == Faults.Kind.CLOSE_WATCH || (faultKind == Faults.Kind.SILENT_WATCH && !fault.delay().isZero())) {
@@ -190,7 +192,7 @@ final class WatchStream {
       } catch (WatchHub.Expired e) {
         sink.accept(WatchHub.event("ERROR", EmulatorStore.read(EmulatorStore.body(
             ApiStatus.failure(410, "Expired", e.getMessage())))));
-        context.runOnContext(v -> stop.run());
+        endAfterError(stop);
         return null;
       }
       if (closed.get()) {
@@ -202,6 +204,16 @@ final class WatchStream {
       stop.run();
     });
     vertx.setTimer(TimeUnit.SECONDS.toMillis(Math.max(1, timeout)), id -> stop.run());
+  }
+
+  /**
+   * Ends a watch that has just been sent an ERROR event, a moment later. fabric8 7.4's Vert.x client sets its
+   * WebSocket handlers only after the upgrade's future completes; a socket the server closed by then makes that
+   * throw ("WebSocket is closed"), its watch never becomes ready and {@code watch()} waits forever (a test hung for
+   * 10 minutes). Clients end such a watch themselves on the 410; the timer ends it should one not.
+   */
+  private void endAfterError(Runnable stop) {
+    vertx.setTimer(ERROR_LINGER_MILLIS, id -> stop.run());
   }
 
   private static String listPath(WatchHub.Filter f, ResourceType type) {

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What the controller relies on, through the real fabric8 client over HTTP. */
+@org.junit.jupiter.api.Timeout(120) // a watch that never becomes ready once hung the build for good
 class EmulatorApiTest {
   static Emulator emulator;
   static KubernetesClient client;
