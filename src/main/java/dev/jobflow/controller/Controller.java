@@ -69,7 +69,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,10 +97,13 @@ public final class Controller implements AutoCloseable {
   private final AdmissionServer webhook;
   private final TriggerServer triggers;
   private final MetricsServer metricsServer;
+  /** Completes once the actor system has terminated and everything it used is closed, the journal's file last. */
+  private final CompletableFuture<Done> released;
 
   private Controller(ActorSystem<Void> system, KubernetesClient client, HttpFront http, AdmissionServer webhook,
-      TriggerServer triggers, MetricsServer metricsServer) {
+      TriggerServer triggers, MetricsServer metricsServer, CompletableFuture<Done> released) {
     this.system = system;
+    this.released = released;
     this.client = client;
     this.http = http;
     this.webhook = webhook;
@@ -123,13 +128,21 @@ public final class Controller implements AutoCloseable {
     KubernetesClient client = KubeApiMetrics.install(builder, metrics).build();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM_NAME, config);
     ClusterNode.join(system, clusterSettings);
+    // Closed in the reverse order of registration once the actor system (and with it the journal's pool) is down. A
+    // caller of close() or whenTerminated() waits for them all: the compaction's connection holds the H2 file open,
+    // and a test that deletes or restores the file right after close() must not race it.
+    Deque<Runnable> afterTermination = new ConcurrentLinkedDeque<>();
+    CompletableFuture<Done> released = system.getWhenTerminated().toCompletableFuture().thenApply(done -> {
+      afterTermination.forEach(release -> safely("releasing after termination", release));
+      return done;
+    });
     JournalServer journalServer = JournalServer.start(settings.journal());
+    if (journalServer != null) {
+      afterTermination.push(journalServer::close);
+    }
     EmbeddedJournalCompaction compaction = EmbeddedJournalCompaction.start(settings.journal());
     if (compaction != null) {
-      system.getWhenTerminated().thenRun(compaction::close); // after the pool: its connection closes the file last
-    }
-    if (journalServer != null) {
-      system.getWhenTerminated().thenRun(journalServer::close);
+      afterTermination.push(compaction::close);
     }
     Clock clock = Clock.systemUTC();
     ExecutorService io = Executors.newFixedThreadPool(8, daemon("jobflow-kube-io"));
@@ -264,8 +277,8 @@ public final class Controller implements AutoCloseable {
       semaphoreInformer.close();
       scheduleInformer.close();
       triggerInformer.close();
-    }, jobHub, statusWriter, client, io, timers, metricsServer);
-    Controller controller = new Controller(system, client, http, webhook, triggerServer, metricsServer);
+    }, jobHub, statusWriter, client, io, timers, metricsServer, afterTermination);
+    Controller controller = new Controller(system, client, http, webhook, triggerServer, metricsServer, released);
     log.info("jobflow controller started: http {} webhook {} triggers {} metrics {} {}, {}", http.port(),
         webhook == null ? "off" : webhook.port(), triggerServer == null ? "off" : triggerServer.port(),
         metricsServer == null ? "off" : metricsServer.port(), settings.journal(), clusterSettings);
@@ -325,7 +338,7 @@ public final class Controller implements AutoCloseable {
   private static void registerShutdown(ActorSystem<Void> system, ActorRef<FlowRouter.Command> router,
       AtomicBoolean stopping, Duration unreadyDelay, Runnable stopInformers,
       JobInformerHub jobHub, StatusWriter statusWriter, KubernetesClient client, ExecutorService io,
-      ScheduledExecutorService timers, MetricsServer metricsServer) {
+      ScheduledExecutorService timers, MetricsServer metricsServer, Deque<Runnable> afterTermination) {
     CoordinatedShutdown cs = CoordinatedShutdown.get(system);
     cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "stop-taking-work", () -> {
       stopping.set(true);
@@ -343,7 +356,7 @@ public final class Controller implements AutoCloseable {
     cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-status", () ->
         statusWriter.flush().thenApply(v -> Done.getInstance()).exceptionally(e -> Done.getInstance()));
     // Entities and step actors use the client until the actor system is down: close it only then.
-    system.getWhenTerminated().thenRun(() -> {
+    afterTermination.push(() -> {
       jobHub.close();
       client.close();
       io.shutdownNow();
@@ -414,7 +427,7 @@ public final class Controller implements AutoCloseable {
 
   /** Completes when the actor system has terminated (after SIGTERM or {@link #close()}). */
   public CompletableFuture<Done> whenTerminated() {
-    return system.getWhenTerminated().toCompletableFuture();
+    return released;
   }
 
   /** Graceful stop, as on SIGTERM. */
@@ -425,6 +438,11 @@ public final class Controller implements AutoCloseable {
           .get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       system.terminate();
+    }
+    try {
+      released.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("the controller's clients and journal were not all closed within 30s: {}", e.toString());
     }
   }
 }
