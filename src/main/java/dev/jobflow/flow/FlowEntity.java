@@ -63,7 +63,7 @@ import java.util.TreeSet;
  * A finished flow stops once its step actors are done; its history stays in the journal.
  *
  * <p>Commands are handled per state of the flow: not accepted yet, running, finished, deleted (see
- * {@link #commandHandler()}); a command a state does not name is handled alike in every state.
+ * {@link #handlersByState()}); a command a state does not name is handled alike in every state.
  */
 public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEvent, FlowState> {
   /** The entity type in persistence ids: {@code JobFlow|<uid>}. */
@@ -130,7 +130,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
                      EntityTypeKey<FlowCommand> typeKey) {
     // A failed write restarts the entity with backoff: it replays the journal and decides again, so no
     // event is lost and no step started twice while the database is away.
-    super(persistenceId(uid), persistFailureBackoff(context));
+    super(persistenceId(uid), PersistFailureBackoff.strategyOf(context.getSystem()));
     deps.health().actorStarted(false);
     this.uid = uid;
     this.context = context;
@@ -166,15 +166,6 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   static Behavior<FlowCommand> create(EntityContext<FlowCommand> entity, Dependencies deps, int expectedSteps) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FlowEntity(entity.getEntityId(), ctx, timers,
         deps, expectedSteps, entity.getShard(), entity.getEntityTypeKey())));
-  }
-
-  private static akka.actor.typed.BackoffSupervisorStrategy persistFailureBackoff(ActorContext<?> context) {
-    var config = context.getSystem().settings().config();
-    String path = "jobflow.journal.persist-failure-backoff";
-    PersistFailureBackoff backoff = config.hasPath(path)
-        ? PersistFailureBackoff.fromConfig(config.getConfig(path))
-        : new PersistFailureBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
-    return backoff.strategy();
   }
 
   public static PersistenceId persistenceId(String uid) {
@@ -273,8 +264,17 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
     deps.health().actorStarted(true);
   }
 
+  /**
+   * Akka holds what this returns for the entity's life; the handlers by state are built per command instead
+   * ({@link #handlersByState()}, about a microsecond). Held, their 27 cases and 54 lambdas were 1.8 KiB of each idle
+   * flow's 14.5 (docs/performance.md, the restart benchmark): 18 MiB for 10,000 flows in flight.
+   */
   @Override
   public CommandHandler<FlowCommand, FlowEvent, FlowState> commandHandler() {
+    return (state, command) -> handlersByState().apply(state, command);
+  }
+
+  private CommandHandler<FlowCommand, FlowEvent, FlowState> handlersByState() {
     CommandHandlerBuilder<FlowCommand, FlowEvent, FlowState> builder = newCommandHandlerBuilder();
     builder.forState(state -> !state.isAccepted())
         .onCommand(SpecSeen.class, (state, cmd) -> persistThenAct(state, Recording.of(accepting(cmd.definition()))))
@@ -604,6 +604,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   // ---- acting (only after the events are stored) -------------------------------------------------
 
   private void afterPersist(FlowState state, Recording recorded) {
+    state.settleChainHead();
     if (persistingSinceNanos != 0) {
       deps.health().persisted(recorded.events().size(), Duration.ofNanos(System.nanoTime() - persistingSinceNanos));
       persistingSinceNanos = 0;
@@ -653,6 +654,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
 
   private void onRecovered(FlowState state) {
     deps.health().recovered(uid, Duration.ofNanos(System.nanoTime() - startedNanos));
+    state.settleChainHead();
     if (!state.isAccepted()) {
       return;
     }
@@ -709,7 +711,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       return;
     }
     AttemptSpec spec = new AttemptSpec(new JobKey(def.namespace(), job), def.name(), def.uid(), step,
-        attempt.attempt(), state.stepDefinition(step).jobSpec(), def.parameters(), stepValues,
+        attempt.attempt(), state.stepDefinition(step).template(), def.parameters(), stepValues,
         state.readsResultsOf(step));
     // (Re-)registered with each child: a persist-failure restart of the entity may have dropped it.
     ActorRef<StepOutcome> reports = context.messageAdapter(StepOutcome.class, AttemptReported::new);

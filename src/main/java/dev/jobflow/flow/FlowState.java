@@ -61,11 +61,12 @@ public final class FlowState {
   private int retries;
   /** When Jobs of this flow turned up that the journal never recorded (a restored or lost journal), else null. */
   private FlowEvent.FlowHistoryLost historyLost;
-  // The hash chain's head (HashChain): the last event, hashed only when needed, so a
-  // recovery replaying many events hashes one.
+  // The hash chain's head (HashChain): the last event until it is hashed, when needed or settled, so a recovery
+  // replaying many events hashes one; then its hash alone.
   private FlowEvent lastEvent;
   private String lastHash;
-  private boolean restored;
+  /** An event was applied or a snapshot restored: the head is the last event's hash, not the genesis. */
+  private boolean chained;
   /** Locks asked for and not granted yet, in the order asked. */
   private final Set<FlowLock> locksRequested = new LinkedHashSet<>();
   /** Locks held (granted, not released). */
@@ -84,6 +85,7 @@ public final class FlowState {
   public FlowState apply(FlowEvent event) {
     lastEvent = event;
     lastHash = null;
+    chained = true;
     return event.accept(applier);
   }
 
@@ -602,13 +604,19 @@ public final class FlowState {
    * null when unknown (recovered from a snapshot written before the hash chain existed).
    */
   public String chainHead(String genesis) {
-    if (lastEvent == null) {
-      return restored ? lastHash : genesis;
-    }
-    if (lastHash == null) {
+    settleChainHead();
+    return chained ? lastHash : genesis;
+  }
+
+  /**
+   * Hashes the last event now and lets it go. The entity calls it once it has recovered or stored events: the next
+   * write needs the hash anyway, and an idle flow then holds 64 hex digits instead of an event with its strings.
+   */
+  public void settleChainHead() {
+    if (lastEvent != null) {
       lastHash = HashChain.hash(lastEvent);
+      lastEvent = null;
     }
-    return lastHash;
   }
 
   // ---- snapshots ---------------------------------------------------------------------------------
@@ -642,7 +650,7 @@ public final class FlowState {
     s.lastRetry = snap.lastRetry();
     s.retries = snap.retries() == null ? 0 : snap.retries();
     s.historyLost = snap.historyLost();
-    s.restored = true;
+    s.chained = true;
     s.lastHash = snap.lastHash();
     if (snap.locks() != null) {
       s.locksRequested.addAll(snap.locks().requested());

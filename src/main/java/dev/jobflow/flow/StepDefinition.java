@@ -1,8 +1,7 @@
 package dev.jobflow.flow;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobflow.dag.RetryRule;
+import dev.jobflow.step.JobTemplate;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +27,6 @@ public record StepDefinition(String name, List<String> dependsOn, int retryLimit
                              Duration maxBackoff, Duration timeout, String template, String depends, String when,
                              Boolean continueOnFailed, ApprovalDefinition approval, FanOutDefinition fanOut)
     implements JsonSerializable {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   public StepDefinition {
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     continueOnFailed = Boolean.TRUE.equals(continueOnFailed) ? Boolean.TRUE : null;
@@ -87,23 +84,17 @@ public record StepDefinition(String name, List<String> dependsOn, int retryLimit
         factor == null ? RetryRule.DEFAULT_FACTOR : factor, maxBackoff);
   }
 
-  /** The template as the fabric8 model, for the Kubernetes runtime. */
+  /** The template as the fabric8 model. */
   public JobSpec jobSpec() {
-    if (template == null || template.isBlank()) {
-      return new JobSpec();
-    }
     try {
-      return MAPPER.readValue(template, JobSpec.class);
-    } catch (Exception e) {
-      throw new IllegalArgumentException("step '" + name + "': template is not a batch/v1 JobSpec: " + e.getMessage(), e);
+      return JobTemplate.parse(template);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("step '" + name + "': " + e.getMessage(), e);
     }
   }
 
   static String toJson(JobSpec spec) {
-    try {
-      return spec == null ? null : MAPPER.writeValueAsString(spec);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("a step template cannot be written as JSON: " + e.getMessage(), e);
-    }
+    return JobTemplate.text(spec);
   }
+
 }

@@ -67,7 +67,7 @@ public final class KubeJobRuntime implements JobRuntime {
     if (later != null) {
       throw new AttemptSupersededException(attempt.job(), later);
     }
-    Job job = JobFactory.build(id, attempt.template(), attempt.parameters(), attempt.stepValues());
+    Job job = JobFactory.build(id, template(attempt), attempt.parameters(), attempt.stepValues());
     try {
       Job created = client.batch().v1().jobs().inNamespace(id.namespace()).resource(job).create();
       justCreated.add(attempt.job());
@@ -87,6 +87,18 @@ public final class KubeJobRuntime implements JobRuntime {
       throw new IllegalStateException("Job " + attempt.job() + " was reported as existing but is gone; will retry");
     }
     return adopt(current, id, attempt.job());
+  }
+
+  /**
+   * Admission checks every template, so this is an old journal or a model fabric8 no longer reads: refused as the
+   * API server refuses an invalid Job, so the attempt fails (JobRejected) instead of retrying for ever.
+   */
+  private static io.fabric8.kubernetes.api.model.batch.v1.JobSpec template(AttemptSpec attempt) {
+    try {
+      return attempt.jobSpec();
+    } catch (IllegalArgumentException e) {
+      throw new JobRejectedException(attempt.job(), 422, "step " + attempt.step() + ": " + e.getMessage());
+    }
   }
 
   private static JobHandle adopt(Job existing, JobFactory.AttemptIdentity id, JobKey key) {

@@ -66,7 +66,7 @@ public final class LockEntity extends EventSourcedBehavior<LockCommand, LockEven
 
   private LockEntity(FlowLock lock, ActorContext<LockCommand> context, TimerScheduler<LockCommand> timers,
                      Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(persistenceId(lock), PersistFailureBackoff.of(context.getSystem().settings().config()).strategy());
+    super(persistenceId(lock), PersistFailureBackoff.strategyOf(context.getSystem()));
     this.lock = lock;
     this.context = context;
     this.timers = timers;

@@ -72,7 +72,7 @@ public final class ScheduleEntity extends EventSourcedBehavior<ScheduleCommand, 
 
   private ScheduleEntity(String uid, ActorContext<ScheduleCommand> context, TimerScheduler<ScheduleCommand> timers,
                          Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(persistenceId(uid), PersistFailureBackoff.of(context.getSystem().settings().config()).strategy());
+    super(persistenceId(uid), PersistFailureBackoff.strategyOf(context.getSystem()));
     this.shard = shard;
     this.uid = uid;
     this.context = context;

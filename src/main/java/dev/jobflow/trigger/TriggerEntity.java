@@ -73,7 +73,7 @@ public final class TriggerEntity extends EventSourcedBehavior<TriggerCommand, Tr
 
   private TriggerEntity(String uid, ActorContext<TriggerCommand> context, TimerScheduler<TriggerCommand> timers,
                         Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(persistenceId(uid), PersistFailureBackoff.of(context.getSystem().settings().config()).strategy());
+    super(persistenceId(uid), PersistFailureBackoff.strategyOf(context.getSystem()));
     this.uid = uid;
     this.context = context;
     this.timers = timers;

@@ -24,7 +24,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ol>
  * Runs the baseline size first, then the large one, in the same JVM; prints the load average with the figures.
  *
- * <p>{@code bin/bench RestartBenchmark [flows=10000] [baseline=1000]}
+ * <p>{@code bin/bench RestartBenchmark [flows=10000] [baseline=1000] [h2|postgres]}
  */
 public final class RestartBenchmark {
   static final int START_BATCH = 500;
@@ -52,7 +54,9 @@ public final class RestartBenchmark {
   public static void main(String[] args) throws Exception {
     int flows = EngineBenchmark.arg(args, 0, 10_000);
     int baseline = EngineBenchmark.arg(args, 1, 1_000);
-    System.out.printf("RestartBenchmark: H2 file journal, sharded flows (cluster of one), Jobs that stay Active;"
+    postgres = args.length > 2 && args[2].equals("postgres");
+    System.out.printf("RestartBenchmark: " + (postgres ? "PostgreSQL" : "H2 file") + " journal, sharded flows"
+        + " (cluster of one), Jobs that stay Active;"
         + " %d cores, max heap %d MiB, java %s%n", Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
     run(200, true); // warm-up: class loading, JIT
@@ -64,8 +68,30 @@ public final class RestartBenchmark {
 
   record Result(int flows, double startSeconds, double restartSeconds, double bytesPerFlow) {}
 
+  /**
+   * On the PostgreSQL journal (a fresh schema per size) instead of the embedded H2 file: then the heap holds no
+   * database page cache, which H2 fills as it reads (bounded, and so a fixed cost counted per flow here).
+   */
+  static boolean postgres;
+
   static Result run(int n, boolean quiet) throws Exception {
+    if (postgres) {
+      try (dev.jobflow.journal.PostgresTestDatabase pg = dev.jobflow.journal.PostgresTestDatabase.create()) {
+        journal = base -> JournalSettings.fromConfig(base).withUrl(pg.url())
+            .withUser(dev.jobflow.journal.PostgresTestDatabase.USER);
+        return runOn(n, quiet);
+      }
+    }
+    return runOn(n, quiet);
+  }
+
+  static java.util.function.Function<Config, JournalSettings> journal;
+
+  static Result runOn(int n, boolean quiet) throws Exception {
     Path dir = Files.createTempDirectory("restart-bench");
+    if (!postgres) {
+      journal = base -> JournalSettings.fromConfig(base).withDataDir(dir);
+    }
     List<FlowDefinition> defs = EngineBenchmark.chains(n, 2, "r" + n);
     InMemoryJobRuntime cluster = new InMemoryJobRuntime(Clock.systemUTC());
 
@@ -89,6 +115,8 @@ public final class RestartBenchmark {
     cluster.onCreateCall(a -> again.called(a.flowUid()));
     ActorSystem<Void> after = start(dir, cluster);
     ActorRef<FlowRouter.Command> router2 = router(after, cluster);
+    boolean histogram = !quiet && Boolean.getBoolean("bench.histogram");
+    Map<String, long[]> classesBefore = histogram ? classes() : Map.of();
     long heapBefore = usedHeapAfterGc();
     long t1 = System.nanoTime();
     for (FlowDefinition d : defs) {
@@ -97,8 +125,15 @@ public final class RestartBenchmark {
     again.await("restart of " + n + " flows", n);
     double restartSeconds = (System.nanoTime() - t1) / 1e9;
     double perFlow = (usedHeapAfterGc() - heapBefore) / (double) n;
-    if (!quiet && Boolean.getBoolean("bench.histogram")) {
-      System.out.println(histogram(30)); // where the heap of the idle flows goes
+    if (histogram) {
+      System.out.println(perFlowGrowth(classesBefore, classes(), n, Integer.getInteger("bench.histogram.lines", 40))); // where the heap of the idle flows goes
+    }
+    String dump = System.getProperty("bench.heapDump");
+    if (!quiet && dump != null) { // for a heap analyser: what the live flows hold, object by object
+      Path file = Path.of(dump + "-" + n + ".hprof");
+      Files.deleteIfExists(file);
+      ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .dumpHeap(file.toString(), true);
     }
     stop(after);
     if (!quiet) {
@@ -134,7 +169,7 @@ public final class RestartBenchmark {
     Config base = ConfigFactory.parseString("akka.loglevel = WARNING").withFallback(ConfigFactory.load());
     ClusterSettings clusterSettings = ClusterSettings.clusterOfOne();
     Config config = clusterSettings.akkaConfig()
-        .withFallback(JournalSettings.fromConfig(base).withDataDir(dir).prepare()).withFallback(base);
+        .withFallback(journal.apply(base).prepare()).withFallback(base);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM_NAME, config);
     ClusterNode.join(system, clusterSettings);
     return system;
@@ -193,13 +228,37 @@ public final class RestartBenchmark {
     return used;
   }
 
-  /** The top {@code lines} of the live heap's class histogram (jcmd GC.class_histogram, in-process). */
-  static String histogram(int lines) throws Exception {
+  /** The live heap's class histogram (jcmd GC.class_histogram, in-process): class name to {instances, bytes}. */
+  static Map<String, long[]> classes() throws Exception {
     String all = (String) ManagementFactory.getPlatformMBeanServer().invoke(
         new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
         new Object[] {new String[0]}, new String[] {String[].class.getName()});
-    return String.join("\n", java.util.Arrays.asList(all.split("\n")).subList(0, Math.min(lines + 3,
-        all.split("\n").length)));
+    Map<String, long[]> classes = new HashMap<>();
+    for (String line : all.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[0].endsWith(":")) {
+        // Lambda classes carry a per-run suffix: counted under their host, as one kind of object.
+        String name = f[3].replaceAll("\\$\\$Lambda\\$.*", "\\$\\$Lambda");
+        classes.merge(name, new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])},
+            (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+      }
+    }
+    return classes;
+  }
+
+  /** The classes that grew most from {@code before} to {@code after}, per flow: instances and bytes. */
+  static String perFlowGrowth(Map<String, long[]> before, Map<String, long[]> after, int flows, int lines) {
+    StringBuilder out = new StringBuilder(String.format("%12s %12s  class (growth per flow, %,d flows)%n",
+        "instances", "bytes", flows));
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), new long[] {
+            e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
+            e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
+        .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+        .limit(lines)
+        .forEach(e -> out.append(String.format("%12.2f %12.1f  %s%n", e.getValue()[0] / (double) flows,
+            e.getValue()[1] / (double) flows, e.getKey())));
+    return out.toString();
   }
 
   static String loadAverage() {
