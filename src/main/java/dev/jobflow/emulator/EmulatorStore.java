@@ -25,6 +25,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -522,32 +523,64 @@ final class EmulatorStore extends KubernetesCrudDispatcher {
   ListPage page(String path, java.util.function.Predicate<JsonNode> selected, long limit, ListContinue from) {
     return reading(() -> {
       AttributeSet query = getKey(path);
-      List<ListedKey> keys = new ArrayList<>();
-      for (AttributeSet key : index.candidates(query)) {
-        if (key.matches(query)) {
-          ListedKey listed = new ListedKey(key, Objects.requireNonNullElse(attr(key, NAMESPACE), ""),
-              Objects.requireNonNullElse(attr(key, NAME), ""));
-          if (from == null || from.precedes(listed.namespace, listed.name)) {
-            keys.add(listed);
-          }
-        }
-      }
-      keys.sort(java.util.Comparator.comparing(ListedKey::namespace).thenComparing(ListedKey::name));
       long rv = from != null ? from.resourceVersion() : lastResourceVersion.get();
+      Iterable<Set<AttributeSet>> inOrder = attr(query, NAME) != null ? null : index.inListOrder(attr(query, PLURAL),
+          attr(query, NAMESPACE), from == null ? null : from.namespace(), from == null ? null : from.name());
+      if (inOrder == null) {
+        return sortedPage(query, selected, limit, from, rv);
+      }
+      // In list order from where the last page stopped: each page reads the keys it returns (and those it skips).
       List<String> items = new ArrayList<>();
-      for (int i = 0; i < keys.size(); i++) {
-        ListedKey k = keys.get(i);
-        String object = map.get(k.key);
-        if (object == null || (selected != null && !selected.test(read(object)))) {
-          continue;
-        }
-        items.add(object);
-        if (limit > 0 && items.size() == limit && i + 1 < keys.size()) {
-          return new ListPage(items, rv, new ListContinue(rv, k.namespace, k.name));
+      ListedKey last = null;
+      for (Set<AttributeSet> sameName : inOrder) {
+        for (AttributeSet key : sameName) {
+          if (!key.matches(query)) {
+            continue;
+          }
+          String object = map.get(key);
+          if (object == null || (selected != null && !selected.test(read(object)))) {
+            continue;
+          }
+          if (limit > 0 && items.size() == limit) {
+            return new ListPage(items, rv, new ListContinue(rv, last.namespace, last.name));
+          }
+          items.add(object);
+          last = new ListedKey(key, Objects.requireNonNullElse(attr(key, NAMESPACE), ""),
+              Objects.requireNonNullElse(attr(key, NAME), ""));
         }
       }
       return new ListPage(items, rv, null);
     });
+  }
+
+  /** A page of a query the ordered index cannot answer (one that names an object, or no plural): sorted here. */
+  private ListPage sortedPage(AttributeSet query, java.util.function.Predicate<JsonNode> selected, long limit,
+      ListContinue from, long rv) {
+    List<ListedKey> keys = new ArrayList<>();
+    Collection<AttributeSet> candidates = index.candidates(query);
+    for (AttributeSet key : candidates != null ? candidates : map.keySet()) {
+      if (key.matches(query)) {
+        ListedKey listed = new ListedKey(key, Objects.requireNonNullElse(attr(key, NAMESPACE), ""),
+            Objects.requireNonNullElse(attr(key, NAME), ""));
+        if (from == null || from.precedes(listed.namespace, listed.name)) {
+          keys.add(listed);
+        }
+      }
+    }
+    keys.sort(java.util.Comparator.comparing(ListedKey::namespace).thenComparing(ListedKey::name));
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      ListedKey k = keys.get(i);
+      String object = map.get(k.key);
+      if (object == null || (selected != null && !selected.test(read(object)))) {
+        continue;
+      }
+      items.add(object);
+      if (limit > 0 && items.size() == limit && i + 1 < keys.size()) {
+        return new ListPage(items, rv, new ListContinue(rv, k.namespace, k.name));
+      }
+    }
+    return new ListPage(items, rv, null);
   }
 
   private record ListedKey(AttributeSet key, String namespace, String name) {}

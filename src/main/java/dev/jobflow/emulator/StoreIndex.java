@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Which keys of fabric8's store map hold a resource of a plural, of a plural in a namespace, and of a plural and
@@ -26,6 +27,12 @@ final class StoreIndex {
   private final Map<String, Set<AttributeSet>> byNamespace = new ConcurrentHashMap<>();
   private final Map<String, Set<AttributeSet>> byOwner = new ConcurrentHashMap<>();
   private final Map<AttributeSet, List<String>> ownersOf = new ConcurrentHashMap<>();
+  /**
+   * The keys of each plural in a list's order (namespace, then name: {@link #orderKey}), so a page of a list starts
+   * where the last one stopped and reads as many keys as it returns. Sorting every key of the plural for each page
+   * made a restarted controller's paged list of 16,700 Jobs take 3.4 s (quadratic in the Jobs).
+   */
+  private final Map<String, ConcurrentSkipListMap<String, Set<AttributeSet>>> ordered = new ConcurrentHashMap<>();
 
   void added(AttributeSet key) {
     added(key, List.of());
@@ -38,6 +45,8 @@ final class StoreIndex {
       return;
     }
     byPlural.computeIfAbsent(plural, p -> ConcurrentHashMap.newKeySet()).add(key);
+    ordered.computeIfAbsent(plural, p -> new ConcurrentSkipListMap<>())
+        .computeIfAbsent(orderKey(key), k -> ConcurrentHashMap.newKeySet()).add(key);
     String namespace = EmulatorStore.attr(key, NAMESPACE);
     if (namespace != null) {
       byNamespace.computeIfAbsent(plural + "/" + namespace, n -> ConcurrentHashMap.newKeySet()).add(key);
@@ -59,6 +68,13 @@ final class StoreIndex {
       return;
     }
     remove(byPlural, plural, key);
+    ConcurrentSkipListMap<String, Set<AttributeSet>> inOrder = ordered.get(plural);
+    if (inOrder != null) {
+      inOrder.computeIfPresent(orderKey(key), (ignored, keys) -> {
+        keys.remove(key);
+        return keys.isEmpty() ? null : keys;
+      });
+    }
     String namespace = EmulatorStore.attr(key, NAMESPACE);
     if (namespace != null) {
       remove(byNamespace, plural + "/" + namespace, key);
@@ -78,6 +94,7 @@ final class StoreIndex {
     byName.clear();
     byPlural.clear();
     byNamespace.clear();
+    ordered.clear();
     byOwner.clear();
     ownersOf.clear();
     keys.forEach(this::added);
@@ -104,6 +121,44 @@ final class StoreIndex {
     Set<AttributeSet> keys = name != null ? byName.get(plural + "/" + name)
         : namespace != null ? byNamespace.get(plural + "/" + namespace) : byPlural.get(plural);
     return keys == null ? List.of() : List.copyOf(keys);
+  }
+
+  /**
+   * The keys of a plural (in one namespace, or all when null) in list order, from just after {@code afterNamespace}
+   * and {@code afterName} (both null: from the first); null when the query names no plural.
+   */
+  Iterable<Set<AttributeSet>> inListOrder(String plural, String namespace, String afterNamespace, String afterName) {
+    if (plural == null) {
+      return null;
+    }
+    ConcurrentSkipListMap<String, Set<AttributeSet>> all = ordered.get(plural);
+    if (all == null) {
+      return List.of();
+    }
+    String from = afterNamespace == null ? null : orderKey(afterNamespace, afterName);
+    java.util.NavigableMap<String, Set<AttributeSet>> range;
+    if (namespace != null) {
+      String first = orderKey(namespace, "");
+      String end = namespace + '\u0001';
+      range = from == null || from.compareTo(first) < 0 ? all.subMap(first, true, end, false)
+          : all.subMap(from, false, end, false);
+    } else {
+      range = from == null ? all : all.tailMap(from, false);
+    }
+    return range.values();
+  }
+
+  /**
+   * Namespace, a NUL, then name: ordered as the pair is (NUL sorts below every character a namespace may hold), so
+   * one string compare orders keys as a list does.
+   */
+  static String orderKey(String namespace, String name) {
+    return namespace + '\u0000' + name;
+  }
+
+  private static String orderKey(AttributeSet key) {
+    return orderKey(java.util.Objects.requireNonNullElse(EmulatorStore.attr(key, NAMESPACE), ""),
+        java.util.Objects.requireNonNullElse(EmulatorStore.attr(key, NAME), ""));
   }
 
   private static void remove(Map<String, Set<AttributeSet>> index, String k, AttributeSet key) {

@@ -203,4 +203,52 @@ class StoreIndexTest {
     assertNull(client.configMaps().inNamespace("index-a").withName("dependent").get());
     assertNotNull(client.configMaps().inNamespace("index-a").withName("released").get());
   }
+
+  /**
+   * Pages of a list come from the ordered index: every object once, in namespace-then-name order across namespaces,
+   * also when objects are deleted and created between pages and when a label selector skips most of them.
+   */
+  @Test
+  void pagesAcrossNamespacesListEveryObjectOnceInOrder() {
+    List<String> expected = new ArrayList<>();
+    for (String ns : List.of("index-b", "index-a")) {
+      for (int i = 0; i < 7; i++) {
+        String name = "paged-" + (char) ('g' - i);
+        client.configMaps().inNamespace(ns).resource(configMap(ns, name, i % 3 == 0 ? "third" : "other")).create();
+      }
+    }
+    for (String ns : List.of("index-a", "index-b")) {
+      for (char c = 'a'; c <= 'g'; c++) {
+        expected.add(ns + "/paged-" + c);
+      }
+    }
+    List<String> seen = new ArrayList<>();
+    String next = null;
+    int pages = 0;
+    do {
+      var page = client.configMaps().inAnyNamespace().withLabelIn("v", "third", "other")
+          .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(3L).withContinue(next).build());
+      page.getItems().forEach(c -> seen.add(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName()));
+      next = page.getMetadata().getContinue();
+      if (pages++ == 1) { // between pages: one already listed goes, one not listed yet goes, one new comes
+        client.configMaps().inNamespace("index-a").withName("paged-a").delete();
+        client.configMaps().inNamespace("index-b").withName("paged-c").delete();
+        client.configMaps().inNamespace("index-b").resource(configMap("index-b", "paged-ca", "other")).create();
+      }
+    } while (next != null);
+    expected.remove("index-b/paged-c");
+    expected.add(expected.indexOf("index-b/paged-d"), "index-b/paged-ca");
+    assertEquals(expected, seen);
+    assertEquals(5, pages, "14 objects in pages of 3: five pages, and no empty one after the last");
+
+    var thirds = client.configMaps().inNamespace("index-b").withLabel("v", "third")
+        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(2L).build());
+    assertEquals(List.of("paged-a", "paged-d"), thirds.getItems().stream().map(c -> c.getMetadata().getName()).toList());
+    assertNotNull(thirds.getMetadata().getContinue());
+    var rest = client.configMaps().inNamespace("index-b").withLabel("v", "third")
+        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(2L)
+            .withContinue(thirds.getMetadata().getContinue()).build());
+    assertEquals(List.of("paged-g"), rest.getItems().stream().map(c -> c.getMetadata().getName()).toList());
+    assertNull(rest.getMetadata().getContinue());
+  }
 }
