@@ -136,6 +136,7 @@ public final class Controller implements AutoCloseable {
       afterTermination.forEach(release -> safely("releasing after termination", release));
       return done;
     });
+    long openingNanos = System.nanoTime();
     JournalServer journalServer = JournalServer.start(settings.journal());
     if (journalServer != null) {
       afterTermination.push(journalServer::close);
@@ -143,6 +144,8 @@ public final class Controller implements AutoCloseable {
     EmbeddedJournalCompaction compaction = EmbeddedJournalCompaction.start(settings.journal());
     if (compaction != null) {
       afterTermination.push(compaction::close);
+      // Start-up's phases are logged with their times: what a slow restart spent its time on.
+      log.info("embedded journal file opened in {} ms", millisSince(openingNanos));
     }
     Clock clock = Clock.systemUTC();
     ExecutorService io = Executors.newFixedThreadPool(8, daemon("jobflow-kube-io"));
@@ -154,6 +157,7 @@ public final class Controller implements AutoCloseable {
       public void failed(int code) { metrics.kubeApiError("patch", "jobflows/status", code); }
     });
     EventRecorder events = new EventRecorder(client, io, clock, EventRecorder.Limits.DEFAULT);
+    long listingNanos = System.nanoTime();
     JobInformerHub jobHub = JobInformerHub.start(client, settings.cluster().namespaces(),
         settings.periods().resync().toMillis(), () -> metrics.informerRelisted("jobs"), settings.periods().quietWatch());
     KubeJobRuntime runtime = new KubeJobRuntime(client, jobHub, io, clock);
@@ -196,11 +200,12 @@ public final class Controller implements AutoCloseable {
         "triggers", Props.empty());
     TriggerReconciler triggers = new TriggerReconciler(triggerRouter, events);
 
-    // The Job informer must be synced first: a flow recovering mid-run adopts its Jobs from that cache. The semaphore
-    // sizes too, so that the first requests carry them.
+    // The semaphore sizes must be known first, so that the first lock requests carry them. The Job informer need not:
+    // flows recover from the journal while it lists (a large flow's replay takes as long as a large cluster's list),
+    // and the runtime answers their creates and listings once it has (KubeJobRuntime), which is how a flow in flight
+    // finds and adopts its Jobs.
     SemaphoreInformer semaphoreInformer = SemaphoreInformer.start(client, settings.cluster().namespaces(),
         settings.periods().resync().toMillis(), locks, () -> metrics.informerRelisted("configmaps"));
-    jobHub.synced().get(60, TimeUnit.SECONDS);
     awaitSynced(semaphoreInformer::hasSynced, Duration.ofSeconds(60), "the jobflow-semaphores ConfigMap informer");
     FlowInformer flowInformer = FlowInformer.start(client, settings.cluster().namespaces(), settings.periods().resync().toMillis(),
         reconciler, () -> metrics.informerRelisted("jobflows"));
@@ -210,6 +215,8 @@ public final class Controller implements AutoCloseable {
     TriggerInformer triggerInformer = TriggerInformer.start(client, settings.cluster().namespaces(),
         settings.periods().resync().toMillis(), triggers, () -> metrics.informerRelisted("jobflowtriggers"));
     redelivery.connect(triggerInformer);
+    jobHub.synced().get(60, TimeUnit.SECONDS);
+    log.info("Job informer synced: {} Jobs listed in {} ms", jobHub.cachedCount(), millisSince(listingNanos));
 
     JournalHealth journalHealth = new JournalHealth(system);
     AtomicBoolean journalUp = new AtomicBoolean(false);
@@ -382,6 +389,10 @@ public final class Controller implements AutoCloseable {
           waiting == null || waiting.isBlank() ? 0 : waiting.split(",").length);
     }
     metrics.recordFlowCensus(census);
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
   }
 
   private static void safely(String what, Runnable task) {

@@ -89,11 +89,13 @@ public sealed interface FlowCommand extends JsonSerializable {
   record Stop() implements FlowCommand {}
 
   /**
-   * Jobs of this flow exist that the journal never recorded (see {@link HistoryGap}), found when the flow recovered or
-   * was accepted: record it once.
+   * The Jobs of this flow the cluster has, listed when the flow recovered or was accepted: those the journal did not
+   * know then ({@code known}, see {@link HistoryGap}) mean it lost history, which is recorded once. Sent by the
+   * entity to itself.
    */
-  record LostHistoryFound(boolean acceptedAnew, java.util.List<String> jobs) implements FlowCommand {
-    public LostHistoryFound {
+  record JobsListed(boolean acceptedAnew, HistoryGap.Known known, java.util.List<dev.jobflow.step.ExistingJob> jobs)
+      implements FlowCommand {
+    public JobsListed {
       jobs = java.util.List.copyOf(jobs);
     }
   }

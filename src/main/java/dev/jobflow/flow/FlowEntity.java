@@ -340,9 +340,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
           }
           return children.isEmpty() || isRunning(state) ? Effect().stop() : Effect().none();
         })
-        .onCommand(FlowCommand.LostHistoryFound.class, (state, cmd) ->
-            state.historyLost() != null || !state.isAccepted() || state.isDeleted() ? Effect().none()
-                : persistThenAct(state, Recording.of(HistoryGap.lost(cmd.acceptedAnew(), cmd.jobs(), meta()))))
+        .onCommand(FlowCommand.JobsListed.class, this::onJobsListed)
         .onCommand(StepActorStopped.class, (state, cmd) ->
             stopOrdered && children.isEmpty() ? Effect().stop() : passivateIfDone(state));
     return builder.build();
@@ -687,12 +685,33 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
       return;
     }
     FlowDefinition def = state.definition();
-    List<String> unknown = HistoryGap.unknownJobs(state, deps.runtime().jobsOf(def.namespace(), def.uid()));
-    if (!unknown.isEmpty()) {
-      context.getLog().warn("{}: the journal lost history ({} Job(s) it never recorded: {})", def.id(), unknown.size(),
-          unknown);
-      context.getSelf().tell(new FlowCommand.LostHistoryFound(acceptedAnew, unknown));
+    HistoryGap.Known known = HistoryGap.known(state);
+    if (known == null) {
+      return;
     }
+    context.pipeToSelf(deps.runtime().jobsOf(def.namespace(), def.uid()), (jobs, error) -> {
+      if (error != null) { // the cache never listed: the controller does not start then; nothing to compare
+        context.getLog().warn("{}: cannot compare the journal with the cluster's Jobs: {}", def.id(), error.toString());
+      }
+      return new FlowCommand.JobsListed(acceptedAnew, known, jobs == null ? List.of() : jobs);
+    });
+  }
+
+  /**
+   * Compared with what the journal knew when the list was asked for: meanwhile the flow may have recorded attempts
+   * (adopting Jobs of the lost history among them), which must not hide the gap.
+   */
+  private Effect<FlowEvent, FlowState> onJobsListed(FlowState state, FlowCommand.JobsListed cmd) {
+    if (state.historyLost() != null || !state.isAccepted() || state.isDeleted()) {
+      return Effect().none();
+    }
+    List<String> unknown = HistoryGap.unknownJobs(cmd.known(), state, cmd.jobs());
+    if (unknown.isEmpty()) {
+      return Effect().none();
+    }
+    context.getLog().warn("{}: the journal lost history ({} Job(s) it never recorded: {})", state.definition().id(),
+        unknown.size(), unknown);
+    return persistThenAct(state, Recording.of(HistoryGap.lost(cmd.acceptedAnew(), unknown, meta())));
   }
 
   private void startAttempt(FlowState state, Attempt attempt) {

@@ -14,16 +14,39 @@ import java.util.TreeSet;
 final class HistoryGap {
   private HistoryGap() {}
 
-  /** The names of the Jobs whose attempt the journal never started, sorted; empty when the journal knows them all. */
-  static List<String> unknownJobs(FlowState state, List<ExistingJob> jobs) {
+  /**
+   * The attempts the journal knew of at one moment, by step index: the cluster's Jobs are listed asynchronously, and
+   * meanwhile the flow records attempts of its own (an adopted Job among them), which must not hide the gap.
+   */
+  record Known(int steps, int[] attempts) {}
+
+  /** What the journal knows now; null when it knows no accepted, valid flow (then nothing is unknown). */
+  static Known known(FlowState state) {
     if (!state.isAccepted() || state.invalid() != null) {
+      return null;
+    }
+    DagState dag = state.dag();
+    int[] attempts = new int[dag.graph().size()];
+    for (int i = 0; i < attempts.length; i++) {
+      attempts[i] = dag.attempts(i);
+    }
+    return new Known(attempts.length, attempts);
+  }
+
+  /**
+   * The names of the Jobs whose attempt the journal had not started when it knew {@code known}, sorted; empty when it
+   * knew them all. {@code state}'s graph names the steps (instances keep their index once appended).
+   */
+  static List<String> unknownJobs(Known known, FlowState state, List<ExistingJob> jobs) {
+    if (known == null) {
       return List.of();
     }
     DagState dag = state.dag();
     TreeSet<String> unknown = new TreeSet<>();
     for (ExistingJob job : jobs) {
-      // A fan-out instance the journal has not expanded yet is not in the graph: unknown as well.
-      if (!dag.graph().contains(job.step()) || job.attempt() > dag.attempts(dag.graph().indexOf(job.step()))) {
+      // A fan-out instance the journal had not expanded yet was not in the graph: unknown as well.
+      int index = dag.graph().contains(job.step()) ? dag.graph().indexOf(job.step()) : -1;
+      if (index < 0 || index >= known.steps() || job.attempt() > known.attempts()[index]) {
         unknown.add(job.name());
       }
     }

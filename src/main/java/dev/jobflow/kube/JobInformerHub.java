@@ -267,6 +267,11 @@ public final class JobInformerHub implements AutoCloseable {
     return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
   }
 
+  /** How many Jobs the informers hold. */
+  public int cachedCount() {
+    return slots.stream().mapToInt(slot -> slot.informer.getStore().list().size()).sum();
+  }
+
   public boolean hasSynced() {
     return slots.stream().allMatch(slot -> slot.informer.hasSynced());
   }

@@ -52,7 +52,9 @@ public final class KubeJobRuntime implements JobRuntime {
 
   @Override
   public CompletionStage<JobHandle> createIfAbsent(AttemptSpec attempt) {
-    return CompletableFuture.supplyAsync(() -> create(attempt), io);
+    // A flow recovers while the Job informer still lists (the controller starts both at once): a create waits for
+    // the cache, which is how it finds the Job an attempt in flight already has and adopts it.
+    return hub.synced().thenApplyAsync(v -> create(attempt), io);
   }
 
   private JobHandle create(AttemptSpec attempt) {
@@ -166,8 +168,8 @@ public final class KubeJobRuntime implements JobRuntime {
   }
 
   @Override
-  public java.util.List<ExistingJob> jobsOf(String namespace, String flowUid) {
-    return existing(namespace, hub.cachedOfFlow(flowUid));
+  public CompletionStage<java.util.List<ExistingJob>> jobsOf(String namespace, String flowUid) {
+    return hub.synced().thenApply(v -> existing(namespace, hub.cachedOfFlow(flowUid)));
   }
 
   private static java.util.List<ExistingJob> existing(String namespace, java.util.List<Job> jobs) {

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * without dependencies) to its first attempt's Job being created.
  */
 public final class FlowMetrics implements FlowListener, EngineHealth {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FlowMetrics.class);
+  private static final Duration SLOW_RECOVERY = Duration.ofSeconds(1);
   private final JobflowMetrics metrics;
   private final Map<String, FlowTimes> flows = new ConcurrentHashMap<>();
 
@@ -233,6 +235,9 @@ public final class FlowMetrics implements FlowListener, EngineHealth {
   @Override
   public void recovered(String uid, Duration took) {
     metrics.entityRecovered(took);
+    if (took.compareTo(SLOW_RECOVERY) >= 0) { // a large flow's replay: what a restart waited for
+      log.info("flow {} recovered from the journal in {} ms", uid, took.toMillis());
+    }
   }
 
   @Override

@@ -33,10 +33,11 @@ public interface JobRuntime {
   CompletionStage<JobResults> results(JobKey job, String jobUid);
 
   /**
-   * The Jobs of one flow (by its uid label) the runtime knows of now, from its cache: no API call, so a flow may ask
-   * at every recovery. Jobs without readable step and attempt labels are left out.
+   * The Jobs of one flow (by its uid label) the runtime knows of, from its cache once that has listed the cluster's
+   * Jobs: no API call, so a flow may ask at every recovery, and a flow may recover while the cache still lists (the
+   * answer waits for it). Jobs without readable step and attempt labels are left out.
    */
-  java.util.List<ExistingJob> jobsOf(String namespace, String flowUid);
+  CompletionStage<java.util.List<ExistingJob>> jobsOf(String namespace, String flowUid);
 
   /** Deletes the Job (background propagation); completes when accepted or already gone. */
   CompletionStage<Done> delete(JobKey job);

@@ -92,12 +92,27 @@ class DisasterRecoveryTest {
 
   @Test
   void h2JournalLostOutrightStartsTheFlowAnewAndAdoptsItsJobs() throws Exception {
+    journalLostOutright(harness -> {});
+  }
+
+  /**
+   * The restarted controller starts the flow (anew, the journal is gone) while its Job informer still lists: the
+   * comparison with the cluster and the creates wait for the list, so the Jobs are still found, adopted, and named.
+   */
+  @Test
+  void theFlowStartsWhileTheJobsAreStillListedAndStillFindsThem() throws Exception {
+    journalLostOutright(harness -> harness.emulator.faults().add(
+        dev.jobflow.emulator.Faults.Rule.delay("jobs", "list", Duration.ofSeconds(3), 1)));
+  }
+
+  private void journalLostOutright(java.util.function.Consumer<ControllerHarness> beforeRestart) throws Exception {
     try (ControllerHarness harness = new ControllerHarness(dir); JobCreations creations = new JobCreations(harness.client())) {
       harness.submit(flow("forgotten", "", step("x", List.of(), "300ms", "Succeeded")
           + step("y", List.of("x"), "3s", "Succeeded") + step("z", List.of("y"), "300ms", "Succeeded"), null));
       awaitStep(harness, "forgotten", "y", StepPhase.Running);
       harness.controller.close();
       deleteH2Files(harness.journalDir);
+      beforeRestart.accept(harness);
       harness.startController();
 
       JobFlow done = harness.awaitPhase("forgotten", FlowPhase.Succeeded);

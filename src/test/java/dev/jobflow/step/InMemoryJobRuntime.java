@@ -146,7 +146,11 @@ public final class InMemoryJobRuntime implements JobRuntime {
   }
 
   @Override
-  public List<ExistingJob> jobsOf(String namespace, String flowUid) {
+  public CompletionStage<List<ExistingJob>> jobsOf(String namespace, String flowUid) {
+    return CompletableFuture.completedFuture(jobsNow(namespace, flowUid));
+  }
+
+  private List<ExistingJob> jobsNow(String namespace, String flowUid) {
     synchronized (lock) {
       // Through the flow's index, as the controller's informer answers it: a scan of every Job per recovering flow
       // made RestartBenchmark's restart of 10,000 flows quadratic, most of its CPU in this lambda.
