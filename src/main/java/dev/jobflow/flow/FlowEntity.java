@@ -602,7 +602,7 @@ public final class FlowEntity extends EventSourcedBehavior<FlowCommand, FlowEven
   // ---- acting (only after the events are stored) -------------------------------------------------
 
   private void afterPersist(FlowState state, Recording recorded) {
-    state.settleChainHead();
+    state.settleChainHead(recorded.events().get(recorded.events().size() - 1), recorded.lastHash());
     if (persistingSinceNanos != 0) {
       deps.health().persisted(recorded.events().size(), Duration.ofNanos(System.nanoTime() - persistingSinceNanos));
       persistingSinceNanos = 0;

@@ -613,7 +613,18 @@ public final class FlowState {
    * write needs the hash anyway, and an idle flow then holds 64 hex digits instead of an event with its strings.
    */
   public void settleChainHead() {
-    if (lastEvent != null) {
+    settleChainHead(null, null);
+  }
+
+  /**
+   * The same, when the entity already hashed the last event as it linked it ({@link HashChain#link}): the hash of
+   * {@code linkedLast} is {@code itsHash}, so hashing it again would only cost the time.
+   */
+  public void settleChainHead(FlowEvent linkedLast, String itsHash) {
+    if (lastEvent != null && lastEvent == linkedLast && itsHash != null) {
+      lastHash = itsHash;
+      lastEvent = null;
+    } else if (lastEvent != null) {
       lastHash = HashChain.hash(lastEvent);
       lastEvent = null;
     }

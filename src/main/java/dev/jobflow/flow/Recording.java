@@ -14,7 +14,12 @@ import java.util.List;
  * events, the attempts to start, the attempts whose Jobs to delete. The side effects come from the decision that
  * led to the events, never from reading the events back.
  */
-record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> stops) {
+record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> stops, String lastHash) {
+
+  /** Events not linked yet: {@link #chained} links them and knows the hash of the last. */
+  Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> stops) {
+    this(events, starts, stops, null);
+  }
 
   /** Events with no side effect but telling the listener. */
   static Recording of(List<FlowEvent> events) {
@@ -61,7 +66,8 @@ record Recording(List<FlowEvent> events, List<Attempt> starts, List<Attempt> sto
 
   /** The same, with each event linked into the flow's hash chain after {@code previousHash}. */
   Recording chained(String previousHash) {
-    return new Recording(HashChain.link(previousHash, events).events(), starts, stops);
+    HashChain.Linked linked = HashChain.link(previousHash, events);
+    return new Recording(linked.events(), starts, stops, linked.lastHash());
   }
 
   private static FlowEvent failureEvent(FlowState state, Decision.AttemptFailure f, String jobUid, Integer exitCode,

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * resource (the delta of its own {@code jobflow_kube_requests_total}), and the CPU milliseconds per
  * step of the controller and of the emulator (utime + stime from {@code /proc/PID/stat}).
  *
- * <p>{@code bin/bench-e2e [flows=100] [duration=50ms]}; each flow is 10 steps: one, then 8 in
+ * <p>{@code bin/bench-e2e [flows=100] [duration=50ms] [warm batches=1]}; each flow is 10 steps: one, then 8 in
  * parallel after it, then one after those. {@code JOBFLOW_BENCH_CONTROLLER_OPTS} and
  * {@code JOBFLOW_BENCH_EMULATOR_OPTS} pass JVM options to the two processes (default {@code -Xmx512m}).
  */
@@ -59,21 +59,28 @@ public final class EndToEndBenchmark {
   private final String jar;
   private final int flows;
   private final String duration;
+  private final List<String> batchNames;
 
-  EndToEndBenchmark(Path dir, String jar, int flows, String duration) {
+  EndToEndBenchmark(Path dir, String jar, int flows, String duration, int warmBatches) {
     this.dir = dir;
     this.jar = jar;
     this.flows = flows;
     this.duration = duration;
+    List<String> names = new ArrayList<>(List.of("cold"));
+    for (int i = 1; i <= warmBatches; i++) {
+      names.add(warmBatches == 1 ? "warm" : "warm" + i);
+    }
+    this.batchNames = List.copyOf(names);
   }
 
   public static void main(String[] args) throws Exception {
     int flows = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     String duration = args.length > 1 ? args[1] : "50ms";
+    int warmBatches = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     Path dir = Path.of("target", "bench-e2e").toAbsolutePath();
     Files.createDirectories(dir);
     EndToEndBenchmark bench = new EndToEndBenchmark(dir, System.getProperty("jobflow.jar", "target/jobflow.jar"),
-        flows, duration);
+        flows, duration, warmBatches);
     System.out.printf("EndToEndBenchmark: %d flows x %d steps (1 -> %d -> 1), %s simulated Jobs, per batch; "
             + "%d cores, load average %.1f%n", flows, STEPS_PER_FLOW, FAN_OUT, duration,
         Runtime.getRuntime().availableProcessors(),
@@ -85,7 +92,7 @@ public final class EndToEndBenchmark {
 
   /** One measured batch: its wall time, CPU of each process, and the controller's requests. */
   record Batch(String name, int steps, double seconds, long emulatorCpuMs, long controllerCpuMs,
-               Map<String, Double> requests) {
+               Map<String, Double> requests, Map<String, Long> controllerCpuMsByThreads) {
     double stepsPerSecond() {
       return steps / seconds;
     }
@@ -100,12 +107,13 @@ public final class EndToEndBenchmark {
     try (KubernetesClient client = clientFor(kubeconfig, emulator)) {
       RawDriver driver = new RawDriver(client, duration);
       List<Batch> batches = new ArrayList<>();
-      for (String batch : List.of("cold", "warm")) {
+      for (String batch : batchNames) {
         long cpu = cpuMs(emulator.pid());
         long start = System.nanoTime();
         driver.run("raw-" + batch, flows);
         double seconds = (System.nanoTime() - start) / 1e9;
-        batches.add(new Batch(batch, flows * STEPS_PER_FLOW, seconds, cpuMs(emulator.pid()) - cpu, 0, Map.of()));
+        batches.add(new Batch(batch, flows * STEPS_PER_FLOW, seconds, cpuMs(emulator.pid()) - cpu, 0, Map.of(),
+            Map.of()));
       }
       driver.close();
       return batches;
@@ -221,19 +229,21 @@ public final class EndToEndBenchmark {
       int metricsPort = awaitMetricsPort(controllerLog, controller);
       FlowWaiter waiter = new FlowWaiter(client);
       List<Batch> batches = new ArrayList<>();
-      for (String batch : List.of("cold", "warm")) {
+      for (String batch : batchNames) {
         Thread.sleep(METRICS_TICK_WAIT_MS); // start-up requests land before the batch's baseline
         Map<String, Double> before = requests(metricsPort);
         long emulatorCpu = cpuMs(emulator.pid());
         long controllerCpu = cpuMs(controller.pid());
+        Map<String, Long> threadsCpu = cpuMsByThreads(controller.pid());
         long start = System.nanoTime();
         waiter.run("flow-" + batch, flows, duration);
         double seconds = (System.nanoTime() - start) / 1e9;
         long emulatorMs = cpuMs(emulator.pid()) - emulatorCpu;
         long controllerMs = cpuMs(controller.pid()) - controllerCpu;
+        Map<String, Long> threadsMs = minusLong(cpuMsByThreads(controller.pid()), threadsCpu);
         Thread.sleep(METRICS_TICK_WAIT_MS); // the last writes of the batch reach the scrape after one tick
         batches.add(new Batch(batch, flows * STEPS_PER_FLOW, seconds, emulatorMs, controllerMs,
-            minus(requests(metricsPort), before)));
+            minus(requests(metricsPort), before), threadsMs));
       }
       waiter.close();
       return batches;
@@ -348,6 +358,14 @@ public final class EndToEndBenchmark {
           .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
           .forEach(e -> System.out.printf("  %-40s %7.3f%n", e.getKey(), e.getValue() / j.steps()));
     }
+    for (Batch j : jobflow) {
+      System.out.printf("%nController CPU ms per step by thread group, %s batch (/proc/PID/task; threads that ended "
+          + "during the batch count only in the total):%n", j.name());
+      j.controllerCpuMsByThreads().entrySet().stream().filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+          .forEach(e -> System.out.printf("  %-24s %7.2f%n", e.getKey(), (double) e.getValue() / j.steps()));
+      System.out.printf("  %-24s %7.2f%n", "(total)", (double) j.controllerCpuMs() / j.steps());
+    }
     System.out.println("\nGoals: ratio >= 0.7 warm; <= 2.5 API requests/step; controller <= 3 ms CPU/step warm; "
         + "emulator limit >= 300 Jobs/s.");
   }
@@ -438,6 +456,34 @@ public final class EndToEndBenchmark {
     // fields[0] is field 3 (state): utime is field 14, stime field 15.
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /**
+   * CPU time per group of threads of a process, from /proc/PID/task/TID/stat: a group is a thread name (the
+   * kernel keeps its first 15 characters) without its trailing number, so "C2 CompilerThre" or "jobflow-akka.ac".
+   */
+  static Map<String, Long> cpuMsByThreads(long pid) throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ms = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND;
+          out.merge(name.replaceAll("[-#\\s]*[0-9]+$", ""), ms, Long::sum);
+        } catch (IOException | RuntimeException ended) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Long> minusLong(Map<String, Long> after, Map<String, Long> before) {
+    Map<String, Long> out = new TreeMap<>();
+    after.forEach((k, v) -> out.put(k, v - before.getOrDefault(k, 0L)));
+    return out;
   }
 
   static void stop(Process p) throws InterruptedException {

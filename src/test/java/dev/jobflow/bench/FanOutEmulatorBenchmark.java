@@ -43,7 +43,7 @@ public final class FanOutEmulatorBenchmark {
     EndToEndBenchmark.deleteTree(dir);
     Files.createDirectories(dir);
     EndToEndBenchmark processes = new EndToEndBenchmark(dir, System.getProperty("jobflow.jar", "target/jobflow.jar"),
-        0, "0s");
+        0, "0s", 1);
     System.out.printf("FanOutEmulatorBenchmark: %,d instances, step parallelism %d, 10ms simulated Jobs; emulator and"
             + " controller as processes, H2 journal; %d cores, load average %.2f%n", instances, parallelism,
         Runtime.getRuntime().availableProcessors(),

@@ -13,7 +13,13 @@ import akka.serialization.Serializers;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.typesafe.config.ConfigFactory;
 import dev.jobflow.api.ShutdownPolicy;
 import dev.jobflow.dag.Reasons;
@@ -36,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -339,6 +346,53 @@ class GoldenFilesTest {
       Object back = serialization.deserialize(cbor, serializerId, manifest).get();
       assertEquals(sample.getValue(), back, sample.getKey() + " no longer reads as written");
     }
+  }
+
+  /**
+   * The hash chain's canonical form must never change for a stored event, or {@code jobflow audit --verify} would
+   * call intact history tampered. It is written from the event's tree with Jackson's sorted, null-skipping node
+   * writer; this is the definition it replaced (copy every object into a TreeMap, drop null members, write), checked
+   * against every golden event.
+   */
+  @Test
+  void everyGoldenEventHasTheCanonicalFormOfTheChainsDefinition() throws Exception {
+    ObjectMapper reference = JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .addModule(new Jdk8Module())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+        .build();
+    int checked = 0;
+    for (Map.Entry<String, Object> sample : samples().entrySet()) {
+      if (sample.getValue() instanceof FlowEvent event) {
+        ObjectNode doc = reference.createObjectNode();
+        doc.set("event", reference.valueToTree(event));
+        doc.put("type", event.getClass().getSimpleName());
+        assertEquals(reference.writeValueAsString(sortedWithoutNulls(doc)), HashChain.canonical(event), sample.getKey());
+        checked++;
+      }
+    }
+    assertTrue(checked > 30, "only " + checked + " flow events among the samples");
+  }
+
+  private static JsonNode sortedWithoutNulls(JsonNode node) {
+    if (node.isObject()) {
+      TreeMap<String, JsonNode> fields = new TreeMap<>();
+      node.fields().forEachRemaining(f -> {
+        if (!f.getValue().isNull()) {
+          fields.put(f.getKey(), sortedWithoutNulls(f.getValue()));
+        }
+      });
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      fields.forEach(out::set);
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      node.forEach(element -> out.add(sortedWithoutNulls(element)));
+      return out;
+    }
+    return node;
   }
 
   @Test
