@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param snapshotEvery a snapshot after this many events of one flow (more for large flows, see {@link #snapshotInterval})
  * @param keepSnapshots snapshots kept per flow; older snapshots are deleted, events never are (the audit trail)
  * @param instanceId this controller instance, written into every event
- * @param tagShards events are tagged {@code jobflow} and {@code jobflow-<n>}, n in 0..tagShards-1, by flow uid
- *     ({@link FlowTags})
+ * @param tagShards 0: events are tagged {@code jobflow} (and as {@link FlowTags} says); more: each is also tagged
+ *     {@code jobflow-<n>}, n in 0..tagShards-1, by flow uid, for readers that split the journal by tag
  * @param createMinBackoff first delay before retrying a failed Job creation (API errors)
  * @param createMaxBackoff longest delay between Job creation retries
  * @param fanOut the fan-out cap ({@code jobflow.engine.fan-out}): recorded in each flow as it is accepted, and the
@@ -28,8 +28,8 @@ public record EngineSettings(int snapshotEvery, int keepSnapshots, String instan
     if (keepSnapshots < 1) {
       throw new IllegalArgumentException("jobflow.engine.keep-snapshots must be >= 1, was " + keepSnapshots);
     }
-    if (tagShards < 1) {
-      throw new IllegalArgumentException("jobflow.engine.tag-shards must be >= 1, was " + tagShards);
+    if (tagShards < 0) {
+      throw new IllegalArgumentException("jobflow.engine.tag-shards must be >= 0, was " + tagShards);
     }
     fanOut = fanOut == null ? FanOutLimits.DEFAULT : fanOut;
   }
@@ -53,7 +53,7 @@ public record EngineSettings(int snapshotEvery, int keepSnapshots, String instan
 
   /** Defaults for tests and tools. */
   public static EngineSettings defaults(String instanceId) {
-    return new EngineSettings(100, 2, instanceId, 4, Duration.ofSeconds(1), Duration.ofSeconds(30),
+    return new EngineSettings(100, 2, instanceId, 0, Duration.ofSeconds(1), Duration.ofSeconds(30),
         FanOutLimits.DEFAULT);
   }
 
@@ -75,8 +75,14 @@ public record EngineSettings(int snapshotEvery, int keepSnapshots, String instan
     return Math.max(snapshotEvery, steps);
   }
 
-  /** The shard tag of a flow: stable across restarts, so a query per shard sees all of a flow's events. */
+  /**
+   * The shard tag of a flow, or null without shard tags: stable across restarts, so a query per shard sees all of a
+   * flow's events.
+   */
   public String shardTag(String uid) {
+    if (tagShards == 0) {
+      return null;
+    }
     return FlowTags.ALL + "-" + Math.floorMod(uid.hashCode(), tagShards);
   }
 

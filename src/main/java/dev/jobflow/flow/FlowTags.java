@@ -1,10 +1,11 @@
 package dev.jobflow.flow;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The tags of flow events, for the journal's tag queries. Every event carries {@link #ALL} and its flow's shard tag
- * ({@link EngineSettings#shardTag}); a flow's first event ({@code FlowAccepted}, the one that names the flow) also
+ * The tags of flow events, for the journal's tag queries. Every event carries {@link #ALL}, and its flow's shard tag
+ * when shard tags are configured ({@link EngineSettings#shardTag}); a flow's first event ({@code FlowAccepted}, the one that names the flow) also
  * carries its name tag, so the audit trail finds every flow that ever ran under a name with one indexed query.
  * The events that notifications are made of also carry {@link #NOTIFY}, so the notifier reads only those.
  */
@@ -25,13 +26,20 @@ public final class FlowTags {
     return plain.length() <= MAX_PLAIN_NAME ? plain : NAME_PREFIX + "sha256:" + HashChain.sha256(namespace + "/" + name);
   }
 
-  /** The tags of one event of the flow with this uid. */
+  /** The tags of one event of the flow with this uid; {@code shardTag} null when shard tags are off. */
   static Set<String> of(FlowEvent event, String shardTag) {
-    if (event instanceof FlowEvent.FlowAccepted accepted) {
-      FlowDefinition def = accepted.definition();
-      return Set.of(ALL, shardTag, name(def.namespace(), def.name()), NOTIFY);
+    Set<String> tags = new HashSet<>(4);
+    tags.add(ALL);
+    if (shardTag != null) {
+      tags.add(shardTag);
     }
-    return notifiable(event) ? Set.of(ALL, shardTag, NOTIFY) : Set.of(ALL, shardTag);
+    if (event instanceof FlowEvent.FlowAccepted accepted) {
+      tags.add(name(accepted.definition().namespace(), accepted.definition().name()));
+    }
+    if (notifiable(event)) {
+      tags.add(NOTIFY);
+    }
+    return tags;
   }
 
   /** The facts a notification may be made of: a flow started or finished, a step failed, an approval requested. */

@@ -73,7 +73,9 @@ class FlowEntityTest extends EntityHarness {
     awaitEvent("u-tags", FlowSucceeded.class);
     var reads = PersistenceQuery.get(testKit.system())
         .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier());
-    for (String tag : List.of("jobflow", settings.shardTag("u-tags"))) {
+    List<String> tags = settings.shardTag("u-tags") == null ? List.of("jobflow")
+        : List.of("jobflow", settings.shardTag("u-tags"));
+    for (String tag : tags) {
       List<Object> tagged = reads.currentEventsByTag(tag, Offset.noOffset())
           .filter(env -> env.persistenceId().equals(pid("u-tags")))
           .map(env -> env.event())

@@ -33,4 +33,21 @@ class NotifiableEventsTest {
     assertEquals(new TreeSet<>(NotifySink.EVENTS), names, "every event a sink may ask for is sent for some event");
     assertTrue(FlowTags.of(new FlowEvent.FlowAccepted(GoldenFilesTest.META, flow), "s").contains(FlowTags.ALL));
   }
+
+  @Test
+  void everyEventIsTaggedForTheAuditTrailAndForItsShardOnlyWhenShardTagsAreOn() {
+    FlowDefinition flow = GoldenFilesTest.definition();
+    FlowEvent accepted = new FlowEvent.FlowAccepted(GoldenFilesTest.META, flow);
+    FlowEvent started = new FlowEvent.FlowDeleted(GoldenFilesTest.META);
+    String byName = FlowTags.name(flow.namespace(), flow.name());
+    EngineSettings off = EngineSettings.defaults("w/1");
+    assertEquals(0, off.tagShards(), "no shard tags by default: nothing reads them and each costs a row per event");
+    assertEquals(Set.of(FlowTags.ALL, byName, FlowTags.NOTIFY), FlowTags.of(accepted, off.shardTag(flow.uid())));
+    assertEquals(Set.of(FlowTags.ALL), FlowTags.of(started, off.shardTag(flow.uid())));
+    EngineSettings four = new EngineSettings(100, 2, "w/1", 4, off.createMinBackoff(), off.createMaxBackoff(), null);
+    String shard = four.shardTag(flow.uid());
+    assertEquals(FlowTags.ALL + "-" + Math.floorMod(flow.uid().hashCode(), 4), shard);
+    assertEquals(Set.of(FlowTags.ALL, shard, byName, FlowTags.NOTIFY), FlowTags.of(accepted, shard));
+    assertEquals(Set.of(FlowTags.ALL, shard), FlowTags.of(started, shard));
+  }
 }
