@@ -70,19 +70,17 @@ public final class KubeJobRuntime implements JobRuntime {
       throw new AttemptSupersededException(attempt.job(), later);
     }
     Job job = JobFactory.build(id, template(attempt), attempt.parameters(), attempt.stepValues());
-    try {
-      Job created = client.batch().v1().jobs().inNamespace(id.namespace()).resource(job).create();
+    JobCreateCall.Answer answer = JobCreateCall.post(client, id.namespace(), job);
+    if (answer.created()) {
       justCreated.add(attempt.job());
-      return new JobHandle(attempt.job(), created.getMetadata().getUid(), false);
-    } catch (KubernetesClientException e) {
-      if (JobRejectedException.isRejection(e.getCode())) {
-        String message = e.getStatus() != null && e.getStatus().getMessage() != null
-            ? e.getStatus().getMessage() : e.getMessage();
-        throw new JobRejectedException(attempt.job(), e.getCode(), message);
-      }
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
+      return new JobHandle(attempt.job(), answer.uid(), false);
+    }
+    if (JobRejectedException.isRejection(answer.code())) {
+      throw new JobRejectedException(attempt.job(), answer.code(), answer.message());
+    }
+    if (answer.code() != HttpURLConnection.HTTP_CONFLICT) {
+      throw new KubernetesClientException("creating Job " + attempt.job() + " failed (" + answer.code() + "): "
+          + answer.message(), answer.code(), null);
     }
     Job current = client.batch().v1().jobs().inNamespace(id.namespace()).withName(id.jobName()).get();
     if (current == null) {

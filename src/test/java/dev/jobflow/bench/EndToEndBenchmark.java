@@ -85,7 +85,9 @@ public final class EndToEndBenchmark {
             + "%d cores, load average %.1f%n", flows, STEPS_PER_FLOW, FAN_OUT, duration,
         Runtime.getRuntime().availableProcessors(),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    List<Batch> limit = bench.limit();
+    // JOBFLOW_BENCH_E2E_LIMIT=off: the controller's side only, to compare two builds of it (JOBFLOW_JAR) run by run.
+    boolean withLimit = !"off".equals(System.getenv("JOBFLOW_BENCH_E2E_LIMIT"));
+    List<Batch> limit = withLimit ? bench.limit() : List.of();
     List<Batch> jobflow = bench.jobflow();
     bench.report(limit, jobflow);
   }
@@ -344,9 +346,9 @@ public final class EndToEndBenchmark {
     System.out.println();
     System.out.printf("%-6s %14s %14s %7s %18s %18s %18s %14s%n", "batch", "limit steps/s", "jobflow st/s", "ratio",
         "limit emu ms/step", "jobflow emu ms/st", "controller ms/st", "API req/step");
-    for (int i = 0; i < limit.size(); i++) {
-      Batch l = limit.get(i);
+    for (int i = 0; i < jobflow.size(); i++) {
       Batch j = jobflow.get(i);
+      Batch l = i < limit.size() ? limit.get(i) : new Batch(j.name(), j.steps(), Double.NaN, 0, 0, Map.of(), Map.of());
       double requests = j.requests().values().stream().mapToDouble(Double::doubleValue).sum();
       System.out.printf("%-6s %14.1f %14.1f %7.2f %18.2f %18.2f %18.2f %14.2f%n", l.name(), l.stepsPerSecond(),
           j.stepsPerSecond(), j.stepsPerSecond() / l.stepsPerSecond(), (double) l.emulatorCpuMs() / l.steps(),
