@@ -40,7 +40,8 @@ public final class FlowReporter implements FlowListener {
   public void statusChanged(FlowStatusUpdate update) {
     FlowId id = update.flow();
     var projection = projections.computeIfAbsent(id.uid(), uid -> new FlowStatusProjection(fullStatusLimit));
-    statusWriter.offer(target(id), projection.apply(update));
+    projection.fold(update);
+    statusWriter.offer(target(id), projection::render);
   }
 
   @Override

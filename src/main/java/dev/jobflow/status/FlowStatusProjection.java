@@ -55,8 +55,21 @@ public final class FlowStatusProjection {
     this.fullListLimit = fullListLimit;
   }
 
+  /** The summary of the last update folded in. */
+  private FlowSummary latestSummary;
+
   /** Folds an update in and returns the status to write. */
   public synchronized JobFlowStatus apply(FlowStatusUpdate update) {
+    fold(update);
+    return render();
+  }
+
+  /**
+   * Folds an update in without rendering: the status writer renders once per write ({@link #render()}), and a
+   * flow's updates come a persist at a time, several per write.
+   */
+  public synchronized void fold(FlowStatusUpdate update) {
+    latestSummary = update.summary();
     if (update.complete()) {
       steps.clear();
       notSucceeded.clear();
@@ -66,7 +79,11 @@ public final class FlowStatusProjection {
     for (StepView step : update.steps()) {
       put(step);
     }
-    return render(update.summary());
+  }
+
+  /** The status to write after the updates folded in so far. */
+  public synchronized JobFlowStatus render() {
+    return render(latestSummary);
   }
 
   private void put(StepView view) {

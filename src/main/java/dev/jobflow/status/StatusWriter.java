@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,8 @@ public final class StatusWriter {
   public record Target(String namespace, String name, String uid) {}
 
   private static final class Slot {
-    JobFlowStatus latest;
+    /** Renders the newest status when it is written: offers between two writes cost no rendering. */
+    Supplier<JobFlowStatus> latest;
     long lastWriteNanos = Long.MIN_VALUE / 2;
     boolean scheduled;
   }
@@ -86,10 +88,18 @@ public final class StatusWriter {
 
   /** Offers the newest status of a flow; it is written within one interval unless a newer one replaces it. */
   public void offer(Target target, JobFlowStatus status) {
+    offer(target, () -> status);
+  }
+
+  /**
+   * Offers the newest status of a flow, rendered when it is written (on the writer's thread, once per write): the
+   * renderer must then give the newest status there is.
+   */
+  public void offer(Target target, Supplier<JobFlowStatus> renderer) {
     long delay;
     synchronized (slots) {
       Slot slot = slots.computeIfAbsent(target, t -> new Slot());
-      slot.latest = status;
+      slot.latest = renderer;
       if (slot.scheduled) {
         return;
       }
@@ -156,19 +166,19 @@ public final class StatusWriter {
   }
 
   private void writeLatest(Target target) {
-    JobFlowStatus status;
+    Supplier<JobFlowStatus> renderer;
     synchronized (slots) {
       Slot slot = slots.get(target);
       if (slot == null || slot.latest == null) {
         return;
       }
-      status = slot.latest;
+      renderer = slot.latest;
       slot.latest = null;
       slot.scheduled = false;
       slot.lastWriteNanos = System.nanoTime();
     }
     try {
-      write(target, status);
+      write(target, renderer.get());
     } catch (RuntimeException e) {
       log.warn("status of {}/{} not written: {}", target.namespace(), target.name(), e.getMessage());
     }

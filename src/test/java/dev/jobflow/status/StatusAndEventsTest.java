@@ -185,9 +185,14 @@ class StatusAndEventsTest {
     var target = new StatusWriter.Target("default", "coalesced", flow.getMetadata().getUid());
     FlowStatusProjection projection = new FlowStatusProjection(500);
     FlowId id = new FlowId("default", "coalesced", flow.getMetadata().getUid());
+    AtomicInteger renders = new AtomicInteger();
     long start = System.nanoTime();
     for (int i = 0; i <= 100; i++) {
-      writer.offer(target, projection.apply(update(id, 100, i, List.of(), false)));
+      projection.fold(update(id, 100, i, List.of(), false)); // as FlowReporter offers: rendered when written
+      writer.offer(target, () -> {
+        renders.incrementAndGet();
+        return projection.render();
+      });
       Thread.sleep(5);
     }
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -197,6 +202,9 @@ class StatusAndEventsTest {
     // 101 offers over elapsedMs: at most one write per 250 ms, plus the first and the last.
     assertTrue(writes.get() <= elapsedMs / 250 + 2, writes.get() + " writes in " + elapsedMs + " ms");
     assertTrue(writes.get() < 101);
+    // One rendering per write, none per offer (the last write may be rendered and not yet acknowledged).
+    int rendered = renders.get();
+    assertTrue(rendered <= writes.get() + 1 && rendered < 101, rendered + " renderings for " + writes.get() + " writes");
   }
 
   @Test
