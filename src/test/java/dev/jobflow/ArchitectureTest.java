@@ -80,7 +80,8 @@ class ArchitectureTest {
             boolean used = c.getDirectDependenciesToSelf().stream()
                 .map(d -> topLevel(d.getOriginClass()))
                 .anyMatch(origin -> !origin.equals(c))
-                || (isConstantsOnly(c) && namedInOtherMainSources(c));
+                || (isConstantsOnly(c) && namedInOtherMainSources(c))
+                || loadedByNameFromConf(c);
             if (!entryPoint && !used) {
               events.add(SimpleConditionEvent.violated(c, c.getName() + " is used by no class of src/main"
                   + " (only by tests? then it belongs in src/test)"));
@@ -117,6 +118,21 @@ class ArchitectureTest {
     return !c.getFields().isEmpty() && c.getMethods().isEmpty() && c.getFields().stream().allMatch(f ->
         f.getModifiers().contains(JavaModifier.STATIC) && f.getModifiers().contains(JavaModifier.FINAL)
             && (f.getRawType().isPrimitive() || f.getRawType().getName().equals(String.class.getName())));
+  }
+
+  /** A class the shipped configuration names in quotes, which Akka loads by reflection (a Jackson module). */
+  static boolean loadedByNameFromConf(JavaClass c) {
+    try (Stream<Path> files = Files.list(Path.of("conf"))) {
+      return files.filter(f -> f.toString().endsWith(".conf")).anyMatch(f -> {
+        try {
+          return Files.readString(f).contains("\"" + c.getName() + "\"");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static boolean namedInOtherMainSources(JavaClass c) {
